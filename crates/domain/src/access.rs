@@ -1,0 +1,147 @@
+//! The access policy: the one place that decides what each role may do.
+//!
+//! The web layer asks [`decide`] before any handler runs; handlers receive
+//! proof of the decision and cannot be reached without it. Everything here is
+//! scoped to the actor's organisation: repositories only ever look inside
+//! [`Actor::organisation_id`], so another organisation's records are not
+//! forbidden but simply absent.
+
+use serde::Serialize;
+
+use crate::{AccountId, OrganisationId, Role};
+
+/// Something a signed-in person or API client asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See their own dashboard, account and organisation name.
+    UseOwnAccount,
+    /// List and read programmes.
+    ViewProgrammes,
+    /// Create, edit, archive and restore programmes.
+    ManageProgrammes,
+    /// List the organisation's staff and invite new members.
+    ManageStaff,
+    /// Read the audit log of the organisation.
+    ViewAuditLog,
+}
+
+impl Action {
+    /// Every action, so tests can walk the whole role × action matrix.
+    pub const ALL: [Action; 5] = [
+        Action::UseOwnAccount,
+        Action::ViewProgrammes,
+        Action::ManageProgrammes,
+        Action::ManageStaff,
+        Action::ViewAuditLog,
+    ];
+
+    /// The machine name, used in the audit log.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::UseOwnAccount => "use_own_account",
+            Action::ViewProgrammes => "view_programmes",
+            Action::ManageProgrammes => "manage_programmes",
+            Action::ManageStaff => "manage_staff",
+            Action::ViewAuditLog => "view_audit_log",
+        }
+    }
+}
+
+/// Who is asking: a signed-in account acting within one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The account making the request.
+    pub account_id: AccountId,
+    /// The organisation the account is acting in; every query is scoped to it.
+    pub organisation_id: OrganisationId,
+    /// The account's role in that organisation.
+    pub role: Role,
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The actor may go ahead.
+    Allow,
+    /// The actor may not; the reason is for the audit log, not the person.
+    Deny(&'static str),
+}
+
+impl Decision {
+    /// Whether the action is allowed.
+    #[must_use]
+    pub fn is_allowed(self) -> bool {
+        matches!(self, Decision::Allow)
+    }
+}
+
+/// Whether `role` may take `action` at all.
+#[must_use]
+pub const fn role_may(role: Role, action: Action) -> bool {
+    use Action as A;
+    use Role as R;
+    match action {
+        A::UseOwnAccount => true,
+        // Programmes are the organisation's published offers: every member
+        // may read them (referrers choose one, commissioners see what is funded).
+        A::ViewProgrammes => true,
+        A::ManageProgrammes => matches!(role, R::Admin | R::Coordinator),
+        A::ManageStaff | A::ViewAuditLog => matches!(role, R::Admin),
+    }
+}
+
+/// Decides whether `actor` may take `action` in their organisation.
+#[must_use]
+pub fn decide(actor: &Actor, action: Action) -> Decision {
+    if role_may(actor.role, action) {
+        Decision::Allow
+    } else {
+        Decision::Deny("role does not allow this action")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole matrix, written out by hand: a new role or action fails
+    /// `matrix_is_complete` until its row is here.
+    const MATRIX: &[(Role, &[Action])] = &[
+        (Role::Admin, &[Action::UseOwnAccount, Action::ViewProgrammes, Action::ManageProgrammes, Action::ManageStaff, Action::ViewAuditLog]),
+        (Role::Coordinator, &[Action::UseOwnAccount, Action::ViewProgrammes, Action::ManageProgrammes]),
+        (Role::Supervisor, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (Role::SafeguardingLead, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (Role::PeerSupporter, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (Role::Referrer, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (Role::Commissioner, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (Role::Participant, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+    ];
+
+    #[test]
+    fn matrix_is_complete() {
+        for role in Role::ALL {
+            assert!(MATRIX.iter().any(|(r, _)| *r == role), "no row for {role}");
+        }
+    }
+
+    #[test]
+    fn every_cell_of_the_matrix_holds() {
+        for (role, allowed) in MATRIX {
+            let actor = Actor { account_id: AccountId::new(), organisation_id: OrganisationId::new(), role: *role };
+            for action in Action::ALL {
+                let expected = allowed.contains(&action);
+                assert_eq!(decide(&actor, action).is_allowed(), expected, "{role} × {action:?}: expected allowed = {expected}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_commissioner_cannot_manage_anything() {
+        let actor = Actor { account_id: AccountId::new(), organisation_id: OrganisationId::new(), role: Role::Commissioner };
+        for action in [Action::ManageProgrammes, Action::ManageStaff, Action::ViewAuditLog] {
+            assert_eq!(decide(&actor, action), Decision::Deny("role does not allow this action"));
+        }
+    }
+}

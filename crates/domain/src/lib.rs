@@ -1,0 +1,26 @@
+//! Alongside's domain: the words of peer support as types.
+//!
+//! What belongs here: identifiers, value types that cannot hold an invalid
+//! value (email addresses, passwords, programme fields), the state machines
+//! that say how statuses may change, validation rules with messages a person
+//! can act on, and the access policy that decides what each role may do.
+//!
+//! What does not: anything that touches a database, the network, the clock
+//! or the file system. Callers pass the current time in; this crate never
+//! reads it. There is no `async` here.
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod ids;
+pub mod organisation;
+pub mod programme;
+pub mod role;
+pub mod transition;
+pub mod validation;
+
+pub use access::{Action, Actor, Decision};
+pub use ids::{AccountId, ApiTokenId, InvitationId, OrganisationId, ProgrammeId};
+pub use role::Role;
+pub use transition::IllegalTransition;
+pub use validation::{FieldError, FieldErrors};
