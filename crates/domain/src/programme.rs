@@ -405,3 +405,20 @@ mod tests {
         assert_eq!(Setting::ALL.len(), 5);
     }
 }
+
+/// A stored programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Programme {
+    /// Its id.
+    pub id: crate::ProgrammeId,
+    /// The organisation that runs it.
+    pub organisation_id: crate::OrganisationId,
+    /// Its validated fields.
+    pub details: ProgrammeDetails,
+    /// Whether it is in use.
+    pub status: ProgrammeStatus,
+    /// When it was created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

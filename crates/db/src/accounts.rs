@@ -1,0 +1,112 @@
+//! Accounts: who can sign in, their password hash and lockout state.
+
+use alongside_domain::AccountId;
+use alongside_domain::account::{EmailAddress, Lockout};
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A stored account, with what sign-in needs.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Its id.
+    pub id: AccountId,
+    /// Sign-in address, lower case.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// The argon2 PHC string.
+    pub password_hash: String,
+    /// Wrong passwords and lock.
+    pub lockout: Lockout,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    failed_sign_ins: i64,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = DbError;
+    fn try_from(row: AccountRow) -> DbResult<Self> {
+        Ok(Self {
+            id: parse_id("account", &row.id)?,
+            email: row.email,
+            display_name: row.display_name,
+            password_hash: row.password_hash,
+            lockout: Lockout {
+                failures: u32::try_from(row.failed_sign_ins).map_err(|e| DbError::corrupt("account", e))?,
+                locked_until: row.locked_until,
+            },
+        })
+    }
+}
+
+const COLUMNS: &str = "id, email, display_name, password_hash, failed_sign_ins, locked_until";
+
+/// Creates an account. A taken email address is a [`DbError::Conflict`].
+#[instrument(skip_all)]
+pub async fn create(tx: &mut Tx, email: &EmailAddress, display_name: &str, password_hash: &str, now: DateTime<Utc>) -> DbResult<AccountId> {
+    let id = AccountId::new();
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO accounts (id, email, display_name, password_hash, failed_sign_ins, created_at, password_changed_at)
+         VALUES ($1, $2, $3, $4, 0, $5, $5)"
+    )
+    .bind(id.to_string())
+    .bind(email.as_str())
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(c)
+    .await.map(|r| r.rows_affected()))
+    .map_err(|e| DbError::from(e).unique_as("an account with this email address already exists"))?;
+    Ok(id)
+}
+
+/// The account with this email address, if any.
+#[instrument(skip_all)]
+pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Account>> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE email = $1");
+    let row: Option<AccountRow> = on_db!(db, |p| sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(p).await)?;
+    row.map(Account::try_from).transpose()
+}
+
+/// The account with this id.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, id: AccountId) -> DbResult<Account> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql).bind(id.to_string()).fetch_one(p).await)?;
+    row.try_into()
+}
+
+/// Stores the lockout state after a sign-in attempt.
+#[instrument(skip_all)]
+pub async fn set_lockout(tx: &mut Tx, id: AccountId, lockout: Lockout) -> DbResult<()> {
+    on_tx!(tx, |c| sqlx::query("UPDATE accounts SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3")
+        .bind(i64::from(lockout.failures))
+        .bind(lockout.locked_until)
+        .bind(id.to_string())
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Replaces the password hash and clears any lock.
+#[instrument(skip_all)]
+pub async fn set_password(tx: &mut Tx, id: AccountId, password_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
+    let done = on_tx!(tx, |c| sqlx::query(
+        "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $3"
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(id.to_string())
+    .execute(c)
+    .await.map(|r| r.rows_affected()))?;
+    if done == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}

@@ -1,0 +1,112 @@
+//! Server-side sessions. The cookie holds a random token; only its hash is
+//! stored, so a copy of the database does not sign anyone in.
+
+use alongside_domain::{AccountId, Actor, OrganisationId};
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// Who a session or API token belongs to, with what pages show about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The actor the access policy judges.
+    pub actor: Actor,
+    /// Their name.
+    pub display_name: String,
+    /// Their sign-in address.
+    pub email: String,
+    /// The name of the organisation they act in.
+    pub organisation_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SignedInRow {
+    account_id: String,
+    organisation_id: String,
+    role: String,
+    display_name: String,
+    email: String,
+    organisation_name: String,
+}
+
+impl TryFrom<SignedInRow> for SignedIn {
+    type Error = DbError;
+    fn try_from(row: SignedInRow) -> DbResult<Self> {
+        Ok(Self {
+            actor: Actor {
+                account_id: parse_id("session", &row.account_id)?,
+                organisation_id: parse_id("session", &row.organisation_id)?,
+                role: row.role.parse().map_err(|e| DbError::corrupt("membership", e))?,
+            },
+            display_name: row.display_name,
+            email: row.email,
+            organisation_name: row.organisation_name,
+        })
+    }
+}
+
+/// Starts a session.
+#[instrument(skip_all)]
+pub async fn create(
+    tx: &mut Tx,
+    token_hash: &str,
+    account: AccountId,
+    organisation: OrganisationId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(account.to_string())
+        .bind(organisation.to_string())
+        .bind(now)
+        .bind(expires_at)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Who an unexpired session belongs to: one query, joined with the
+/// membership, so a removed member's session stops working at once.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<SignedIn>> {
+    let row: Option<SignedInRow> = on_db!(db, |p| sqlx::query_as(
+        "SELECT s.account_id, s.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         JOIN memberships m ON m.account_id = s.account_id AND m.organisation_id = s.organisation_id
+         JOIN organisations o ON o.id = s.organisation_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(p)
+    .await)?;
+    row.map(SignedIn::try_from).transpose()
+}
+
+/// Ends one session.
+#[instrument(skip_all)]
+pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
+    on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of an account except one (after a password change).
+#[instrument(skip_all)]
+pub async fn delete_others(tx: &mut Tx, account: AccountId, keep_token_hash: &str) -> DbResult<u64> {
+    let done = on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+        .bind(account.to_string())
+        .bind(keep_token_hash)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}
+
+/// Removes sessions that have expired.
+#[instrument(skip_all)]
+pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
+    let done = on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}
