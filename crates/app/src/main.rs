@@ -1,1 +1,274 @@
-fn main() {}
+//! `alongside`: the one binary. Commands: serve (the default), migrate,
+//! create-admin, demo, openapi, config.
+
+mod demo;
+mod settings;
+
+use std::io::BufRead as _;
+use std::path::Path;
+
+use alongside_db::{Db, Engine, accounts, audit, instance_keys, organisations};
+use alongside_domain::Role;
+use alongside_domain::account::{EmailAddress, NewPassword};
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::organisation::OrganisationName;
+use alongside_domain::validation::text;
+use anyhow::{Context, bail};
+use base64::Engine as _;
+use clap::{Parser, Subcommand};
+use settings::{DEFAULT_DATABASE_URL, Settings, SettingsArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "alongside",
+    version,
+    about = "Alongside: peer support for people with long-term conditions"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, load demo data into an empty one, and serve (the default).
+    Serve,
+    /// Apply database migrations and stop.
+    Migrate,
+    /// Create a new organisation and an admin account in it. Reads the password from standard input.
+    CreateAdmin {
+        /// The organisation's name.
+        #[arg(long)]
+        organisation: String,
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// The admin's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Load the demo organisation, programmes and accounts (once).
+    Demo,
+    /// Print the OpenAPI document of /api/v1.
+    Openapi,
+    /// Print the effective settings (secrets hidden), or a commented example file.
+    Config {
+        /// Print the commented example alongside.toml instead.
+        #[arg(long)]
+        example: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One line a person can act on; no backtrace.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(&cli.settings)?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Openapi | Command::Config { .. }) {
+        init_logging(&settings.log);
+    }
+    match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = connect(&settings).await?;
+            println!("The database is migrated.");
+            db.close().await;
+            Ok(())
+        }
+        Command::CreateAdmin {
+            organisation,
+            email,
+            name,
+        } => create_admin(&settings, &organisation, &email, &name).await,
+        Command::Demo => {
+            let db = connect(&settings).await?;
+            if demo::load(&db).await? {
+                println!("Loaded the demo data.");
+            } else {
+                println!("The demo data was already there.");
+            }
+            print!("{}", demo::sign_in_details(&settings.public_url));
+            db.close().await;
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", alongside_web::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::Config { example } => {
+            print!(
+                "{}",
+                if example {
+                    settings::EXAMPLE.to_owned()
+                } else {
+                    settings.to_toml()
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+/// Connects and migrates. The default SQLite folder is made if missing; a
+/// folder named explicitly must exist.
+async fn connect(settings: &Settings) -> anyhow::Result<Db> {
+    if settings.database_url == DEFAULT_DATABASE_URL {
+        std::fs::create_dir_all(Path::new("data"))
+            .context("cannot create the data folder for the SQLite database")?;
+    }
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = connect(&settings).await?;
+    if settings.demo {
+        demo::load(&db).await?;
+    }
+    let csrf_key = match &settings.secret_key {
+        Some(key) => key.expose().as_bytes().to_vec(),
+        None => {
+            let generated =
+                base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
+            let stored =
+                instance_keys::get_or_create(&db, "csrf", &generated, chrono::Utc::now()).await?;
+            stored.into_bytes()
+        }
+    };
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}: is another program using it? Choose another with --bind or ALONGSIDE_BIND", settings.bind))?;
+    let web = alongside_web::WebSettings {
+        public_url: settings.public_url.trim_end_matches('/').to_owned(),
+        session_lifetime: std::time::Duration::from_secs(u64::from(settings.session_hours) * 3600),
+        sign_in_attempts_per_minute: settings.sign_in_attempts_per_minute,
+        max_body_bytes: settings.max_body_kib as usize * 1024,
+        ..alongside_web::WebSettings::default()
+    };
+    let engine = match db.engine() {
+        Engine::Sqlite => "SQLite",
+        Engine::Postgres => "PostgreSQL",
+    };
+    println!(
+        "Alongside is running at {} on {engine} ({}).",
+        web.public_url,
+        settings::redact_password(&settings.database_url)
+    );
+    if settings.demo && demo::is_loaded(&db).await? {
+        print!("{}", demo::sign_in_details(&web.public_url));
+    }
+    println!("Press Ctrl+C to stop.");
+    let state = alongside_web::AppState::new(db.clone(), web, csrf_key);
+    alongside_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn create_admin(
+    settings: &Settings,
+    organisation: &str,
+    email: &str,
+    name: &str,
+) -> anyhow::Result<()> {
+    let organisation = OrganisationName::parse(organisation)
+        .map_err(|e| anyhow::anyhow!("--organisation: {e}"))?;
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = text(name, "a name", 1, 100).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    eprintln!(
+        "Password for {email} (at least {} characters), then Enter:",
+        NewPassword::MIN_CHARS
+    );
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']))
+        .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let db = connect(settings).await?;
+    if accounts::find_by_email(&db, &email).await?.is_some() {
+        bail!("an account with the email address {email} already exists");
+    }
+    let hash = {
+        let password = password.expose().to_owned();
+        tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?
+    };
+    let now = chrono::Utc::now();
+    let mut tx = db.begin().await?;
+    let org =
+        organisations::create(&mut tx, organisation.as_str(), &organisation.slug(), now).await?;
+    let account = accounts::create(&mut tx, &email, &name, &hash, now).await?;
+    organisations::add_member(&mut tx, org.id, account, Role::Admin, now).await?;
+    let entry = audit::AuditEntry {
+        organisation: Some(org.id),
+        actor: None,
+        event: AuditEvent::Create,
+        entity: "account",
+        entity_id: Some(account.to_string()),
+        detail: "admin created from the command line".into(),
+        request_id: None,
+    };
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    println!(
+        "Created the organisation {} and its admin {email}.",
+        org.name
+    );
+    db.close().await;
+    Ok(())
+}

@@ -41,7 +41,8 @@ impl TryFrom<AccountRow> for Account {
             display_name: row.display_name,
             password_hash: row.password_hash,
             lockout: Lockout {
-                failures: u32::try_from(row.failed_sign_ins).map_err(|e| DbError::corrupt("account", e))?,
+                failures: u32::try_from(row.failed_sign_ins)
+                    .map_err(|e| DbError::corrupt("account", e))?,
                 locked_until: row.locked_until,
             },
         })
@@ -52,7 +53,13 @@ const COLUMNS: &str = "id, email, display_name, password_hash, failed_sign_ins, 
 
 /// Creates an account. A taken email address is a [`DbError::Conflict`].
 #[instrument(skip_all)]
-pub async fn create(tx: &mut Tx, email: &EmailAddress, display_name: &str, password_hash: &str, now: DateTime<Utc>) -> DbResult<AccountId> {
+pub async fn create(
+    tx: &mut Tx,
+    email: &EmailAddress,
+    display_name: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<AccountId> {
     let id = AccountId::new();
     on_tx!(tx, |c| sqlx::query(
         "INSERT INTO accounts (id, email, display_name, password_hash, failed_sign_ins, created_at, password_changed_at)
@@ -73,7 +80,10 @@ pub async fn create(tx: &mut Tx, email: &EmailAddress, display_name: &str, passw
 #[instrument(skip_all)]
 pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Account>> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE email = $1");
-    let row: Option<AccountRow> = on_db!(db, |p| sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(p).await)?;
+    let row: Option<AccountRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(email.as_str())
+        .fetch_optional(p)
+        .await)?;
     row.map(Account::try_from).transpose()
 }
 
@@ -81,32 +91,49 @@ pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Acc
 #[instrument(skip_all)]
 pub async fn find(db: &Db, id: AccountId) -> DbResult<Account> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql).bind(id.to_string()).fetch_one(p).await)?;
+    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .fetch_one(p)
+        .await)?;
     row.try_into()
 }
 
 /// Stores the lockout state after a sign-in attempt.
 #[instrument(skip_all)]
 pub async fn set_lockout(tx: &mut Tx, id: AccountId, lockout: Lockout) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE accounts SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3")
-        .bind(i64::from(lockout.failures))
-        .bind(lockout.locked_until)
-        .bind(id.to_string())
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE accounts SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3"
+    )
+    .bind(i64::from(lockout.failures))
+    .bind(lockout.locked_until)
+    .bind(id.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Replaces the password hash and clears any lock.
 #[instrument(skip_all)]
-pub async fn set_password(tx: &mut Tx, id: AccountId, password_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query(
+pub async fn set_password(
+    tx: &mut Tx,
+    id: AccountId,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $3"
     )
     .bind(password_hash)
     .bind(now)
     .bind(id.to_string())
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
-    if done == 0 { Err(DbError::NotFound) } else { Ok(()) }
+    .await.map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }

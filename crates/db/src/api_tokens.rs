@@ -32,7 +32,8 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> DbResult<ApiTokenId> {
     let id = ApiTokenId::new();
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO api_tokens (id, account_id, organisation_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
     .bind(id.to_string())
@@ -42,42 +43,72 @@ pub async fn create(
     .bind(token_hash)
     .bind(now)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
 /// The unrevoked tokens of an account in an organisation, newest first.
 #[instrument(skip_all)]
-pub async fn list(db: &Db, account: AccountId, organisation: OrganisationId) -> DbResult<Vec<ApiToken>> {
-    let rows: Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = on_db!(db, |p| sqlx::query_as(
+pub async fn list(
+    db: &Db,
+    account: AccountId,
+    organisation: OrganisationId,
+) -> DbResult<Vec<ApiToken>> {
+    let rows: Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = on_db!(db, |p| {
+        sqlx::query_as(
         "SELECT id, name, created_at, last_used_at FROM api_tokens
          WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC"
     )
     .bind(account.to_string())
     .bind(organisation.to_string())
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     rows.into_iter()
-        .map(|(id, name, created_at, last_used_at)| Ok(ApiToken { id: parse_id("API token", &id)?, name, created_at, last_used_at }))
+        .map(|(id, name, created_at, last_used_at)| {
+            Ok(ApiToken {
+                id: parse_id("API token", &id)?,
+                name,
+                created_at,
+                last_used_at,
+            })
+        })
         .collect()
 }
 
 /// Revokes one of an account's tokens. Another account's token is not found.
 #[instrument(skip_all)]
-pub async fn revoke(tx: &mut Tx, account: AccountId, id: ApiTokenId, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
+pub async fn revoke(
+    tx: &mut Tx,
+    account: AccountId,
+    id: ApiTokenId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
         .bind(now)
         .bind(id.to_string())
         .bind(account.to_string())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
-    if done == 0 { Err(DbError::NotFound) } else { Ok(()) }
+        .await.map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Who an unrevoked token belongs to; marks it used.
 #[instrument(skip_all)]
-pub async fn authenticate(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<SignedIn>> {
-    let row: Option<SignedInRow> = on_db!(db, |p| sqlx::query_as(
+pub async fn authenticate(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<SignedIn>> {
+    let row: Option<SignedInRow> = on_db!(db, |p| {
+        sqlx::query_as(
         "SELECT t.account_id, t.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
          FROM api_tokens t
          JOIN accounts a ON a.id = t.account_id
@@ -87,9 +118,17 @@ pub async fn authenticate(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbRe
     )
     .bind(token_hash)
     .fetch_optional(p)
-    .await)?;
+    .await
+    })?;
     if row.is_some() {
-        on_db!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(now).bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
+        on_db!(db, |p| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2"
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     row.map(SignedIn::try_from).transpose()
 }

@@ -63,7 +63,8 @@ pub async fn record(tx: &mut Tx, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> 
         .bind(entry.request_id)
         .bind(now)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -80,14 +81,21 @@ pub async fn record_now(db: &Db, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> 
         .bind(entry.request_id)
         .bind(now)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// The newest entries of an organisation, newest first, `limit` from `offset`.
 #[instrument(skip_all)]
-pub async fn list(db: &Db, organisation: OrganisationId, limit: i64, offset: i64) -> DbResult<Vec<AuditRecord>> {
-    let rows = on_db!(db, |p| sqlx::query_as(
+pub async fn list(
+    db: &Db,
+    organisation: OrganisationId,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<AuditRecord>> {
+    let rows = on_db!(db, |p| {
+        sqlx::query_as(
         "SELECT l.id, a.display_name AS actor_name, l.event, l.entity, l.entity_id, l.detail, l.request_id, l.occurred_at
          FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id
          WHERE l.organisation_id = $1 ORDER BY l.id DESC LIMIT $2 OFFSET $3"
@@ -96,6 +104,7 @@ pub async fn list(db: &Db, organisation: OrganisationId, limit: i64, offset: i64
     .bind(limit)
     .bind(offset)
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     Ok(rows)
 }

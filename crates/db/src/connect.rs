@@ -38,16 +38,22 @@ impl Engine {
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// The URL names no engine we know.
-    #[error("DATABASE_URL must start with sqlite: (for example sqlite://data/alongside.db) or postgres:// (for example postgres://postgres@127.0.0.1:5432/alongside)")]
+    #[error(
+        "DATABASE_URL must start with sqlite: (for example sqlite://data/alongside.db) or postgres:// (for example postgres://postgres@127.0.0.1:5432/alongside)"
+    )]
     UnknownScheme,
     /// The SQLite file's folder does not exist; we will not guess another.
-    #[error("the folder {0} for the SQLite database does not exist; create it or change DATABASE_URL")]
+    #[error(
+        "the folder {0} for the SQLite database does not exist; create it or change DATABASE_URL"
+    )]
     MissingFolder(String),
     /// The URL could not be parsed.
     #[error("DATABASE_URL is not a valid database URL: {0}")]
     BadUrl(String),
     /// The server did not answer or refused us.
-    #[error("cannot connect to {engine} at {target}: {reason}. Is the server running and does DATABASE_URL point at it?")]
+    #[error(
+        "cannot connect to {engine} at {target}: {reason}. Is the server running and does DATABASE_URL point at it?"
+    )]
     Unreachable {
         /// Engine name.
         engine: &'static str,
@@ -57,7 +63,9 @@ pub enum ConnectError {
         reason: String,
     },
     /// The database does not exist and could not be created.
-    #[error("the PostgreSQL database {database} does not exist and could not be created ({reason}); create it with: createdb -h HOST -U USER {database}")]
+    #[error(
+        "the PostgreSQL database {database} does not exist and could not be created ({reason}); create it with: createdb -h HOST -U USER {database}"
+    )]
     CannotCreate {
         /// Database name.
         database: String,
@@ -77,7 +85,10 @@ pub struct PoolSize {
 
 impl Default for PoolSize {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -104,11 +115,15 @@ impl Db {
 }
 
 async fn connect_sqlite(url: &str, size: PoolSize) -> Result<Db, ConnectError> {
-    let options = SqliteConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
     let file = options.get_filename().to_path_buf();
     let in_memory = file.as_os_str() == ":memory:" || url.contains("mode=memory");
     if !in_memory {
-        let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         if !folder.is_dir() {
             return Err(ConnectError::MissingFolder(folder.display().to_string()));
         }
@@ -124,20 +139,34 @@ async fn connect_sqlite(url: &str, size: PoolSize) -> Result<Db, ConnectError> {
         .acquire_timeout(size.acquire_timeout)
         .connect_with(options)
         .await
-        .map_err(|e| ConnectError::Unreachable { engine: "SQLite", target: file.display().to_string(), reason: e.to_string() })?;
+        .map_err(|e| ConnectError::Unreachable {
+            engine: "SQLite",
+            target: file.display().to_string(),
+            reason: e.to_string(),
+        })?;
     Ok(Db::Sqlite(pool))
 }
 
 async fn connect_postgres(url: &str, size: PoolSize) -> Result<Db, ConnectError> {
-    let options = PgConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+    let options =
+        PgConnectOptions::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
     let target = format!("{}:{}", options.get_host(), options.get_port());
     let database = options.get_database().unwrap_or("postgres").to_owned();
-    let unreachable = |e: sqlx::Error| ConnectError::Unreachable { engine: "PostgreSQL", target: target.clone(), reason: first_line(&e.to_string()) };
-    let exists = sqlx::Postgres::database_exists(url).await.map_err(unreachable)?;
+    let unreachable = |e: sqlx::Error| ConnectError::Unreachable {
+        engine: "PostgreSQL",
+        target: target.clone(),
+        reason: first_line(&e.to_string()),
+    };
+    let exists = sqlx::Postgres::database_exists(url)
+        .await
+        .map_err(unreachable)?;
     if !exists {
         sqlx::Postgres::create_database(url)
             .await
-            .map_err(|e| ConnectError::CannotCreate { database: database.clone(), reason: first_line(&e.to_string()) })?;
+            .map_err(|e| ConnectError::CannotCreate {
+                database: database.clone(),
+                reason: first_line(&e.to_string()),
+            })?;
         tracing::info!(database, "created PostgreSQL database");
     }
     let pool = PgPoolOptions::new()
@@ -159,27 +188,49 @@ mod tests {
 
     #[test]
     fn engines_are_chosen_by_scheme() {
-        assert_eq!(Engine::from_url("sqlite://data/a.db").unwrap(), Engine::Sqlite);
+        assert_eq!(
+            Engine::from_url("sqlite://data/a.db").unwrap(),
+            Engine::Sqlite
+        );
         assert_eq!(Engine::from_url("sqlite::memory:").unwrap(), Engine::Sqlite);
-        assert_eq!(Engine::from_url("postgres://u@h/db").unwrap(), Engine::Postgres);
-        assert_eq!(Engine::from_url("postgresql://u@h/db").unwrap(), Engine::Postgres);
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").unwrap(),
+            Engine::Postgres
+        );
         for bad in ["mysql://u@h/db", "data/a.db", ""] {
             let err = Engine::from_url(bad).unwrap_err();
-            assert!(err.to_string().contains("sqlite:") && err.to_string().contains("postgres://"), "{bad}");
+            assert!(
+                err.to_string().contains("sqlite:") && err.to_string().contains("postgres://"),
+                "{bad}"
+            );
         }
     }
 
     #[tokio::test]
     async fn a_missing_sqlite_folder_is_an_error_not_a_new_file() {
-        let err = Db::connect("sqlite://no-such-folder-for-alongside/x.db").await.unwrap_err();
-        assert!(matches!(err, ConnectError::MissingFolder(ref f) if f == "no-such-folder-for-alongside"), "{err}");
+        let err = Db::connect("sqlite://no-such-folder-for-alongside/x.db")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ConnectError::MissingFolder(ref f) if f == "no-such-folder-for-alongside"),
+            "{err}"
+        );
     }
 
     #[tokio::test]
     async fn an_unreachable_postgres_is_one_actionable_line() {
-        let err = Db::connect("postgres://postgres@127.0.0.1:1/alongside").await.unwrap_err();
+        let err = Db::connect("postgres://postgres@127.0.0.1:1/alongside")
+            .await
+            .unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("cannot connect to PostgreSQL at 127.0.0.1:1"), "{message}");
+        assert!(
+            message.starts_with("cannot connect to PostgreSQL at 127.0.0.1:1"),
+            "{message}"
+        );
         assert!(!message.contains('\n'));
     }
 }

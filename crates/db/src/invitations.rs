@@ -52,7 +52,10 @@ impl TryFrom<InvitationRow> for Invitation {
             organisation_id: parse_id("invitation", &row.organisation_id)?,
             organisation_name: row.organisation_name,
             email: row.email,
-            role: row.role.parse().map_err(|e| DbError::corrupt("invitation", e))?,
+            role: row
+                .role
+                .parse()
+                .map_err(|e| DbError::corrupt("invitation", e))?,
             expires_at: row.expires_at,
             accepted_at: row.accepted_at,
         })
@@ -81,9 +84,14 @@ pub struct NewInvitation<'a> {
 
 /// Stores an invitation.
 #[instrument(skip_all)]
-pub async fn create(tx: &mut Tx, new: NewInvitation<'_>, now: DateTime<Utc>) -> DbResult<InvitationId> {
+pub async fn create(
+    tx: &mut Tx,
+    new: NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<InvitationId> {
     let id = InvitationId::new();
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO invitations (id, organisation_id, email, role, token_hash, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
@@ -96,7 +104,8 @@ pub async fn create(tx: &mut Tx, new: NewInvitation<'_>, now: DateTime<Utc>) -> 
     .bind(now)
     .bind(new.expires_at)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(id)
 }
 
@@ -104,25 +113,41 @@ pub async fn create(tx: &mut Tx, new: NewInvitation<'_>, now: DateTime<Utc>) -> 
 #[instrument(skip_all)]
 pub async fn find_by_token(db: &Db, token_hash: &str) -> DbResult<Option<Invitation>> {
     let sql = format!("{SELECT} WHERE i.token_hash = $1");
-    let row: Option<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql).bind(token_hash).fetch_optional(p).await)?;
+    let row: Option<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await)?;
     row.map(Invitation::try_from).transpose()
 }
 
 /// Marks an invitation used, once: a second use is a conflict.
 #[instrument(skip_all)]
 pub async fn accept(tx: &mut Tx, id: InvitationId, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
+    let done = on_tx!(tx, |c| {
+        sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(now)
         .bind(id.to_string())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
-    if done == 0 { Err(DbError::Conflict("this invitation has been used or has expired")) } else { Ok(()) }
+        .await.map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        Err(DbError::Conflict(
+            "this invitation has been used or has expired",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// Invitations of an organisation not yet used, newest first.
 #[instrument(skip_all)]
 pub async fn pending(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Invitation>> {
-    let sql = format!("{SELECT} WHERE i.organisation_id = $1 AND i.accepted_at IS NULL ORDER BY i.created_at DESC");
-    let rows: Vec<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql).bind(organisation.to_string()).fetch_all(p).await)?;
+    let sql = format!(
+        "{SELECT} WHERE i.organisation_id = $1 AND i.accepted_at IS NULL ORDER BY i.created_at DESC"
+    );
+    let rows: Vec<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await)?;
     rows.into_iter().map(Invitation::try_from).collect()
 }

@@ -104,7 +104,9 @@ impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => DbError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => DbError::Unavailable(err.to_string()),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                DbError::Unavailable(err.to_string())
+            }
             other => DbError::Sqlx(other),
         }
     }
@@ -116,13 +118,18 @@ impl DbError {
     #[must_use]
     pub fn unique_as(self, what: &'static str) -> Self {
         match &self {
-            DbError::Sqlx(sqlx::Error::Database(db)) if db.is_unique_violation() => DbError::Conflict(what),
+            DbError::Sqlx(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                DbError::Conflict(what)
+            }
             _ => self,
         }
     }
 
     pub(crate) fn corrupt(entity: &'static str, reason: impl ToString) -> Self {
-        DbError::Corrupt { entity, reason: reason.to_string() }
+        DbError::Corrupt {
+            entity,
+            reason: reason.to_string(),
+        }
     }
 }
 
@@ -155,7 +162,10 @@ impl Db {
     /// # Errors
     /// The reason it does not.
     pub async fn ping(&self) -> DbResult<()> {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        on_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
@@ -208,5 +218,7 @@ pub(crate) fn parse_id<T: std::str::FromStr>(entity: &'static str, value: &str) 
 where
     T::Err: std::fmt::Display,
 {
-    value.parse().map_err(|e: T::Err| DbError::corrupt(entity, e))
+    value
+        .parse()
+        .map_err(|e: T::Err| DbError::corrupt(entity, e))
 }

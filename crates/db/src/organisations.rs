@@ -27,7 +27,11 @@ struct OrganisationRow {
 impl TryFrom<OrganisationRow> for Organisation {
     type Error = DbError;
     fn try_from(row: OrganisationRow) -> DbResult<Self> {
-        Ok(Self { id: parse_id("organisation", &row.id)?, name: row.name, slug: row.slug })
+        Ok(Self {
+            id: parse_id("organisation", &row.id)?,
+            name: row.name,
+            slug: row.slug,
+        })
     }
 }
 
@@ -59,53 +63,86 @@ impl TryFrom<MemberRow> for Member {
             account_id: parse_id("membership", &row.account_id)?,
             display_name: row.display_name,
             email: row.email,
-            role: row.role.parse().map_err(|e| DbError::corrupt("membership", e))?,
+            role: row
+                .role
+                .parse()
+                .map_err(|e| DbError::corrupt("membership", e))?,
         })
     }
 }
 
 /// Creates an organisation; a taken slug gets a number added.
 #[instrument(skip_all)]
-pub async fn create(tx: &mut Tx, name: &str, slug: &str, now: DateTime<Utc>) -> DbResult<Organisation> {
+pub async fn create(
+    tx: &mut Tx,
+    name: &str,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Organisation> {
     let id = OrganisationId::new();
     let mut candidate = slug.to_owned();
     for n in 2..100 {
-        let taken: Option<(String,)> = on_tx!(tx, |c| sqlx::query_as("SELECT id FROM organisations WHERE slug = $1").bind(&candidate).fetch_optional(c).await)?;
+        let taken: Option<(String,)> = on_tx!(tx, |c| sqlx::query_as(
+            "SELECT id FROM organisations WHERE slug = $1"
+        )
+        .bind(&candidate)
+        .fetch_optional(c)
+        .await)?;
         if taken.is_none() {
             break;
         }
         candidate = format!("{slug}-{n}");
     }
-    on_tx!(tx, |c| sqlx::query("INSERT INTO organisations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id.to_string())
-        .bind(name)
-        .bind(&candidate)
-        .bind(now)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO organisations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(id.to_string())
+    .bind(name)
+    .bind(&candidate)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(|e| DbError::from(e).unique_as("an organisation with this short name exists"))?;
-    Ok(Organisation { id, name: name.to_owned(), slug: candidate })
+    Ok(Organisation {
+        id,
+        name: name.to_owned(),
+        slug: candidate,
+    })
 }
 
 /// The organisation with this id.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, id: OrganisationId) -> DbResult<Organisation> {
-    let row: OrganisationRow =
-        on_db!(db, |p| sqlx::query_as("SELECT id, name, slug FROM organisations WHERE id = $1").bind(id.to_string()).fetch_one(p).await)?;
+    let row: OrganisationRow = on_db!(db, |p| sqlx::query_as(
+        "SELECT id, name, slug FROM organisations WHERE id = $1"
+    )
+    .bind(id.to_string())
+    .fetch_one(p)
+    .await)?;
     row.try_into()
 }
 
 /// How many organisations exist (zero on a new database).
 #[instrument(skip_all)]
 pub async fn count(db: &Db) -> DbResult<i64> {
-    let (n,): (i64,) = on_db!(db, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations").fetch_one(p).await)?;
+    let (n,): (i64,) = on_db!(db, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations")
+        .fetch_one(p)
+        .await)?;
     Ok(n)
 }
 
 /// Gives an account a role in an organisation, replacing any role it had there.
 #[instrument(skip_all)]
-pub async fn add_member(tx: &mut Tx, organisation: OrganisationId, account: AccountId, role: Role, now: DateTime<Utc>) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(
+pub async fn add_member(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    account: AccountId,
+    role: Role,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO memberships (account_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, organisation_id) DO UPDATE SET role = excluded.role"
     )
@@ -114,7 +151,8 @@ pub async fn add_member(tx: &mut Tx, organisation: OrganisationId, account: Acco
     .bind(role.as_str())
     .bind(now)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -135,17 +173,21 @@ pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Memb
 /// The organisations an account belongs to, with its role in each, first joined first.
 #[instrument(skip_all)]
 pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organisation, Role)>> {
-    let rows: Vec<(String, String, String, String)> = on_db!(db, |p| sqlx::query_as(
+    let rows: Vec<(String, String, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
         "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
          WHERE m.account_id = $1 ORDER BY m.created_at, o.name"
     )
     .bind(account.to_string())
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     rows.into_iter()
         .map(|(id, name, slug, role)| {
             let organisation = Organisation::try_from(OrganisationRow { id, name, slug })?;
-            let role = role.parse().map_err(|e| DbError::corrupt("membership", e))?;
+            let role = role
+                .parse()
+                .map_err(|e| DbError::corrupt("membership", e))?;
             Ok((organisation, role))
         })
         .collect()

@@ -30,7 +30,8 @@ impl TryFrom<ProgrammeRow> for Programme {
     type Error = DbError;
     fn try_from(row: ProgrammeRow) -> DbResult<Self> {
         let bad = |reason: String| DbError::corrupt("programme", reason);
-        let conditions: Vec<String> = serde_json::from_str(&row.conditions).map_err(|e| bad(e.to_string()))?;
+        let conditions: Vec<String> =
+            serde_json::from_str(&row.conditions).map_err(|e| bad(e.to_string()))?;
         Ok(Self {
             id: parse_id("programme", &row.id)?,
             organisation_id: parse_id("programme", &row.organisation_id)?,
@@ -41,10 +42,16 @@ impl TryFrom<ProgrammeRow> for Programme {
                 setting: row.setting.parse().map_err(|e: &str| bad(e.into()))?,
                 conditions,
                 eligibility: row.eligibility,
-                capacity: row.capacity.map(u32::try_from).transpose().map_err(|e| bad(e.to_string()))?,
+                capacity: row
+                    .capacity
+                    .map(u32::try_from)
+                    .transpose()
+                    .map_err(|e| bad(e.to_string()))?,
                 funding_source: row.funding_source,
-                contact_gap_days: u16::try_from(row.contact_gap_days).map_err(|e| bad(e.to_string()))?,
-                supervision_every_weeks: u8::try_from(row.supervision_every_weeks).map_err(|e| bad(e.to_string()))?,
+                contact_gap_days: u16::try_from(row.contact_gap_days)
+                    .map_err(|e| bad(e.to_string()))?,
+                supervision_every_weeks: u8::try_from(row.supervision_every_weeks)
+                    .map_err(|e| bad(e.to_string()))?,
             },
             status: row.status.parse().map_err(|e: &str| bad(e.into()))?,
             created_at: row.created_at,
@@ -62,10 +69,16 @@ fn conditions_json(details: &ProgrammeDetails) -> String {
 
 /// Stores a new, active programme.
 #[instrument(skip_all)]
-pub async fn create(tx: &mut Tx, organisation: OrganisationId, details: &ProgrammeDetails, now: DateTime<Utc>) -> DbResult<Programme> {
+pub async fn create(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    details: &ProgrammeDetails,
+    now: DateTime<Utc>,
+) -> DbResult<Programme> {
     let id = ProgrammeId::new();
     let status = ProgrammeStatus::Active;
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO programmes (id, organisation_id, name, description, model, setting, conditions, eligibility, capacity,
              funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
@@ -85,14 +98,29 @@ pub async fn create(tx: &mut Tx, organisation: OrganisationId, details: &Program
     .bind(status.as_str())
     .bind(now)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
-    Ok(Programme { id, organisation_id: organisation, details: details.clone(), status, created_at: now, updated_at: now })
+    .await.map(|r| r.rows_affected())
+    })?;
+    Ok(Programme {
+        id,
+        organisation_id: organisation,
+        details: details.clone(),
+        status,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
 /// Replaces a programme's fields.
 #[instrument(skip_all)]
-pub async fn update(tx: &mut Tx, organisation: OrganisationId, id: ProgrammeId, details: &ProgrammeDetails, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query(
+pub async fn update(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: ProgrammeId,
+    details: &ProgrammeDetails,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE programmes SET name = $1, description = $2, model = $3, setting = $4, conditions = $5, eligibility = $6,
              capacity = $7, funding_source = $8, contact_gap_days = $9, supervision_every_weeks = $10, updated_at = $11
          WHERE id = $12 AND organisation_id = $13"
@@ -111,48 +139,83 @@ pub async fn update(tx: &mut Tx, organisation: OrganisationId, id: ProgrammeId, 
     .bind(id.to_string())
     .bind(organisation.to_string())
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
-    if done == 0 { Err(DbError::NotFound) } else { Ok(()) }
+    .await.map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Stores a status reached through the domain's transition.
 #[instrument(skip_all)]
-pub async fn set_status(tx: &mut Tx, organisation: OrganisationId, id: ProgrammeId, status: ProgrammeStatus, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query("UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4")
-        .bind(status.as_str())
-        .bind(now)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
-    if done == 0 { Err(DbError::NotFound) } else { Ok(()) }
+pub async fn set_status(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: ProgrammeId,
+    status: ProgrammeStatus,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| sqlx::query(
+        "UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4"
+    )
+    .bind(status.as_str())
+    .bind(now)
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// One programme of the organisation; another organisation's is not found.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, organisation: OrganisationId, id: ProgrammeId) -> DbResult<Programme> {
     let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
-    let row: ProgrammeRow =
-        on_db!(db, |p| sqlx::query_as(&sql).bind(id.to_string()).bind(organisation.to_string()).fetch_one(p).await)?;
+    let row: ProgrammeRow = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_one(p)
+        .await)?;
     row.try_into()
 }
 
 /// [`find`] inside a transaction, to read before a change.
 #[instrument(skip_all)]
-pub async fn find_in(tx: &mut Tx, organisation: OrganisationId, id: ProgrammeId) -> DbResult<Programme> {
+pub async fn find_in(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: ProgrammeId,
+) -> DbResult<Programme> {
     let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
-    let row: ProgrammeRow =
-        on_tx!(tx, |c| sqlx::query_as(&sql).bind(id.to_string()).bind(organisation.to_string()).fetch_one(c).await)?;
+    let row: ProgrammeRow = on_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_one(c)
+        .await)?;
     row.try_into()
 }
 
 /// The organisation's programmes by name; archived ones only if asked for.
 #[instrument(skip_all)]
-pub async fn list(db: &Db, organisation: OrganisationId, include_archived: bool) -> DbResult<Vec<Programme>> {
+pub async fn list(
+    db: &Db,
+    organisation: OrganisationId,
+    include_archived: bool,
+) -> DbResult<Vec<Programme>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM programmes WHERE organisation_id = $1 AND (status = 'active' OR $2) ORDER BY lower(name), id"
     );
-    let rows: Vec<ProgrammeRow> =
-        on_db!(db, |p| sqlx::query_as(&sql).bind(organisation.to_string()).bind(include_archived).fetch_all(p).await)?;
+    let rows: Vec<ProgrammeRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .bind(include_archived)
+        .fetch_all(p)
+        .await)?;
     rows.into_iter().map(Programme::try_from).collect()
 }

@@ -37,7 +37,10 @@ impl TryFrom<SignedInRow> for SignedIn {
             actor: Actor {
                 account_id: parse_id("session", &row.account_id)?,
                 organisation_id: parse_id("session", &row.organisation_id)?,
-                role: row.role.parse().map_err(|e| DbError::corrupt("membership", e))?,
+                role: row
+                    .role
+                    .parse()
+                    .map_err(|e| DbError::corrupt("membership", e))?,
             },
             display_name: row.display_name,
             email: row.email,
@@ -56,14 +59,16 @@ pub async fn create(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    on_tx!(tx, |c| {
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash)
         .bind(account.to_string())
         .bind(organisation.to_string())
         .bind(now)
         .bind(expires_at)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -71,7 +76,8 @@ pub async fn create(
 /// membership, so a removed member's session stops working at once.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<SignedIn>> {
-    let row: Option<SignedInRow> = on_db!(db, |p| sqlx::query_as(
+    let row: Option<SignedInRow> = on_db!(db, |p| {
+        sqlx::query_as(
         "SELECT s.account_id, s.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
@@ -82,31 +88,51 @@ pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Opt
     .bind(token_hash)
     .bind(now)
     .fetch_optional(p)
-    .await)?;
+    .await
+    })?;
     row.map(SignedIn::try_from).transpose()
 }
 
 /// Ends one session.
 #[instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Ends every session of an account except one (after a password change).
 #[instrument(skip_all)]
-pub async fn delete_others(tx: &mut Tx, account: AccountId, keep_token_hash: &str) -> DbResult<u64> {
-    let done = on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
-        .bind(account.to_string())
-        .bind(keep_token_hash)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+pub async fn delete_others(
+    tx: &mut Tx,
+    account: AccountId,
+    keep_token_hash: &str,
+) -> DbResult<u64> {
+    let done = on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2"
+    )
+    .bind(account.to_string())
+    .bind(keep_token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(done)
 }
 
 /// Removes sessions that have expired.
 #[instrument(skip_all)]
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
-    let done = on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+    let done = on_db!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(done)
 }

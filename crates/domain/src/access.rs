@@ -109,14 +109,48 @@ mod tests {
     /// The whole matrix, written out by hand: a new role or action fails
     /// `matrix_is_complete` until its row is here.
     const MATRIX: &[(Role, &[Action])] = &[
-        (Role::Admin, &[Action::UseOwnAccount, Action::ViewProgrammes, Action::ManageProgrammes, Action::ManageStaff, Action::ViewAuditLog]),
-        (Role::Coordinator, &[Action::UseOwnAccount, Action::ViewProgrammes, Action::ManageProgrammes]),
-        (Role::Supervisor, &[Action::UseOwnAccount, Action::ViewProgrammes]),
-        (Role::SafeguardingLead, &[Action::UseOwnAccount, Action::ViewProgrammes]),
-        (Role::PeerSupporter, &[Action::UseOwnAccount, Action::ViewProgrammes]),
-        (Role::Referrer, &[Action::UseOwnAccount, Action::ViewProgrammes]),
-        (Role::Commissioner, &[Action::UseOwnAccount, Action::ViewProgrammes]),
-        (Role::Participant, &[Action::UseOwnAccount, Action::ViewProgrammes]),
+        (
+            Role::Admin,
+            &[
+                Action::UseOwnAccount,
+                Action::ViewProgrammes,
+                Action::ManageProgrammes,
+                Action::ManageStaff,
+                Action::ViewAuditLog,
+            ],
+        ),
+        (
+            Role::Coordinator,
+            &[
+                Action::UseOwnAccount,
+                Action::ViewProgrammes,
+                Action::ManageProgrammes,
+            ],
+        ),
+        (
+            Role::Supervisor,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
+        (
+            Role::SafeguardingLead,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
+        (
+            Role::PeerSupporter,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
+        (
+            Role::Referrer,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
+        (
+            Role::Commissioner,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
+        (
+            Role::Participant,
+            &[Action::UseOwnAccount, Action::ViewProgrammes],
+        ),
     ];
 
     #[test]
@@ -129,19 +163,38 @@ mod tests {
     #[test]
     fn every_cell_of_the_matrix_holds() {
         for (role, allowed) in MATRIX {
-            let actor = Actor { account_id: AccountId::new(), organisation_id: OrganisationId::new(), role: *role };
+            let actor = Actor {
+                account_id: AccountId::new(),
+                organisation_id: OrganisationId::new(),
+                role: *role,
+            };
             for action in Action::ALL {
                 let expected = allowed.contains(&action);
-                assert_eq!(decide(&actor, action).is_allowed(), expected, "{role} × {action:?}: expected allowed = {expected}");
+                assert_eq!(
+                    decide(&actor, action).is_allowed(),
+                    expected,
+                    "{role} × {action:?}: expected allowed = {expected}"
+                );
             }
         }
     }
 
     #[test]
     fn a_commissioner_cannot_manage_anything() {
-        let actor = Actor { account_id: AccountId::new(), organisation_id: OrganisationId::new(), role: Role::Commissioner };
-        for action in [Action::ManageProgrammes, Action::ManageStaff, Action::ViewAuditLog] {
-            assert_eq!(decide(&actor, action), Decision::Deny("role does not allow this action"));
+        let actor = Actor {
+            account_id: AccountId::new(),
+            organisation_id: OrganisationId::new(),
+            role: Role::Commissioner,
+        };
+        for action in [
+            Action::ManageProgrammes,
+            Action::ManageStaff,
+            Action::ViewAuditLog,
+        ] {
+            assert_eq!(
+                decide(&actor, action),
+                Decision::Deny("role does not allow this action")
+            );
         }
     }
 }

@@ -44,9 +44,19 @@ impl EmailAddress {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-        let local_ok = !local.is_empty() && local.len() <= 64 && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control());
-        if domain_ok && local_ok { Ok(Self(value)) } else { Err(InvalidEmail::Format) }
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '@' || c.is_control());
+        if domain_ok && local_ok {
+            Ok(Self(value))
+        } else {
+            Err(InvalidEmail::Format)
+        }
     }
 
     /// The normalised address.
@@ -86,9 +96,21 @@ pub enum WeakPassword {
 /// Passwords that appear at the top of every breach list, long enough to pass
 /// the length rule.
 const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890", "12345678910", "0123456789", "qwertyuiop", "password12", "password123",
-    "password1234", "iloveyou123", "qwerty1234", "1q2w3e4r5t", "abcdefghij", "letmein123",
-    "welcome123", "changeme123", "passw0rd123",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "qwertyuiop",
+    "password12",
+    "password123",
+    "password1234",
+    "iloveyou123",
+    "qwerty1234",
+    "1q2w3e4r5t",
+    "abcdefghij",
+    "letmein123",
+    "welcome123",
+    "changeme123",
+    "passw0rd123",
 ];
 
 impl NewPassword {
@@ -157,19 +179,29 @@ impl Lockout {
     #[must_use]
     pub fn after_failure(self, now: DateTime<Utc>) -> Self {
         // A lock that has run out starts a fresh count.
-        let failures = if self.locked_until.is_some_and(|until| until <= now) { 1 } else { self.failures + 1 };
+        let failures = if self.locked_until.is_some_and(|until| until <= now) {
+            1
+        } else {
+            self.failures + 1
+        };
         let locked_until = if failures >= Self::MAX_FAILURES {
             Some(now + Duration::minutes(Self::DURATION_MINUTES))
         } else {
             None
         };
-        Self { failures: if locked_until.is_some() { 0 } else { failures }, locked_until }
+        Self {
+            failures: if locked_until.is_some() { 0 } else { failures },
+            locked_until,
+        }
     }
 
     /// The state after a right password.
     #[must_use]
     pub fn after_success() -> Self {
-        Self { failures: 0, locked_until: None }
+        Self {
+            failures: 0,
+            locked_until: None,
+        }
     }
 }
 
@@ -179,16 +211,33 @@ mod tests {
 
     #[test]
     fn email_addresses_are_normalised() {
-        assert_eq!(EmailAddress::parse("  Sam.Jones@Example.ORG ").unwrap().as_str(), "sam.jones@example.org");
+        assert_eq!(
+            EmailAddress::parse("  Sam.Jones@Example.ORG ")
+                .unwrap()
+                .as_str(),
+            "sam.jones@example.org"
+        );
     }
 
     #[test]
     fn malformed_email_addresses_are_rejected() {
         assert_eq!(EmailAddress::parse(" "), Err(InvalidEmail::Empty));
-        for bad in ["sam", "sam@", "@example.org", "sam@example", "sam@@example.org", "sam jones@example.org", "sam@.example.org", "sam@example..org"] {
+        for bad in [
+            "sam",
+            "sam@",
+            "@example.org",
+            "sam@example",
+            "sam@@example.org",
+            "sam jones@example.org",
+            "sam@.example.org",
+            "sam@example..org",
+        ] {
             assert_eq!(EmailAddress::parse(bad), Err(InvalidEmail::Format), "{bad}");
         }
-        assert_eq!(EmailAddress::parse(&format!("{}@example.org", "a".repeat(250))), Err(InvalidEmail::TooLong));
+        assert_eq!(
+            EmailAddress::parse(&format!("{}@example.org", "a".repeat(250))),
+            Err(InvalidEmail::TooLong)
+        );
     }
 
     #[test]
@@ -196,7 +245,10 @@ mod tests {
         assert_eq!(NewPassword::parse("short-pw9"), Err(WeakPassword::TooShort));
         assert!(NewPassword::parse("ten chars!").is_ok());
         assert!(NewPassword::parse(&"ab".repeat(64)).is_ok());
-        assert_eq!(NewPassword::parse(&"ab".repeat(64).add_one()), Err(WeakPassword::TooLong));
+        assert_eq!(
+            NewPassword::parse(&"ab".repeat(64).add_one()),
+            Err(WeakPassword::TooLong)
+        );
     }
 
     trait AddOne {
@@ -211,15 +263,27 @@ mod tests {
 
     #[test]
     fn guessable_passwords_are_rejected() {
-        assert_eq!(NewPassword::parse("Password123"), Err(WeakPassword::Guessable));
-        assert_eq!(NewPassword::parse("aaaaaaaaaaaa"), Err(WeakPassword::Guessable));
-        assert_eq!(format!("{:?}", NewPassword::parse("correct horse").unwrap()), "NewPassword(***)");
+        assert_eq!(
+            NewPassword::parse("Password123"),
+            Err(WeakPassword::Guessable)
+        );
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaa"),
+            Err(WeakPassword::Guessable)
+        );
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("correct horse").unwrap()),
+            "NewPassword(***)"
+        );
     }
 
     #[test]
     fn five_failures_lock_an_account_for_fifteen_minutes() {
         let now = Utc::now();
-        let mut state = Lockout { failures: 0, locked_until: None };
+        let mut state = Lockout {
+            failures: 0,
+            locked_until: None,
+        };
         for _ in 0..4 {
             state = state.after_failure(now);
             assert!(!state.is_locked(now));

@@ -34,7 +34,11 @@ impl OrganisationName {
             }
         }
         let slug = slug.trim_end_matches('-').to_owned();
-        if slug.is_empty() { "organisation".to_owned() } else { slug }
+        if slug.is_empty() {
+            "organisation".to_owned()
+        } else {
+            slug
+        }
     }
 }
 
@@ -44,8 +48,16 @@ mod tests {
 
     #[test]
     fn slugs_are_url_safe() {
-        assert_eq!(OrganisationName::parse("Peer Support — North & East").unwrap().slug(), "peer-support-north-east");
-        assert_eq!(OrganisationName::parse("Ŵŷ").unwrap().slug(), "organisation");
+        assert_eq!(
+            OrganisationName::parse("Peer Support — North & East")
+                .unwrap()
+                .slug(),
+            "peer-support-north-east"
+        );
+        assert_eq!(
+            OrganisationName::parse("Ŵŷ").unwrap().slug(),
+            "organisation"
+        );
         assert!(OrganisationName::parse("X").is_err());
     }
 }

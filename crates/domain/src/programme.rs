@@ -79,7 +79,14 @@ impl ProgrammeModel {
     /// Whether people are supported in groups rather than one to one.
     #[must_use]
     pub const fn is_group(self) -> bool {
-        matches!(self, Self::FacilitatedGroup | Self::PeerLedGroup | Self::ActivityGroup | Self::CommunityHub | Self::OnlineCommunity)
+        matches!(
+            self,
+            Self::FacilitatedGroup
+                | Self::PeerLedGroup
+                | Self::ActivityGroup
+                | Self::CommunityHub
+                | Self::OnlineCommunity
+        )
     }
 }
 
@@ -177,7 +184,7 @@ pub struct ProgrammeInput {
     pub model: String,
     /// One of [`Setting`]'s stored names.
     pub setting: String,
-    /// Long-term conditions served, one per line or separated by commas.
+    /// Long-term conditions served, one per line.
     pub conditions: String,
     /// Who can join.
     pub eligibility: String,
@@ -230,16 +237,38 @@ impl ProgrammeDetails {
     /// [`FieldErrors`] with one message per field that breaks a rule.
     pub fn validate(input: &ProgrammeInput) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = errors.check("name", text(&input.name, "a programme name", 2, 120).map_err(|e| {
-            if input.name.trim().is_empty() { "Enter a programme name".to_owned() } else { e.replace("A programme name must be at least 2", "Programme name must be at least 2") }
-        }));
-        let description = errors.check("description", text(&input.description, "description", 0, 2000));
+        let name = errors.check(
+            "name",
+            text(&input.name, "a programme name", 2, 120).map_err(|e| {
+                if input.name.trim().is_empty() {
+                    "Enter a programme name".to_owned()
+                } else {
+                    e.replace(
+                        "A programme name must be at least 2",
+                        "Programme name must be at least 2",
+                    )
+                }
+            }),
+        );
+        let description = errors.check(
+            "description",
+            text(&input.description, "description", 0, 2000),
+        );
         let model = errors.check("model", input.model.trim().parse::<ProgrammeModel>());
         let setting = errors.check("setting", input.setting.trim().parse::<Setting>());
         let conditions = errors.check("conditions", parse_conditions(&input.conditions));
-        let eligibility = errors.check("eligibility", text(&input.eligibility, "eligibility", 0, 2000));
-        let capacity = errors.check("capacity", optional_number(&input.capacity, "Capacity", 1, 100_000));
-        let funding_source = errors.check("funding_source", text(&input.funding_source, "funding source", 0, 200));
+        let eligibility = errors.check(
+            "eligibility",
+            text(&input.eligibility, "eligibility", 0, 2000),
+        );
+        let capacity = errors.check(
+            "capacity",
+            optional_number(&input.capacity, "Capacity", 1, 100_000),
+        );
+        let funding_source = errors.check(
+            "funding_source",
+            text(&input.funding_source, "funding source", 0, 200),
+        );
         let contact_gap_days = errors.check(
             "contact_gap_days",
             optional_number(&input.contact_gap_days, "Days without contact", 1, 365)
@@ -247,15 +276,49 @@ impl ProgrammeDetails {
         );
         let supervision_every_weeks = errors.check(
             "supervision_every_weeks",
-            optional_number(&input.supervision_every_weeks, "Weeks between supervision", 1, 26)
-                .map(|n| n.map_or(Self::DEFAULT_SUPERVISION_EVERY_WEEKS, |n| n as u8)),
+            optional_number(
+                &input.supervision_every_weeks,
+                "Weeks between supervision",
+                1,
+                26,
+            )
+            .map(|n| n.map_or(Self::DEFAULT_SUPERVISION_EVERY_WEEKS, |n| n as u8)),
         );
-        match (name, description, model, setting, conditions, eligibility, capacity, funding_source, contact_gap_days, supervision_every_weeks) {
-            (Some(name), Some(description), Some(model), Some(setting), Some(conditions), Some(eligibility), Some(capacity), Some(funding_source), Some(contact_gap_days), Some(supervision_every_weeks))
-                if errors.is_empty() =>
-            {
-                Ok(Self { name, description, model, setting, conditions, eligibility, capacity, funding_source, contact_gap_days, supervision_every_weeks })
-            }
+        match (
+            name,
+            description,
+            model,
+            setting,
+            conditions,
+            eligibility,
+            capacity,
+            funding_source,
+            contact_gap_days,
+            supervision_every_weeks,
+        ) {
+            (
+                Some(name),
+                Some(description),
+                Some(model),
+                Some(setting),
+                Some(conditions),
+                Some(eligibility),
+                Some(capacity),
+                Some(funding_source),
+                Some(contact_gap_days),
+                Some(supervision_every_weeks),
+            ) if errors.is_empty() => Ok(Self {
+                name,
+                description,
+                model,
+                setting,
+                conditions,
+                eligibility,
+                capacity,
+                funding_source,
+                contact_gap_days,
+                supervision_every_weeks,
+            }),
             _ => Err(errors),
         }
     }
@@ -278,11 +341,12 @@ impl ProgrammeDetails {
     }
 }
 
-/// Splits conditions on new lines and commas, trims them and drops repeats
+/// Splits conditions on new lines (a condition's name may hold a comma),
+/// trims them and drops repeats
 /// (ignoring case), keeping the order typed.
 fn parse_conditions(value: &str) -> Result<Vec<String>, String> {
     let mut conditions: Vec<String> = Vec::new();
-    for part in value.split(['\n', ',', ';']) {
+    for part in value.split('\n') {
         let part = part.trim();
         if part.is_empty() {
             continue;
@@ -298,7 +362,10 @@ fn parse_conditions(value: &str) -> Result<Vec<String>, String> {
         }
     }
     if conditions.len() > ProgrammeDetails::MAX_CONDITIONS {
-        return Err(format!("List {} conditions or fewer", ProgrammeDetails::MAX_CONDITIONS));
+        return Err(format!(
+            "List {} conditions or fewer",
+            ProgrammeDetails::MAX_CONDITIONS
+        ));
     }
     Ok(conditions)
 }
@@ -311,7 +378,11 @@ fn optional_number(value: &str, label: &str, min: u32, max: u32) -> Result<Optio
     }
     let out_of_range = || format!("{label} must be between {min} and {max}");
     if !value.chars().all(|c| c.is_ascii_digit()) {
-        return Err(if value.starts_with('-') { out_of_range() } else { format!("{label} must be a whole number, like 12") });
+        return Err(if value.starts_with('-') {
+            out_of_range()
+        } else {
+            format!("{label} must be a whole number, like 12")
+        });
     }
     match value.parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
@@ -329,7 +400,7 @@ mod tests {
             description: "Befriending for people with COPD".into(),
             model: "befriending".into(),
             setting: "community".into(),
-            conditions: "COPD\nAsthma, copd".into(),
+            conditions: "COPD\n\n Asthma \ncopd".into(),
             eligibility: "Adults in the borough".into(),
             capacity: "40".into(),
             funding_source: "ICB".into(),
@@ -345,50 +416,116 @@ mod tests {
         assert_eq!(details.capacity, Some(40));
         assert_eq!(details.contact_gap_days, 14);
         assert_eq!(details.supervision_every_weeks, 6);
-        assert_eq!(ProgrammeDetails::validate(&details.to_input()).unwrap(), details);
+        assert_eq!(
+            ProgrammeDetails::validate(&details.to_input()).unwrap(),
+            details
+        );
     }
 
     #[test]
     fn every_broken_rule_is_reported_at_once() {
-        let input = ProgrammeInput { name: " ".into(), model: "coaching".into(), setting: "".into(), capacity: "0".into(), contact_gap_days: "two weeks".into(), ..valid() };
+        let input = ProgrammeInput {
+            name: " ".into(),
+            model: "coaching".into(),
+            setting: "".into(),
+            capacity: "0".into(),
+            contact_gap_days: "two weeks".into(),
+            ..valid()
+        };
         let errors = ProgrammeDetails::validate(&input).unwrap_err();
         assert_eq!(errors.message_for("name"), Some("Enter a programme name"));
-        assert_eq!(errors.message_for("model"), Some("Choose how support is given"));
-        assert_eq!(errors.message_for("setting"), Some("Choose where support happens"));
-        assert_eq!(errors.message_for("capacity"), Some("Capacity must be between 1 and 100000"));
-        assert_eq!(errors.message_for("contact_gap_days"), Some("Days without contact must be a whole number, like 12"));
+        assert_eq!(
+            errors.message_for("model"),
+            Some("Choose how support is given")
+        );
+        assert_eq!(
+            errors.message_for("setting"),
+            Some("Choose where support happens")
+        );
+        assert_eq!(
+            errors.message_for("capacity"),
+            Some("Capacity must be between 1 and 100000")
+        );
+        assert_eq!(
+            errors.message_for("contact_gap_days"),
+            Some("Days without contact must be a whole number, like 12")
+        );
         assert_eq!(errors.as_slice().len(), 5);
     }
 
     #[test]
     fn number_bounds_hold_on_both_sides() {
-        for (value, ok) in [("1", true), ("365", true), ("0", false), ("366", false), ("-3", false), ("99999999999", false)] {
-            let input = ProgrammeInput { contact_gap_days: value.into(), ..valid() };
-            assert_eq!(ProgrammeDetails::validate(&input).is_ok(), ok, "contact gap {value}");
+        for (value, ok) in [
+            ("1", true),
+            ("365", true),
+            ("0", false),
+            ("366", false),
+            ("-3", false),
+            ("99999999999", false),
+        ] {
+            let input = ProgrammeInput {
+                contact_gap_days: value.into(),
+                ..valid()
+            };
+            assert_eq!(
+                ProgrammeDetails::validate(&input).is_ok(),
+                ok,
+                "contact gap {value}"
+            );
         }
     }
 
     #[test]
     fn name_length_is_bounded() {
-        assert!(ProgrammeDetails::validate(&ProgrammeInput { name: "x".repeat(120), ..valid() }).is_ok());
-        let errors = ProgrammeDetails::validate(&ProgrammeInput { name: "x".repeat(121), ..valid() }).unwrap_err();
-        assert_eq!(errors.message_for("name"), Some("A programme name must be 120 characters or fewer"));
-        let errors = ProgrammeDetails::validate(&ProgrammeInput { name: "x".into(), ..valid() }).unwrap_err();
-        assert_eq!(errors.message_for("name"), Some("Programme name must be at least 2 characters"));
+        assert!(
+            ProgrammeDetails::validate(&ProgrammeInput {
+                name: "x".repeat(120),
+                ..valid()
+            })
+            .is_ok()
+        );
+        let errors = ProgrammeDetails::validate(&ProgrammeInput {
+            name: "x".repeat(121),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(
+            errors.message_for("name"),
+            Some("A programme name must be 120 characters or fewer")
+        );
+        let errors = ProgrammeDetails::validate(&ProgrammeInput {
+            name: "x".into(),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(
+            errors.message_for("name"),
+            Some("Programme name must be at least 2 characters")
+        );
     }
 
     #[test]
     fn too_many_conditions_are_refused() {
         let many: Vec<String> = (0..31).map(|i| format!("condition {i}")).collect();
-        let errors = ProgrammeDetails::validate(&ProgrammeInput { conditions: many.join("\n"), ..valid() }).unwrap_err();
-        assert_eq!(errors.message_for("conditions"), Some("List 30 conditions or fewer"));
+        let errors = ProgrammeDetails::validate(&ProgrammeInput {
+            conditions: many.join("\n"),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(
+            errors.message_for("conditions"),
+            Some("List 30 conditions or fewer")
+        );
     }
 
     #[test]
     fn archiving_twice_is_an_illegal_transition() {
         let archived = ProgrammeStatus::Active.archive().unwrap();
         let err = archived.archive().unwrap_err();
-        assert_eq!(err.to_string(), "a programme that is archived cannot be archived");
+        assert_eq!(
+            err.to_string(),
+            "a programme that is archived cannot be archived"
+        );
         assert_eq!(archived.restore(), Ok(ProgrammeStatus::Active));
         assert!(ProgrammeStatus::Active.restore().is_err());
     }

@@ -38,7 +38,10 @@ impl FieldErrors {
 
     /// Records a problem with `field`.
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push(FieldError { field, message: message.into() });
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
     }
 
     /// Runs `check` and records its error against `field`, if any.
@@ -71,18 +74,29 @@ impl FieldErrors {
     /// The first message for `field`, if any.
     #[must_use]
     pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// `Ok(value)` when nothing is wrong, else these errors.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages: Vec<_> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let messages: Vec<_> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         f.write_str(&messages.join("; "))
     }
 }
@@ -97,13 +111,26 @@ pub fn text(value: &str, label: &str, min: usize, max: usize) -> Result<String, 
     let trimmed = value.trim();
     let count = trimmed.chars().count();
     if count < min {
-        return Err(if min == 1 { format!("Enter {label}") } else { format!("{} must be at least {min} characters", capitalise(label)) });
+        return Err(if min == 1 {
+            format!("Enter {label}")
+        } else {
+            format!("{} must be at least {min} characters", capitalise(label))
+        });
     }
     if count > max {
-        return Err(format!("{} must be {max} characters or fewer", capitalise(label)));
+        return Err(format!(
+            "{} must be {max} characters or fewer",
+            capitalise(label)
+        ));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(format!("{} must not contain control characters", capitalise(label)));
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(format!(
+            "{} must not contain control characters",
+            capitalise(label)
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -124,10 +151,19 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(text("  Walk and talk ", "a name", 1, 20), Ok("Walk and talk".into()));
+        assert_eq!(
+            text("  Walk and talk ", "a name", 1, 20),
+            Ok("Walk and talk".into())
+        );
         assert_eq!(text("   ", "a name", 1, 20), Err("Enter a name".into()));
-        assert_eq!(text(&"x".repeat(21), "a name", 1, 20), Err("A name must be 20 characters or fewer".into()));
-        assert_eq!(text(&"é".repeat(20), "a name", 1, 20).map(|s| s.chars().count()), Ok(20));
+        assert_eq!(
+            text(&"x".repeat(21), "a name", 1, 20),
+            Err("A name must be 20 characters or fewer".into())
+        );
+        assert_eq!(
+            text(&"é".repeat(20), "a name", 1, 20).map(|s| s.chars().count()),
+            Ok(20)
+        );
         assert!(text("bell\u{7}", "a name", 1, 20).is_err());
     }
 

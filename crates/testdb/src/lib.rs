@@ -63,7 +63,8 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 /// The PostgreSQL server tests use, connected to its maintenance database.
 #[must_use]
 pub fn admin_url() -> String {
-    std::env::var("ALONGSIDE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("ALONGSIDE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 fn keep() -> bool {
@@ -71,7 +72,9 @@ fn keep() -> bool {
 }
 
 fn url_for(admin_url: &str, database: &str) -> String {
-    let (base, _) = admin_url.rsplit_once('/').expect("ALONGSIDE_TEST_POSTGRES_URL has a database part");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("ALONGSIDE_TEST_POSTGRES_URL has a database part");
     format!("{base}/{database}")
 }
 
@@ -81,11 +84,18 @@ impl TestDb {
     /// # Panics
     /// If the file cannot be made or migrated: the test fails.
     pub async fn sqlite() -> TestDb {
-        let dir = tempfile::Builder::new().prefix("alongside-test-").tempdir().expect("make a temporary folder");
+        let dir = tempfile::Builder::new()
+            .prefix("alongside-test-")
+            .tempdir()
+            .expect("make a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("alongside.db").display());
         let db = Db::connect(&url).await.expect("open SQLite test database");
         db.migrate().await.expect("migrate SQLite test database");
-        TestDb { db, url, cleanup: Cleanup::Sqlite(dir) }
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
     }
 
     /// A new PostgreSQL database copied from the migrated template.
@@ -94,21 +104,32 @@ impl TestDb {
     /// If PostgreSQL cannot be reached: the test fails, it is not skipped.
     pub async fn postgres() -> TestDb {
         let admin = admin_url();
-        let template = TEMPLATE.get_or_init(|| prepare_template(admin.clone())).await;
-        let name = format!("alongside_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let template = TEMPLATE
+            .get_or_init(|| prepare_template(admin.clone()))
+            .await;
+        let name = format!(
+            "alongside_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
             panic!("PostgreSQL for tests is not reachable at {admin} ({e}); start it or set ALONGSIDE_TEST_POSTGRES_URL")
         });
         // Another process may be copying the same template this instant.
         let mut attempt: u32 = 0;
         loop {
-            let result = sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")).execute(&mut conn).await;
+            let result = sqlx::query(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .execute(&mut conn)
+            .await;
             match result {
                 Ok(_) => break,
                 Err(e) if attempt < 20 => {
                     attempt += 1;
                     let _ = e;
-                    tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt))).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt)))
+                        .await;
                 }
                 Err(e) => panic!("create test database {name}: {e}"),
             }
@@ -118,8 +139,17 @@ impl TestDb {
             eprintln!("keeping test database {name}");
         }
         let url = url_for(&admin, &name);
-        let db = Db::connect(&url).await.expect("connect to the test database");
-        TestDb { db, url, cleanup: Cleanup::Postgres { admin_url: admin, name } }
+        let db = Db::connect(&url)
+            .await
+            .expect("connect to the test database");
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url: admin,
+                name,
+            },
+        }
     }
 }
 
@@ -129,20 +159,40 @@ async fn prepare_template(admin: String) -> String {
         panic!("PostgreSQL for tests is not reachable at {admin} ({e}); start it or set ALONGSIDE_TEST_POSTGRES_URL")
     });
     // Serialise template work across test processes.
-    sqlx::query("SELECT pg_advisory_lock(724101)").execute(&mut conn).await.expect("take the template lock");
+    sqlx::query("SELECT pg_advisory_lock(724101)")
+        .execute(&mut conn)
+        .await
+        .expect("take the template lock");
     sweep_leftovers(&mut conn).await;
     let migrations = alongside_db::postgres_migrations();
     let fingerprint = migrations.iter().fold(0u64, |acc, m| {
-        m.checksum.iter().fold(acc.rotate_left(5) ^ (m.version as u64), |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
+        m.checksum
+            .iter()
+            .fold(acc.rotate_left(5) ^ (m.version as u64), |h, b| {
+                h.wrapping_mul(31).wrapping_add(u64::from(*b))
+            })
     });
     let template = format!("alongside_template_{fingerprint:016x}");
-    let exists: Option<(i32,)> =
-        sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1").bind(&template).fetch_optional(&mut conn).await.expect("look for the template");
+    let exists: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&template)
+        .fetch_optional(&mut conn)
+        .await
+        .expect("look for the template");
     if exists.is_none() {
         let building = format!("{template}_building");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)")).execute(&mut conn).await.expect("drop a half-built template");
-        sqlx::query(&format!("CREATE DATABASE \"{building}\"")).execute(&mut conn).await.expect("create the template");
-        let db = Db::connect(&url_for(&admin, &building)).await.expect("connect to the template");
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("drop a half-built template");
+        sqlx::query(&format!("CREATE DATABASE \"{building}\""))
+            .execute(&mut conn)
+            .await
+            .expect("create the template");
+        let db = Db::connect(&url_for(&admin, &building))
+            .await
+            .expect("connect to the template");
         db.migrate().await.expect("migrate the template");
         db.close().await;
         // A closed pool's backends can take a moment to leave.
@@ -154,40 +204,59 @@ async fn prepare_template(admin: String) -> String {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }
-    sqlx::query("SELECT pg_advisory_unlock(724101)").execute(&mut conn).await.expect("release the template lock");
+    sqlx::query("SELECT pg_advisory_unlock(724101)")
+        .execute(&mut conn)
+        .await
+        .expect("release the template lock");
     conn.close().await.ok();
     template
 }
 
 /// Drops test databases whose process has ended (a crashed or killed run).
 async fn sweep_leftovers(conn: &mut sqlx::PgConnection) {
-    let names: Vec<(String,)> = sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'alongside\\_test\\_%'")
-        .fetch_all(&mut *conn)
-        .await
-        .expect("list test databases");
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'alongside\\_test\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .expect("list test databases");
     for (name,) in names {
-        let pid = name.trim_start_matches("alongside_test_").split('_').next().and_then(|p| p.parse::<u32>().ok());
+        let pid = name
+            .trim_start_matches("alongside_test_")
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if !alive && !keep() {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut *conn).await.ok();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut *conn)
+                .await
+                .ok();
         }
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Cleanup::Postgres { admin_url, name } = &self.cleanup else { return };
+        let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
+            return;
+        };
         if keep() {
             return;
         }
         let (admin_url, name) = (admin_url.clone(), name.clone());
         // Drop runs inside the test's runtime; do the async work on a thread of its own.
         let handle = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime for cleanup");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime for cleanup");
             runtime.block_on(async move {
                 // FORCE ends the test's own pooled connections too.
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await.ok();
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await
+                        .ok();
                     conn.close().await.ok();
                 }
             });

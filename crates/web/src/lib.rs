@@ -1,1 +1,187 @@
-//! placeholder
+//! Alongside's web layer: three faces over one set of services.
+//!
+//! - `html`: accessible server-rendered pages (NHS.UK frontend), forms with
+//!   an error summary that keep what the person typed.
+//! - `api`: JSON under `/api/v1`, token auth, problem+json errors, and an
+//!   OpenAPI document generated from the same handler annotations.
+//! - `health`: `/healthz`, `/readyz`, `/metrics`.
+//!
+//! Every signed-in route takes an [`auth::Authorised`] (pages) or
+//! [`auth::ApiAuthorised`] (API) for its action; only the access policy in
+//! `alongside_domain::access` can make one, so no handler can forget the
+//! check. Business rules live in `domain`; `services` runs them inside one
+//! transaction with their audit entries; handlers only translate.
+
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod error;
+mod health;
+pub mod html;
+mod metrics;
+pub mod services;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use alongside_db::Db;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::Error;
+
+/// Settings the web layer needs, built by the app from its configuration.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// The address people use to reach the service, for links in invitations
+    /// and to decide whether cookies are `Secure`.
+    pub public_url: String,
+    /// How long a sign-in lasts.
+    pub session_lifetime: Duration,
+    /// How long an invitation link works.
+    pub invitation_lifetime: Duration,
+    /// Sign-in attempts allowed per client address per minute.
+    pub sign_in_attempts_per_minute: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_lifetime: Duration::from_secs(8 * 3600),
+            invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
+            sign_in_attempts_per_minute: 30,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl WebSettings {
+    /// Whether cookies must be sent only over HTTPS.
+    #[must_use]
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    settings: WebSettings,
+    csrf_key: Vec<u8>,
+    sign_in_limiter: auth::SignInLimiter,
+    metrics: metrics::Metrics,
+}
+
+impl AppState {
+    /// State over a migrated database. `csrf_key` signs form tokens; every
+    /// process of one deployment must share it.
+    #[must_use]
+    pub fn new(db: Db, settings: WebSettings, csrf_key: Vec<u8>) -> Self {
+        let sign_in_limiter = auth::SignInLimiter::new(settings.sign_in_attempts_per_minute);
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                settings,
+                csrf_key,
+                sign_in_limiter,
+                metrics: metrics::Metrics::default(),
+            }),
+        }
+    }
+
+    /// The database.
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The settings.
+    #[must_use]
+    pub fn settings(&self) -> &WebSettings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn csrf_key(&self) -> &[u8] {
+        &self.inner.csrf_key
+    }
+
+    pub(crate) fn sign_in_limiter(&self) -> &auth::SignInLimiter {
+        &self.inner.sign_in_limiter
+    }
+
+    pub(crate) fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
+    }
+}
+
+/// The whole service as one router.
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api::router().split_for_parts();
+    let max_body = state.settings().max_body_bytes;
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(html::router())
+        .nest("/api/v1", api)
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(error::fallback)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .layer(security_header(header::CACHE_CONTROL, "no-store"))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path may carry an invitation token; log the method and route only.
+            tracing::info_span!("request", method = %request.method(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Sets a response header unless the handler set it already.
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Serves the router on an already bound listener until `shutdown` resolves.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
+#[must_use]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::openapi()
+}

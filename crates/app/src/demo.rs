@@ -1,0 +1,177 @@
+//! Demo data: one organisation, a few programmes of different models, and one
+//! account per role, so a new user can sign in and look around at once.
+
+use alongside_db::{Db, accounts, audit, organisations, programmes};
+use alongside_domain::Role;
+use alongside_domain::account::EmailAddress;
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::organisation::OrganisationName;
+use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
+use anyhow::Context;
+use chrono::Utc;
+
+/// The demo organisation's name.
+pub const ORGANISATION: &str = "Alongside Demo Peer Support";
+/// Every demo account's password. Demo data is for trying Alongside out only.
+pub const PASSWORD: &str = "alongside-demo";
+
+/// Demo accounts: email, name, role.
+pub const ACCOUNTS: [(&str, &str, Role); 8] = [
+    ("admin@demo.alongside.test", "Priya Shah", Role::Admin),
+    (
+        "coordinator@demo.alongside.test",
+        "Tom Okafor",
+        Role::Coordinator,
+    ),
+    (
+        "supervisor@demo.alongside.test",
+        "Helen Price",
+        Role::Supervisor,
+    ),
+    (
+        "safeguarding@demo.alongside.test",
+        "Gareth Lewis",
+        Role::SafeguardingLead,
+    ),
+    (
+        "peer@demo.alongside.test",
+        "Amira Haddad",
+        Role::PeerSupporter,
+    ),
+    (
+        "referrer@demo.alongside.test",
+        "Dr Sarah Mills",
+        Role::Referrer,
+    ),
+    (
+        "commissioner@demo.alongside.test",
+        "Jon Carter",
+        Role::Commissioner,
+    ),
+    (
+        "participant@demo.alongside.test",
+        "Maureen Ellis",
+        Role::Participant,
+    ),
+];
+
+fn programme(
+    name: &str,
+    description: &str,
+    model: &str,
+    setting: &str,
+    conditions: &str,
+    capacity: &str,
+) -> ProgrammeInput {
+    ProgrammeInput {
+        name: name.into(),
+        description: description.into(),
+        model: model.into(),
+        setting: setting.into(),
+        conditions: conditions.into(),
+        eligibility: "Adults living in the area with a long-term condition, or caring for someone who has one.".into(),
+        capacity: capacity.into(),
+        funding_source: "Integrated care board grant".into(),
+        contact_gap_days: String::new(),
+        supervision_every_weeks: String::new(),
+    }
+}
+
+/// Whether the demo organisation is already there.
+pub async fn is_loaded(db: &Db) -> anyhow::Result<bool> {
+    let found = accounts::find_by_email(
+        db,
+        &EmailAddress::parse(ACCOUNTS[0].0).expect("demo email is valid"),
+    )
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Loads the demo data in one transaction. Does nothing if it is there already.
+pub async fn load(db: &Db) -> anyhow::Result<bool> {
+    if is_loaded(db).await? {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    // Hash once: every demo account has the same password.
+    let hash = tokio::task::spawn_blocking(|| password_auth::generate_hash(PASSWORD)).await?;
+    let name = OrganisationName::parse(ORGANISATION).map_err(anyhow::Error::msg)?;
+    let mut tx = db.begin().await?;
+    let organisation = organisations::create(&mut tx, name.as_str(), &name.slug(), now).await?;
+    for (email, display_name, role) in ACCOUNTS {
+        let email = EmailAddress::parse(email).expect("demo email is valid");
+        let id = accounts::create(&mut tx, &email, display_name, &hash, now).await?;
+        organisations::add_member(&mut tx, organisation.id, id, role, now).await?;
+    }
+    let offers = [
+        programme(
+            "Breathe Easy buddies",
+            "Weekly befriending by phone or at home for people living with a lung condition.",
+            "befriending",
+            "community",
+            "COPD\nAsthma\nBronchiectasis",
+            "40",
+        ),
+        programme(
+            "Diabetes peer mentors",
+            "One-to-one mentoring from someone who has lived with type 2 diabetes, referred from the diabetes clinic.",
+            "peer_mentoring",
+            "clinical",
+            "Type 2 diabetes",
+            "25",
+        ),
+        programme(
+            "Living with pain group",
+            "A fortnightly group for people with chronic pain, led by a trained facilitator.",
+            "facilitated_group",
+            "community",
+            "Chronic pain\nFibromyalgia\nArthritis",
+            "16",
+        ),
+        programme(
+            "Walk and talk",
+            "Gentle walks in the park with time to talk, run by volunteers.",
+            "activity_group",
+            "community",
+            "",
+            "",
+        ),
+        programme(
+            "Carers' online circle",
+            "An online community for carers of people with long-term conditions.",
+            "online_community",
+            "online",
+            "",
+            "200",
+        ),
+    ];
+    for input in &offers {
+        let details = ProgrammeDetails::validate(input)
+            .map_err(|e| anyhow::anyhow!("demo programme {}: {e}", input.name))?;
+        let created = programmes::create(&mut tx, organisation.id, &details, now).await?;
+        let entry = audit::AuditEntry {
+            organisation: Some(organisation.id),
+            actor: None,
+            event: AuditEvent::Create,
+            entity: "programme",
+            entity_id: Some(created.id.to_string()),
+            detail: "created with the demo data".into(),
+            request_id: None,
+        };
+        audit::record(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await.context("save demo data")?;
+    Ok(true)
+}
+
+/// The sign-in details to print.
+pub fn sign_in_details(public_url: &str) -> String {
+    let mut text = format!(
+        "Demo data is loaded. Sign in at {public_url}/sign-in with any of these (password for all: {PASSWORD}):\n"
+    );
+    for (email, _, role) in ACCOUNTS {
+        text.push_str(&format!("  {email:<36} {}\n", role.label()));
+    }
+    text.push_str("The demo accounts are for trying Alongside out: do not load them where real people's data is kept (--demo false).\n");
+    text
+}

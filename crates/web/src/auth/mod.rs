@@ -1,0 +1,36 @@
+//! Who is asking, and whether they may: sessions, API tokens, CSRF tokens,
+//! the sign-in rate limit, and the extractors that apply the access policy.
+
+mod extract;
+mod limiter;
+mod secrets;
+
+pub use extract::{ApiAuthorised, Authorised, CsrfForm, Permission, Permit, Session, actions};
+pub use limiter::SignInLimiter;
+pub use secrets::{csrf_token, hash_token, new_token};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "alongside_session";
+/// The cookie that ties a signed-out visitor's forms to their browser.
+pub const VISITOR_COOKIE: &str = "alongside_visitor";
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+#[must_use]
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value for an HttpOnly, SameSite=Lax cookie.
+#[must_use]
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+}

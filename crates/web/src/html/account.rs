@@ -1,0 +1,200 @@
+//! The signed-in person's own account: details, password, API tokens.
+
+use alongside_db::api_tokens::{self, ApiToken};
+use alongside_domain::{ApiTokenId, FieldErrors};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, error_page, render};
+use crate::auth::actions::UseOwnAccount;
+use crate::auth::{Authorised, CsrfForm};
+use crate::services::accounts as service;
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "account/index.html")]
+struct Account {
+    layout: Layout,
+    display_name: String,
+    email: String,
+    organisation_name: String,
+    role_label: &'static str,
+}
+
+/// Who you are.
+pub async fn show(auth: Authorised<UseOwnAccount>) -> Response {
+    let s = &auth.session.signed_in;
+    render(
+        StatusCode::OK,
+        &Account {
+            layout: Layout::signed_in("Your account", "", &auth.session),
+            display_name: s.display_name.clone(),
+            email: s.email.clone(),
+            organisation_name: s.organisation_name.clone(),
+            role_label: s.actor.role.label(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct Password {
+    layout: Layout,
+    errors: FieldErrors,
+    changed: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordQuery {
+    changed: Option<String>,
+}
+
+/// The change-password form.
+pub async fn password_form(
+    auth: Authorised<UseOwnAccount>,
+    Query(query): Query<PasswordQuery>,
+) -> Response {
+    render(
+        StatusCode::OK,
+        &Password {
+            layout: Layout::signed_in("Change your password", "", &auth.session),
+            errors: FieldErrors::new(),
+            changed: query.changed.is_some(),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+/// Changes the password. Passwords are never shown again in the form.
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: Authorised<UseOwnAccount>,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Response {
+    match service::change_password(
+        &state,
+        &auth.permit,
+        &auth.session,
+        &form.current_password,
+        &form.new_password,
+        &form.confirm_password,
+    )
+    .await
+    {
+        Ok(()) => Redirect::to("/account/password?changed=1").into_response(),
+        Err(Error::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Password {
+                layout: Layout::signed_in("Change your password", "", &auth.session)
+                    .with_errors(true),
+                errors,
+                changed: false,
+            },
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/tokens.html")]
+struct Tokens {
+    layout: Layout,
+    tokens: Vec<ApiToken>,
+    new_token: Option<String>,
+    errors: FieldErrors,
+    name: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    auth: &Authorised<UseOwnAccount>,
+    new_token: Option<String>,
+    errors: FieldErrors,
+    name: String,
+) -> Response {
+    let actor = auth.permit.actor();
+    match api_tokens::list(state.db(), actor.account_id, actor.organisation_id).await {
+        Ok(tokens) => {
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render(
+                status,
+                &Tokens {
+                    layout: Layout::signed_in("API tokens", "", &auth.session)
+                        .with_errors(!errors.is_empty()),
+                    tokens,
+                    new_token,
+                    errors,
+                    name,
+                },
+            )
+        }
+        Err(e) => error_page(&e.into(), Some(&auth.session)),
+    }
+}
+
+/// The person's API tokens.
+pub async fn tokens(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> Response {
+    tokens_page(&state, &auth, None, FieldErrors::new(), String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    name: String,
+}
+
+/// Makes a token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Authorised<UseOwnAccount>,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Response {
+    match service::create_api_token(&state, &auth.permit, &form.name).await {
+        Ok(token) => {
+            tokens_page(
+                &state,
+                &auth,
+                Some(token),
+                FieldErrors::new(),
+                String::new(),
+            )
+            .await
+        }
+        Err(Error::Invalid(errors)) => tokens_page(&state, &auth, None, errors, form.name).await,
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Revokes a token.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Authorised<UseOwnAccount>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let Ok(id) = id.parse::<ApiTokenId>() else {
+        return error_page(&Error::NotFound, Some(&auth.session));
+    };
+    match service::revoke_api_token(&state, &auth.permit, id).await {
+        Ok(()) => Redirect::to("/account/tokens").into_response(),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}

@@ -1,0 +1,63 @@
+//! The audit log, for admins.
+
+use alongside_db::audit::{self, AuditRecord};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Layout, error_page, render};
+use crate::AppState;
+use crate::auth::Authorised;
+use crate::auth::actions::ViewAuditLog;
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct List {
+    layout: Layout,
+    entries: Vec<AuditRecord>,
+    page: i64,
+    has_more: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Page {
+    page: Option<i64>,
+}
+
+/// Newest entries first, 50 a page.
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authorised<ViewAuditLog>,
+    Query(query): Query<Page>,
+) -> Response {
+    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
+    // One extra row tells whether there is an older page.
+    match audit::list(
+        state.db(),
+        auth.permit.actor().organisation_id,
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await
+    {
+        Ok(mut entries) => {
+            let has_more = entries.len() > PAGE_SIZE as usize;
+            entries.truncate(PAGE_SIZE as usize);
+            render(
+                StatusCode::OK,
+                &List {
+                    layout: Layout::signed_in("Audit log", "audit", &auth.session),
+                    entries,
+                    page,
+                    has_more,
+                },
+            )
+        }
+        Err(e) => error_page(&e.into(), Some(&auth.session)),
+    }
+}

@@ -1,0 +1,241 @@
+//! The pages. Every page is server-rendered and works without JavaScript.
+//! Forms re-render with an error summary and keep what was typed.
+
+mod account;
+mod audit;
+mod dashboard;
+mod programmes;
+mod public;
+mod staff;
+
+use alongside_domain::access::{Action, role_may};
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
+use crate::{AppState, Error};
+
+/// What the page layout shows around every page.
+pub struct Layout {
+    /// The page's title (before " – Alongside").
+    pub title: String,
+    /// Whether the page shows validation errors (prefixes the title with "Error:").
+    pub has_errors: bool,
+    /// Which navigation item is current.
+    pub section: &'static str,
+    /// The CSRF token for the page's forms.
+    pub csrf: String,
+    /// The signed-in person, if any.
+    pub nav: Option<Nav>,
+    /// Part of every asset URL.
+    pub asset_version: &'static str,
+}
+
+/// The signed-in person as the header shows them.
+pub struct Nav {
+    /// Their name.
+    pub display_name: String,
+    /// Their organisation.
+    pub organisation_name: String,
+    /// Their role, in words.
+    pub role_label: &'static str,
+    /// Whether to show "Staff".
+    pub may_manage_staff: bool,
+    /// Whether to show "Audit log".
+    pub may_view_audit: bool,
+}
+
+impl Layout {
+    /// The layout for a signed-in page.
+    #[must_use]
+    pub fn signed_in(title: impl Into<String>, section: &'static str, session: &Session) -> Self {
+        let s = &session.signed_in;
+        Self {
+            title: title.into(),
+            has_errors: false,
+            section,
+            csrf: session.csrf.clone(),
+            nav: Some(Nav {
+                display_name: s.display_name.clone(),
+                organisation_name: s.organisation_name.clone(),
+                role_label: s.actor.role.label(),
+                may_manage_staff: role_may(s.actor.role, Action::ManageStaff),
+                may_view_audit: role_may(s.actor.role, Action::ViewAuditLog),
+            }),
+            asset_version: crate::assets::VERSION,
+        }
+    }
+
+    /// The layout for a page seen signed out; `csrf` is for its forms, if any.
+    #[must_use]
+    pub fn visitor(title: impl Into<String>, csrf: String) -> Self {
+        Self {
+            title: title.into(),
+            has_errors: false,
+            section: "",
+            csrf,
+            nav: None,
+            asset_version: crate::assets::VERSION,
+        }
+    }
+
+    /// Marks the page as showing validation errors.
+    #[must_use]
+    pub fn with_errors(mut self, has_errors: bool) -> Self {
+        self.has_errors = has_errors;
+        self
+    }
+
+    /// Whether the header shows "Staff".
+    #[must_use]
+    pub fn may_manage_staff(&self) -> bool {
+        self.nav.as_ref().is_some_and(|n| n.may_manage_staff)
+    }
+
+    /// Whether the header shows "Audit log".
+    #[must_use]
+    pub fn may_view_audit(&self) -> bool {
+        self.nav.as_ref().is_some_and(|n| n.may_view_audit)
+    }
+
+    /// The signed-in person's organisation, or nothing.
+    #[must_use]
+    pub fn organisation_name(&self) -> &str {
+        self.nav
+            .as_ref()
+            .map_or("", |n| n.organisation_name.as_str())
+    }
+}
+
+/// Renders a template with a status; a rendering failure is a 500 page.
+pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            error_page(&Error::Internal(e.to_string()), None).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    paragraphs: Vec<String>,
+}
+
+/// The friendly page for an error: no stack trace, no SQL.
+pub fn error_page(error: &Error, session: Option<&Session>) -> Response {
+    error.log();
+    let (status, heading, paragraphs): (StatusCode, &str, Vec<String>) = match error {
+        Error::NotFound => (StatusCode::NOT_FOUND, "Page not found", vec![
+            "If you typed the web address, check it is correct.".into(),
+            "If you pasted the web address, check you copied the entire address.".into(),
+        ]),
+        Error::Forbidden => (StatusCode::FORBIDDEN, "You do not have permission to see this page", vec![
+            "Your role does not allow this. If you think it should, ask an admin of your organisation.".into(),
+        ]),
+        Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "You need to sign in", vec!["Sign in to see this page.".into()]),
+        Error::BadRequest(message) => (StatusCode::BAD_REQUEST, "Sorry, the request could not be read", vec![message.clone()]),
+        Error::Conflict(message) => (StatusCode::CONFLICT, "This cannot be done now", vec![message.clone()]),
+        Error::IllegalTransition(t) => (StatusCode::CONFLICT, "This cannot be done now", vec![format!("{}.", alongside_domain::validation::capitalise(&t.to_string()))]),
+        Error::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, "Sorry, some answers are not valid", errors.as_slice().iter().map(|e| e.message.clone()).collect()),
+        Error::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", vec!["Wait a minute, then try again.".into()]),
+        Error::Unavailable(_) | Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", vec![
+            "Try again later. Nothing you entered has been half-saved: if the change was not confirmed, it was not made.".into(),
+        ]),
+    };
+    let layout = match session {
+        Some(session) => Layout::signed_in(heading, "", session),
+        None => Layout::visitor(heading, String::new()),
+    };
+    render(
+        status,
+        &ErrorPage {
+            layout,
+            heading: heading.to_owned(),
+            paragraphs,
+        },
+    )
+}
+
+/// Renders an error page for a handler's error, keeping the header if signed in.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        error_page(&self, None)
+    }
+}
+
+/// The CSRF token for a signed-out visitor's forms, and the cookie to set if
+/// the browser has none yet. No database work.
+pub(crate) fn visitor_csrf(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> (String, Option<(header::HeaderName, String)>) {
+    match cookie(headers, VISITOR_COOKIE) {
+        Some(visitor) => (csrf_token(state.csrf_key(), &format!("v:{visitor}")), None),
+        None => {
+            let visitor = new_token("");
+            let csrf = csrf_token(state.csrf_key(), &format!("v:{visitor}"));
+            let set = set_cookie(
+                VISITOR_COOKIE,
+                &visitor,
+                2 * 3600,
+                state.settings().secure_cookies(),
+            );
+            (csrf, Some((header::SET_COOKIE, set)))
+        }
+    }
+}
+
+/// The request id header, for the audit log.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/sign-in", get(public::sign_in_page).post(public::sign_in))
+        .route("/sign-out", post(public::sign_out))
+        .route(
+            "/invitations/{token}",
+            get(staff::invitation_page).post(staff::accept_invitation),
+        )
+        .route("/problems/{slug}", get(public::problem_type))
+        .route("/dashboard", get(dashboard::show))
+        .route(
+            "/programmes",
+            get(programmes::list).post(programmes::create),
+        )
+        .route("/programmes/new", get(programmes::new_form))
+        .route("/programmes/{id}", get(programmes::show))
+        .route(
+            "/programmes/{id}/edit",
+            get(programmes::edit_form).post(programmes::update),
+        )
+        .route("/programmes/{id}/archive", post(programmes::archive))
+        .route("/programmes/{id}/restore", post(programmes::restore))
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route(
+            "/account/tokens",
+            get(account::tokens).post(account::create_token),
+        )
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/staff", get(staff::list))
+        .route("/staff/invite", get(staff::invite_form).post(staff::invite))
+        .route("/audit", get(audit::list))
+}

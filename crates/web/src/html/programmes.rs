@@ -1,0 +1,318 @@
+//! Programme pages: list, view, add, edit, archive, restore.
+
+use alongside_domain::access::{Action, role_may};
+use alongside_domain::programme::{Programme, ProgrammeInput, ProgrammeModel, Setting};
+use alongside_domain::{FieldErrors, ProgrammeId};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, error_page, render};
+use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
+use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::programmes as service;
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "programmes/list.html")]
+struct List {
+    layout: Layout,
+    programmes: Vec<Programme>,
+    include_archived: bool,
+    may_manage: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    archived: Option<String>,
+}
+
+/// The organisation's programmes.
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authorised<ViewProgrammes>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let include_archived = query.archived.is_some();
+    match service::list(&state, &auth.permit, include_archived).await {
+        Ok(programmes) => render(
+            StatusCode::OK,
+            &List {
+                layout: Layout::signed_in("Programmes", "programmes", &auth.session),
+                programmes,
+                include_archived,
+                may_manage: role_may(auth.permit.actor().role, Action::ManageProgrammes),
+            },
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programmes/show.html")]
+struct Show {
+    layout: Layout,
+    programme: Programme,
+    may_manage: bool,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+    archived: Option<String>,
+    restored: Option<String>,
+}
+
+fn parse_id(id: &str) -> Result<ProgrammeId, Error> {
+    // A malformed id cannot name a programme: the page is simply not there.
+    id.parse().map_err(|_| Error::NotFound)
+}
+
+fn show_page(
+    session: &Session,
+    programme: Programme,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> Response {
+    render(
+        status,
+        &Show {
+            layout: Layout::signed_in(programme.details.name.clone(), "programmes", session)
+                .with_errors(problem.is_some()),
+            may_manage: role_may(session.signed_in.actor.role, Action::ManageProgrammes),
+            programme,
+            notice,
+            problem,
+        },
+    )
+}
+
+/// One programme.
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authorised<ViewProgrammes>,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    let found = match parse_id(&id) {
+        Ok(id) => service::find(&state, &auth.permit, id).await,
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(programme) => {
+            let notice = if query.saved.is_some() {
+                Some("The programme has been saved.")
+            } else if query.archived.is_some() {
+                Some("The programme has been archived.")
+            } else if query.restored.is_some() {
+                Some("The programme has been restored.")
+            } else {
+                None
+            };
+            let notice = notice.map(str::to_owned);
+            show_page(&auth.session, programme, StatusCode::OK, notice, None)
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programmes/form.html")]
+struct Form {
+    layout: Layout,
+    action: String,
+    cancel: String,
+    input: ProgrammeInput,
+    errors: FieldErrors,
+    model_options: Vec<(&'static str, &'static str)>,
+    setting_options: Vec<(&'static str, &'static str)>,
+}
+
+fn form_page(
+    session: &Session,
+    title: &str,
+    action: String,
+    cancel: String,
+    input: ProgrammeInput,
+    errors: FieldErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &Form {
+            layout: Layout::signed_in(title, "programmes", session).with_errors(!errors.is_empty()),
+            action,
+            cancel,
+            input,
+            errors,
+            model_options: ProgrammeModel::ALL
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            setting_options: Setting::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+        },
+    )
+}
+
+/// The empty "Add a programme" form.
+pub async fn new_form(auth: Authorised<ManageProgrammes>) -> Response {
+    form_page(
+        &auth.session,
+        "Add a programme",
+        "/programmes".into(),
+        "/programmes".into(),
+        ProgrammeInput::default(),
+        FieldErrors::new(),
+    )
+}
+
+/// Saves a new programme, or shows the form again with what was typed.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    CsrfForm(input): CsrfForm<ProgrammeInput>,
+) -> Response {
+    match service::create(&state, &auth.permit, &input).await {
+        Ok(programme) => {
+            Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
+        }
+        Err(Error::Invalid(errors)) => form_page(
+            &auth.session,
+            "Add a programme",
+            "/programmes".into(),
+            "/programmes".into(),
+            input,
+            errors,
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// The edit form, filled with the stored values.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+) -> Response {
+    let found = match parse_id(&id) {
+        Ok(id) => service::find(&state, &auth.permit, id).await,
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(p) => form_page(
+            &auth.session,
+            "Edit programme",
+            format!("/programmes/{}/edit", p.id),
+            format!("/programmes/{}", p.id),
+            p.details.to_input(),
+            FieldErrors::new(),
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Saves changes, or shows the form again with what was typed.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<ProgrammeInput>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::update(&state, &auth.permit, id, &input).await {
+        Ok(programme) => {
+            Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
+        }
+        Err(Error::Invalid(errors)) => form_page(
+            &auth.session,
+            "Edit programme",
+            format!("/programmes/{id}/edit"),
+            format!("/programmes/{id}"),
+            input,
+            errors,
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Archives a programme.
+pub async fn archive(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    change_status(state, auth, id, true).await
+}
+
+/// Restores an archived programme.
+pub async fn restore(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    change_status(state, auth, id, false).await
+}
+
+async fn change_status(
+    state: AppState,
+    auth: Authorised<ManageProgrammes>,
+    id: String,
+    archive: bool,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let result = if archive {
+        service::archive(&state, &auth.permit, id).await
+    } else {
+        service::restore(&state, &auth.permit, id).await
+    };
+    match result {
+        Ok(programme) => Redirect::to(&format!(
+            "/programmes/{}?{}=1",
+            programme.id,
+            if archive { "archived" } else { "restored" }
+        ))
+        .into_response(),
+        Err(Error::IllegalTransition(t)) => match service::find(&state, &auth.permit, id).await {
+            Ok(programme) => {
+                let message = format!(
+                    "{}.",
+                    alongside_domain::validation::capitalise(&t.to_string())
+                );
+                show_page(
+                    &auth.session,
+                    programme,
+                    StatusCode::CONFLICT,
+                    None,
+                    Some(message),
+                )
+            }
+            Err(e) => error_page(&e, Some(&auth.session)),
+        },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}

@@ -1,0 +1,230 @@
+//! Pages seen signed out: home, sign in, sign out, problem type docs.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, render, request_id, visitor_csrf};
+use crate::auth::{CsrfForm, SESSION_COOKIE, Session, set_cookie};
+use crate::error::ProblemKind;
+use crate::services::accounts::{self, SignInFailure};
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    layout: Layout,
+}
+
+/// The public home page: static, no session or database work.
+pub async fn home() -> Response {
+    render(
+        StatusCode::OK,
+        &Home {
+            layout: Layout::visitor(
+                "Peer support for people with long-term conditions",
+                String::new(),
+            ),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignIn {
+    layout: Layout,
+    errors: alongside_domain::FieldErrors,
+    email: String,
+    next: String,
+    signed_out: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInQuery {
+    next: String,
+    signed_out: Option<String>,
+}
+
+/// Where to go after signing in: only a path on this site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/dashboard"
+    }
+}
+
+/// The sign-in form.
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let (csrf, set_cookie) = visitor_csrf(&state, &headers);
+    let page = SignIn {
+        layout: Layout::visitor("Sign in", csrf),
+        errors: alongside_domain::FieldErrors::new(),
+        email: String::new(),
+        next: query.next,
+        signed_out: query.signed_out.is_some(),
+    };
+    let mut response = render(StatusCode::OK, &page);
+    if let Some((name, value)) = set_cookie {
+        response
+            .headers_mut()
+            .append(name, value.parse().expect("cookie header value"));
+    }
+    response
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+/// Checks the email and password and starts a session.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Response {
+    let outcome = accounts::sign_in(
+        &state,
+        &form.email,
+        &form.password,
+        client.ip(),
+        request_id(&headers).as_deref(),
+    )
+    .await;
+    let (status, errors) = match outcome {
+        Ok(token) => {
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &token,
+                state.settings().session_lifetime.as_secs(),
+                state.settings().secure_cookies(),
+            );
+            let mut response = Redirect::to(safe_next(&form.next)).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie.parse().expect("cookie header value"),
+            );
+            return response;
+        }
+        Err(SignInFailure::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(SignInFailure::Refused) => (
+            StatusCode::UNAUTHORIZED,
+            alongside_domain::FieldErrors::one("email", "Wrong email address or password"),
+        ),
+        Err(SignInFailure::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            alongside_domain::FieldErrors::one(
+                "email",
+                "Too many sign-in attempts from your network. Wait a minute, then try again",
+            ),
+        ),
+        Err(SignInFailure::Failed(e)) => return super::error_page(&e, None),
+    };
+    let (csrf, _) = visitor_csrf(&state, &headers);
+    let page = SignIn {
+        layout: Layout::visitor("Sign in", csrf).with_errors(true),
+        errors,
+        email: form.email,
+        next: form.next,
+        signed_out: false,
+    };
+    render(status, &page)
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Ends the session and clears the cookie.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    match Session::from_headers(&state, &headers).await {
+        Ok(Some(session)) => {
+            if let Err(e) =
+                accounts::sign_out(&state, &session, request_id(&headers).as_deref()).await
+            {
+                return super::error_page(&e, None);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return super::error_page(&e, None),
+    }
+    let mut response = Redirect::to("/sign-in?signed_out=1").into_response();
+    let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings().secure_cookies());
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        clear.parse().expect("cookie header value"),
+    );
+    response
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct ProblemType {
+    layout: Layout,
+    title: &'static str,
+    slug: &'static str,
+    status: u16,
+    explanation: &'static str,
+}
+
+/// Documents one API problem `type`, so the URI in a problem body leads somewhere.
+pub async fn problem_type(Path(slug): Path<String>) -> Response {
+    let Some(kind) = ProblemKind::from_slug(&slug) else {
+        return super::error_page(&Error::NotFound, None);
+    };
+    let explanation = match kind {
+        ProblemKind::ValidationFailed => {
+            "One or more fields break a rule. The errors member lists each, with a JSON pointer to the field and a message."
+        }
+        ProblemKind::BadRequest => {
+            "The request could not be read: malformed JSON, invalid UTF-8, an unknown field, or an id that is not well formed."
+        }
+        ProblemKind::Unauthenticated => {
+            "Send a personal API token as Authorization: Bearer TOKEN. Tokens are made on the API tokens page of your account."
+        }
+        ProblemKind::Forbidden => "Your role in your organisation does not allow this action.",
+        ProblemKind::NotFound => "There is no such resource in your organisation.",
+        ProblemKind::Conflict => {
+            "The request clashes with the current state, for example a duplicate."
+        }
+        ProblemKind::IllegalTransition => {
+            "The record's current status does not allow this change; detail names both."
+        }
+        ProblemKind::PayloadTooLarge => "The request body is larger than the service accepts.",
+        ProblemKind::UnsupportedMediaType => {
+            "Send the body as JSON with Content-Type: application/json."
+        }
+        ProblemKind::TooManyRequests => "Too many requests in a short time; wait, then try again.",
+        ProblemKind::Unavailable => "The database is unavailable; try again shortly.",
+        ProblemKind::Internal => {
+            "Something went wrong on our side. Quote the request id when you report it."
+        }
+    };
+    render(
+        StatusCode::OK,
+        &ProblemType {
+            layout: Layout::visitor(kind.title(), String::new()),
+            title: kind.title(),
+            slug: kind.slug(),
+            status: kind.status().as_u16(),
+            explanation,
+        },
+    )
+}

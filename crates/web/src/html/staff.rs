@@ -1,0 +1,218 @@
+//! Staff list, invitations, and accepting an invitation.
+
+use alongside_db::invitations::Invitation;
+use alongside_db::organisations::{self, Member};
+use alongside_domain::{FieldErrors, Role};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::{Layout, error_page, render, request_id, visitor_csrf};
+use crate::auth::actions::ManageStaff;
+use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
+use crate::services::staff::{self as service, Acceptance};
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "staff/list.html")]
+struct List {
+    layout: Layout,
+    members: Vec<Member>,
+    invitations: Vec<Invitation>,
+    now: DateTime<Utc>,
+}
+
+/// Members and open invitations.
+pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> Response {
+    let organisation = auth.permit.actor().organisation_id;
+    let loaded = async {
+        let members = organisations::members(state.db(), organisation).await?;
+        let invitations = alongside_db::invitations::pending(state.db(), organisation).await?;
+        Ok::<_, alongside_db::DbError>((members, invitations))
+    };
+    match loaded.await {
+        Ok((members, invitations)) => render(
+            StatusCode::OK,
+            &List {
+                layout: Layout::signed_in("Staff", "staff", &auth.session),
+                members,
+                invitations,
+                now: Utc::now(),
+            },
+        ),
+        Err(e) => error_page(&e.into(), Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/invite.html")]
+struct Invite {
+    layout: Layout,
+    errors: FieldErrors,
+    email: String,
+    role: String,
+    role_options: Vec<(&'static str, &'static str)>,
+}
+
+fn invite_page(
+    auth: &Authorised<ManageStaff>,
+    errors: FieldErrors,
+    email: String,
+    role: String,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &Invite {
+            layout: Layout::signed_in("Invite a member of staff", "staff", &auth.session)
+                .with_errors(!errors.is_empty()),
+            errors,
+            email,
+            role,
+            role_options: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        },
+    )
+}
+
+/// The invitation form.
+pub async fn invite_form(auth: Authorised<ManageStaff>) -> Response {
+    invite_page(&auth, FieldErrors::new(), String::new(), String::new())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    email: String,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/invited.html")]
+struct Invited {
+    layout: Layout,
+    email: String,
+    link: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// Creates an invitation and shows its link.
+pub async fn invite(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Response {
+    match service::invite(&state, &auth.permit, &form.email, &form.role).await {
+        Ok(invited) => render(
+            StatusCode::OK,
+            &Invited {
+                layout: Layout::signed_in("Invitation created", "staff", &auth.session),
+                email: invited.email,
+                link: invited.link,
+                expires_at: invited.expires_at,
+            },
+        ),
+        Err(Error::Invalid(errors)) => invite_page(&auth, errors, form.email, form.role),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct Accept {
+    layout: Layout,
+    errors: FieldErrors,
+    token: String,
+    organisation_name: String,
+    role_label: &'static str,
+    email: String,
+    existing_account: bool,
+    display_name: String,
+}
+
+async fn accept_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: String,
+    errors: FieldErrors,
+    display_name: String,
+) -> Response {
+    let invitation = match service::find_open(state, &token).await {
+        Ok(invitation) => invitation,
+        Err(e) => return error_page(&e, None),
+    };
+    let existing_account = match service::has_account(state, &invitation).await {
+        Ok(exists) => exists,
+        Err(e) => return error_page(&e, None),
+    };
+    let (csrf, set_cookie) = visitor_csrf(state, headers);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(
+        status,
+        &Accept {
+            layout: Layout::visitor(format!("Join {}", invitation.organisation_name), csrf)
+                .with_errors(!errors.is_empty()),
+            errors,
+            token,
+            organisation_name: invitation.organisation_name,
+            role_label: invitation.role.label(),
+            email: invitation.email,
+            existing_account,
+            display_name,
+        },
+    );
+    if let Some((name, value)) = set_cookie {
+        response
+            .headers_mut()
+            .append(name, value.parse().expect("cookie header value"));
+    }
+    response
+}
+
+/// The page an invitation link opens.
+pub async fn invitation_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    accept_page(&state, &headers, token, FieldErrors::new(), String::new()).await
+}
+
+/// Accepts the invitation and signs the person in.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    CsrfForm(form): CsrfForm<Acceptance>,
+) -> Response {
+    match service::accept(&state, &token, &form, request_id(&headers).as_deref()).await {
+        Ok(session) => {
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &session,
+                state.settings().session_lifetime.as_secs(),
+                state.settings().secure_cookies(),
+            );
+            let mut response = Redirect::to("/dashboard").into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie.parse().expect("cookie header value"),
+            );
+            response
+        }
+        Err(Error::Invalid(errors)) => {
+            accept_page(&state, &headers, token, errors, form.display_name).await
+        }
+        Err(e) => error_page(&e, None),
+    }
+}

@@ -1,0 +1,305 @@
+//! Signing in and out, changing a password, and personal API tokens.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use alongside_db::audit::{self as audit_log, AuditEntry};
+use alongside_db::{Tx, accounts, api_tokens, organisations, sessions};
+use alongside_domain::account::{EmailAddress, Lockout, NewPassword};
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::validation::text;
+use alongside_domain::{AccountId, ApiTokenId, FieldErrors, OrganisationId};
+use chrono::Utc;
+
+use super::{audit, passwords};
+use crate::auth::actions::UseOwnAccount;
+use crate::auth::{Permit, Session, hash_token, new_token};
+use crate::{AppState, Error};
+
+/// Why sign-in failed. Deliberately vague to the person: a wrong password,
+/// an unknown address and a locked account all read the same.
+#[derive(Debug)]
+pub enum SignInFailure {
+    /// Email or password left empty or malformed.
+    Invalid(FieldErrors),
+    /// Wrong email address or password (or a locked account).
+    Refused,
+    /// Too many attempts from this address this minute.
+    RateLimited,
+    /// Something else broke.
+    Failed(Error),
+}
+
+impl From<Error> for SignInFailure {
+    fn from(e: Error) -> Self {
+        SignInFailure::Failed(e)
+    }
+}
+
+impl From<alongside_db::DbError> for SignInFailure {
+    fn from(e: alongside_db::DbError) -> Self {
+        SignInFailure::Failed(e.into())
+    }
+}
+
+/// Checks an email address and password; on success starts a session in the
+/// account's first organisation and returns the session token for the cookie.
+///
+/// # Errors
+/// A [`SignInFailure`].
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: IpAddr,
+    request_id: Option<&str>,
+) -> Result<String, SignInFailure> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", EmailAddress::parse(email));
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(SignInFailure::Invalid(errors));
+    };
+    if !state.sign_in_limiter().allow(client, Instant::now()) {
+        return Err(SignInFailure::RateLimited);
+    }
+
+    let now = Utc::now();
+    let account = accounts::find_by_email(state.db(), &email).await?;
+    let matches = passwords::verify(
+        password.to_owned(),
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await?;
+    let Some(account) = account else {
+        record_failure(state, None, None, "unknown email address", request_id).await?;
+        return Err(SignInFailure::Refused);
+    };
+    let memberships = organisations::memberships_of(state.db(), account.id).await?;
+    let organisation = memberships.first().map(|(o, _)| o.id);
+    if account.lockout.is_locked(now) {
+        record_failure(
+            state,
+            organisation,
+            Some(account.id),
+            "account locked",
+            request_id,
+        )
+        .await?;
+        return Err(SignInFailure::Refused);
+    }
+    let mut tx = state.db().begin().await?;
+    if !matches {
+        let lockout = account.lockout.after_failure(now);
+        accounts::set_lockout(&mut tx, account.id, lockout).await?;
+        tx.commit().await?;
+        let detail = if lockout.is_locked(now) {
+            "wrong password; account locked"
+        } else {
+            "wrong password"
+        };
+        record_failure(state, organisation, Some(account.id), detail, request_id).await?;
+        return Err(SignInFailure::Refused);
+    }
+    let Some(organisation) = organisation else {
+        drop(tx);
+        record_failure(
+            state,
+            None,
+            Some(account.id),
+            "no organisation membership",
+            request_id,
+        )
+        .await?;
+        return Err(SignInFailure::Refused);
+    };
+    accounts::set_lockout(&mut tx, account.id, Lockout::after_success()).await?;
+    let token = start_session(state, &mut tx, account.id, organisation).await?;
+    let entry = AuditEntry {
+        organisation: Some(organisation),
+        actor: Some(account.id),
+        event: AuditEvent::SignIn,
+        entity: "account",
+        entity_id: Some(account.id.to_string()),
+        detail: "signed in".into(),
+        request_id,
+    };
+    audit_log::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+async fn record_failure(
+    state: &AppState,
+    organisation: Option<OrganisationId>,
+    account: Option<AccountId>,
+    detail: &str,
+    request_id: Option<&str>,
+) -> Result<(), Error> {
+    let entry = AuditEntry {
+        organisation,
+        actor: None,
+        event: AuditEvent::SignInFailed,
+        entity: "account",
+        entity_id: account.map(|a| a.to_string()),
+        detail: detail.into(),
+        request_id,
+    };
+    audit_log::record_now(state.db(), &entry, Utc::now()).await?;
+    Ok(())
+}
+
+/// Starts a session inside `tx` and returns its token.
+pub(crate) async fn start_session(
+    state: &AppState,
+    tx: &mut Tx,
+    account: AccountId,
+    organisation: OrganisationId,
+) -> Result<String, Error> {
+    let token = new_token("");
+    let now = Utc::now();
+    let lifetime = chrono::Duration::from_std(state.settings().session_lifetime)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    sessions::create(
+        tx,
+        &hash_token(&token),
+        account,
+        organisation,
+        now,
+        now + lifetime,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Ends a session.
+///
+/// # Errors
+/// When the database fails.
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    request_id: Option<&str>,
+) -> Result<(), Error> {
+    let actor = &session.signed_in.actor;
+    let mut tx = state.db().begin().await?;
+    sessions::delete(&mut tx, &session.token_hash).await?;
+    let entry = AuditEntry {
+        organisation: Some(actor.organisation_id),
+        actor: Some(actor.account_id),
+        event: AuditEvent::SignOut,
+        entity: "account",
+        entity_id: Some(actor.account_id.to_string()),
+        detail: "signed out".into(),
+        request_id,
+    };
+    audit_log::record(&mut tx, &entry, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the signed-in person's password and signs out their other sessions.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the field: wrong current password, weak new
+/// password, or confirmation that does not match.
+pub async fn change_password(
+    state: &AppState,
+    permit: &Permit<UseOwnAccount>,
+    session: &Session,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), Error> {
+    let account = accounts::find(state.db(), permit.actor().account_id).await?;
+    let mut errors = FieldErrors::new();
+    if current.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    } else if !passwords::verify(current.to_owned(), Some(account.password_hash)).await? {
+        errors.add("current_password", "Your current password is wrong");
+    }
+    let new = errors.check("new_password", NewPassword::parse(new));
+    if new.is_some() && confirm != new.as_ref().map_or("", NewPassword::expose) {
+        errors.add("confirm_password", "The passwords do not match");
+    }
+    let new = match new {
+        Some(new) if errors.is_empty() => new,
+        _ => return Err(Error::Invalid(errors)),
+    };
+    let hash = passwords::hash(new.expose().to_owned()).await?;
+    let mut tx = state.db().begin().await?;
+    accounts::set_password(&mut tx, account.id, &hash, Utc::now()).await?;
+    let ended = sessions::delete_others(&mut tx, account.id, &session.token_hash).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "account",
+        account.id,
+        format!("password changed; {ended} other sessions ended"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates a personal API token and returns it: the only time it is shown.
+///
+/// # Errors
+/// [`Error::Invalid`] for a missing or overlong name.
+pub async fn create_api_token(
+    state: &AppState,
+    permit: &Permit<UseOwnAccount>,
+    name: &str,
+) -> Result<String, Error> {
+    let name = text(name, "a token name", 1, 100).map_err(|m| FieldErrors::one("name", m))?;
+    let token = new_token("alg_");
+    let actor = permit.actor();
+    let mut tx = state.db().begin().await?;
+    let id = api_tokens::create(
+        &mut tx,
+        actor.account_id,
+        actor.organisation_id,
+        &name,
+        &hash_token(&token),
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "api_token",
+        id,
+        "created",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Revokes one of the signed-in person's tokens.
+///
+/// # Errors
+/// [`Error::NotFound`] for someone else's token or one already revoked.
+pub async fn revoke_api_token(
+    state: &AppState,
+    permit: &Permit<UseOwnAccount>,
+    id: ApiTokenId,
+) -> Result<(), Error> {
+    let mut tx = state.db().begin().await?;
+    api_tokens::revoke(&mut tx, permit.actor().account_id, id, Utc::now()).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Delete,
+        "api_token",
+        id,
+        "revoked",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! What people do, run once for every face: each service validates through
+//! the domain, writes inside one transaction and records its audit entry in
+//! that same transaction, so a change and its audit trail stand or fall
+//! together. Services take a [`crate::auth::Permit`] for their action, so
+//! they cannot run without the policy's say-so.
+
+pub mod accounts;
+pub mod passwords;
+pub mod programmes;
+pub mod staff;
+
+use alongside_db::Tx;
+use alongside_db::audit::{self, AuditEntry};
+use alongside_domain::audit::AuditEvent;
+use chrono::Utc;
+
+use crate::Error;
+use crate::auth::Permit;
+
+/// Records what `permit`'s actor did to `entity`, inside `tx`.
+pub(crate) async fn audit<A>(
+    tx: &mut Tx,
+    permit: &Permit<A>,
+    event: AuditEvent,
+    entity: &str,
+    entity_id: impl ToString,
+    detail: impl Into<String>,
+) -> Result<(), Error> {
+    let entry = AuditEntry {
+        organisation: Some(permit.actor().organisation_id),
+        actor: Some(permit.actor().account_id),
+        event,
+        entity,
+        entity_id: Some(entity_id.to_string()),
+        detail: detail.into(),
+        request_id: permit.request_id.as_deref(),
+    };
+    audit::record(tx, &entry, Utc::now()).await?;
+    Ok(())
+}

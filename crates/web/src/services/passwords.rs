@@ -1,0 +1,36 @@
+//! Password hashing (argon2, through `password-auth`) off the async runtime:
+//! a hash takes tens of milliseconds of CPU, which would stall other requests.
+
+use std::sync::OnceLock;
+
+use crate::Error;
+
+/// Hashes a password on a blocking thread.
+///
+/// # Errors
+/// [`Error::Internal`] if the blocking pool fails.
+pub async fn hash(password: String) -> Result<String, Error> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Whether `password` matches `hash`, checked on a blocking thread. With no
+/// hash (no such account), a dummy hash is checked so that the answer takes
+/// as long as for a real account.
+///
+/// # Errors
+/// [`Error::Internal`] if the blocking pool fails.
+pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Error> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => password_auth::verify_password(password, &hash).is_ok(),
+        None => {
+            static DUMMY: OnceLock<String> = OnceLock::new();
+            let dummy = DUMMY.get_or_init(|| password_auth::generate_hash("not a real password"));
+            let _ = password_auth::verify_password(password, dummy);
+            false
+        }
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))
+}

@@ -1,0 +1,186 @@
+//! Creating, changing, archiving and reading programmes.
+
+use alongside_db::programmes;
+use alongside_domain::ProgrammeId;
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::programme::{Programme, ProgrammeDetails, ProgrammeInput};
+use chrono::Utc;
+
+use super::audit;
+use crate::auth::Permit;
+use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
+use crate::{AppState, Error};
+
+/// The organisation's programmes.
+///
+/// # Errors
+/// When the database fails.
+pub async fn list(
+    state: &AppState,
+    permit: &Permit<ViewProgrammes>,
+    include_archived: bool,
+) -> Result<Vec<Programme>, Error> {
+    Ok(programmes::list(state.db(), permit.actor().organisation_id, include_archived).await?)
+}
+
+/// One programme of the organisation.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's programme.
+pub async fn find<A>(
+    state: &AppState,
+    permit: &Permit<A>,
+    id: ProgrammeId,
+) -> Result<Programme, Error> {
+    Ok(programmes::find(state.db(), permit.actor().organisation_id, id).await?)
+}
+
+/// Validates and stores a new programme.
+///
+/// # Errors
+/// [`Error::Invalid`] with every field problem; nothing is stored then.
+pub async fn create(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    input: &ProgrammeInput,
+) -> Result<Programme, Error> {
+    let details = ProgrammeDetails::validate(input)?;
+    let mut tx = state.db().begin().await?;
+    let programme = programmes::create(
+        &mut tx,
+        permit.actor().organisation_id,
+        &details,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "programme",
+        programme.id,
+        "created",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(programme)
+}
+
+/// Validates and stores new fields for a programme.
+///
+/// # Errors
+/// [`Error::Invalid`] or [`Error::NotFound`]; nothing changes then.
+pub async fn update(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+    input: &ProgrammeInput,
+) -> Result<Programme, Error> {
+    let details = ProgrammeDetails::validate(input)?;
+    let organisation = permit.actor().organisation_id;
+    let mut tx = state.db().begin().await?;
+    let before = programmes::find_in(&mut tx, organisation, id).await?;
+    programmes::update(&mut tx, organisation, id, &details, Utc::now()).await?;
+    let changed = changed_fields(&before.details, &details);
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "programme",
+        id,
+        format!(
+            "changed: {}",
+            if changed.is_empty() {
+                "nothing".into()
+            } else {
+                changed.join(", ")
+            }
+        ),
+    )
+    .await?;
+    let after = programmes::find_in(&mut tx, organisation, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Archives a programme (it stays for the record).
+///
+/// # Errors
+/// [`Error::IllegalTransition`] if already archived.
+pub async fn archive(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+) -> Result<Programme, Error> {
+    change_status(state, permit, id, true).await
+}
+
+/// Brings an archived programme back.
+///
+/// # Errors
+/// [`Error::IllegalTransition`] if it is active.
+pub async fn restore(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+) -> Result<Programme, Error> {
+    change_status(state, permit, id, false).await
+}
+
+async fn change_status(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+    archive: bool,
+) -> Result<Programme, Error> {
+    let organisation = permit.actor().organisation_id;
+    let mut tx = state.db().begin().await?;
+    let mut programme = programmes::find_in(&mut tx, organisation, id).await?;
+    let status = if archive {
+        programme.status.archive()?
+    } else {
+        programme.status.restore()?
+    };
+    let now = Utc::now();
+    programmes::set_status(&mut tx, organisation, id, status, now).await?;
+    let (event, detail) = if archive {
+        (AuditEvent::Delete, "archived")
+    } else {
+        (AuditEvent::Update, "restored")
+    };
+    audit(&mut tx, permit, event, "programme", id, detail).await?;
+    tx.commit().await?;
+    programme.status = status;
+    programme.updated_at = now;
+    Ok(programme)
+}
+
+/// Names of the fields that differ, for the audit log (values stay out of it).
+fn changed_fields(before: &ProgrammeDetails, after: &ProgrammeDetails) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut note = |name, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    note("name", before.name != after.name);
+    note("description", before.description != after.description);
+    note("model", before.model != after.model);
+    note("setting", before.setting != after.setting);
+    note("conditions", before.conditions != after.conditions);
+    note("eligibility", before.eligibility != after.eligibility);
+    note("capacity", before.capacity != after.capacity);
+    note(
+        "funding_source",
+        before.funding_source != after.funding_source,
+    );
+    note(
+        "contact_gap_days",
+        before.contact_gap_days != after.contact_gap_days,
+    );
+    note(
+        "supervision_every_weeks",
+        before.supervision_every_weeks != after.supervision_every_weeks,
+    );
+    changed
+}

@@ -1,0 +1,205 @@
+//! Inviting staff and accepting invitations.
+
+use alongside_db::audit::{self as audit_log, AuditEntry};
+use alongside_db::invitations::{self, Invitation, NewInvitation};
+use alongside_db::{DbError, accounts, organisations};
+use alongside_domain::account::{EmailAddress, NewPassword};
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::validation::text;
+use alongside_domain::{FieldErrors, Role};
+use chrono::{DateTime, Utc};
+
+use super::{audit, passwords};
+use crate::auth::actions::ManageStaff;
+use crate::auth::{Permit, hash_token, new_token};
+use crate::{AppState, Error};
+
+/// A new invitation: the link to send, and when it stops working.
+#[derive(Debug)]
+pub struct Invited {
+    /// The full link, with its secret token.
+    pub link: String,
+    /// Its expiry.
+    pub expires_at: DateTime<Utc>,
+    /// The normalised address.
+    pub email: String,
+}
+
+/// Invites someone to the organisation with a role.
+///
+/// # Errors
+/// [`Error::Invalid`] for a bad email address or role.
+pub async fn invite(
+    state: &AppState,
+    permit: &Permit<ManageStaff>,
+    email: &str,
+    role: &str,
+) -> Result<Invited, Error> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", EmailAddress::parse(email));
+    let role = errors.check("role", role.parse::<Role>());
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(Error::Invalid(errors));
+    };
+    let token = new_token("inv_");
+    let now = Utc::now();
+    let expires_at = now
+        + chrono::Duration::from_std(state.settings().invitation_lifetime)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut tx = state.db().begin().await?;
+    let id = invitations::create(
+        &mut tx,
+        NewInvitation {
+            organisation: permit.actor().organisation_id,
+            email: email.as_str(),
+            role,
+            token_hash: &hash_token(&token),
+            invited_by: permit.actor().account_id,
+            expires_at,
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "invitation",
+        id,
+        format!("invited as {role}"),
+    )
+    .await?;
+    tx.commit().await?;
+    let base = state.settings().public_url.trim_end_matches('/');
+    Ok(Invited {
+        link: format!("{base}/invitations/{token}"),
+        expires_at,
+        email: email.as_str().to_owned(),
+    })
+}
+
+/// The open invitation a link's token belongs to.
+///
+/// # Errors
+/// [`Error::NotFound`] for an unknown token; [`Error::Conflict`] for one used or expired.
+pub async fn find_open(state: &AppState, token: &str) -> Result<Invitation, Error> {
+    let invitation = invitations::find_by_token(state.db(), &hash_token(token))
+        .await?
+        .ok_or(Error::NotFound)?;
+    if invitation.is_open(Utc::now()) {
+        Ok(invitation)
+    } else {
+        Err(Error::Conflict(
+            "This invitation link has been used or has expired. Ask your admin for a new one."
+                .into(),
+        ))
+    }
+}
+
+/// What the invited person typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Acceptance {
+    /// Their name (new accounts only).
+    pub display_name: String,
+    /// A new password, or the existing account's password.
+    pub password: String,
+    /// The new password again (new accounts only).
+    pub confirm_password: String,
+}
+
+/// Whether an account with the invitation's address exists already.
+///
+/// # Errors
+/// When the database fails.
+pub async fn has_account(state: &AppState, invitation: &Invitation) -> Result<bool, Error> {
+    let email =
+        EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(accounts::find_by_email(state.db(), &email).await?.is_some())
+}
+
+/// Accepts an invitation: makes the account (or checks the existing one's
+/// password), adds the membership and starts a session. Returns its token.
+///
+/// # Errors
+/// [`Error::Invalid`] for the form's problems; [`Error::Conflict`] if the
+/// link was used meanwhile. Nothing is saved then.
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    form: &Acceptance,
+    request_id: Option<&str>,
+) -> Result<String, Error> {
+    let invitation = find_open(state, token).await?;
+    let email =
+        EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(e.to_string()))?;
+    let existing = accounts::find_by_email(state.db(), &email).await?;
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    let account_id = match existing {
+        Some(account) => {
+            if !passwords::verify(form.password.clone(), Some(account.password_hash)).await? {
+                return Err(FieldErrors::one(
+                    "password",
+                    "The password is wrong for the account with this email address",
+                )
+                .into());
+            }
+            account.id
+        }
+        None => {
+            let mut errors = FieldErrors::new();
+            let name = errors.check(
+                "display_name",
+                text(&form.display_name, "your name", 1, 100),
+            );
+            let password = errors.check("password", NewPassword::parse(&form.password));
+            if password.is_some() && form.confirm_password != form.password {
+                errors.add("confirm_password", "The passwords do not match");
+            }
+            let (Some(name), Some(password)) = (name, password) else {
+                return Err(errors.into());
+            };
+            if !errors.is_empty() {
+                return Err(errors.into());
+            }
+            let hash = passwords::hash(password.expose().to_owned()).await?;
+            accounts::create(&mut tx, &email, &name, &hash, now).await?
+        }
+    };
+    invitations::accept(&mut tx, invitation.id, now)
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(_) => Error::Conflict(
+                "This invitation link has been used or has expired. Ask your admin for a new one."
+                    .into(),
+            ),
+            other => other.into(),
+        })?;
+    organisations::add_member(
+        &mut tx,
+        invitation.organisation_id,
+        account_id,
+        invitation.role,
+        now,
+    )
+    .await?;
+    let session =
+        super::accounts::start_session(state, &mut tx, account_id, invitation.organisation_id)
+            .await?;
+    let entry = AuditEntry {
+        organisation: Some(invitation.organisation_id),
+        actor: Some(account_id),
+        event: AuditEvent::Create,
+        entity: "membership",
+        entity_id: Some(account_id.to_string()),
+        detail: format!(
+            "accepted invitation {} as {}",
+            invitation.id, invitation.role
+        ),
+        request_id,
+    };
+    audit_log::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(session)
+}
