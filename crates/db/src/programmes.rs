@@ -157,7 +157,9 @@ pub async fn set_status(
     status: ProgrammeStatus,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| sqlx::query(
+    let done =
+        on_tx!(tx, |c| {
+            sqlx::query(
         "UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4"
     )
     .bind(status.as_str())
@@ -166,7 +168,8 @@ pub async fn set_status(
     .bind(organisation.to_string())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+        })?;
     if done == 0 {
         Err(DbError::NotFound)
     } else {

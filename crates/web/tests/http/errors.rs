@@ -1,0 +1,126 @@
+//! Health, metrics, assets, error pages and headers.
+
+use alongside_testdb::{TestDb, on_both_engines};
+use alongside_web::error::ProblemKind;
+use reqwest::StatusCode;
+
+use crate::support::TestApp;
+
+async fn health_and_readiness_answer(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    let health = browser.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(health.headers().get("set-cookie").is_none());
+    assert_eq!(health.text().await.unwrap(), "ok");
+    assert_eq!(browser.get("/readyz").await.text().await.unwrap(), "ready");
+    let metrics = browser.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(
+            r#"alongside_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("alongside_http_request_duration_seconds_bucket"));
+}
+
+async fn public_pages_do_no_session_work(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let home = app.browser().get("/").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(home.headers().get("set-cookie").is_none());
+    for header in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "x-request-id",
+    ] {
+        assert!(home.headers().get(header).is_some(), "{header}");
+    }
+    let page = home.text().await.unwrap();
+    assert!(
+        page.contains(
+            r##"<a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>"##
+        )
+    );
+}
+
+async fn assets_are_served_with_long_lived_caching(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    let page = browser.get("/sign-in").await.text().await.unwrap();
+    let href = regex::Regex::new(r#"href="(/assets/[0-9a-f]+/nhsuk\.css)""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_owned();
+    let css = browser.get(&href).await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let css = css.text().await.unwrap();
+    assert!(
+        css.contains(".nhsuk-error-summary") && !css.contains("https://"),
+        "no fonts from a CDN"
+    );
+    assert_eq!(
+        browser.get("/assets/abc/nothing.css").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn unknown_paths_get_a_friendly_page_or_a_problem(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let page = app.browser().get("/no-such-page").await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.text().await.unwrap().contains("Page not found"));
+    let api = app.browser().get("/api/v1/no-such-thing").await;
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+}
+
+async fn every_problem_type_is_documented(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    for kind in ProblemKind::ALL {
+        let page = browser.get(&format!("/problems/{}", kind.slug())).await;
+        assert_eq!(page.status(), StatusCode::OK, "{kind:?}");
+        assert!(page.text().await.unwrap().contains(kind.title()));
+    }
+    assert_eq!(
+        browser.get("/problems/nonsense").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+on_both_engines!(
+    health_and_readiness_answer,
+    public_pages_do_no_session_work,
+    assets_are_served_with_long_lived_caching,
+    unknown_paths_get_a_friendly_page_or_a_problem,
+    every_problem_type_is_documented,
+);
+
+#[test]
+fn every_problem_kind_has_its_own_type_and_a_4xx_or_5xx_status() {
+    let mut slugs: Vec<_> = ProblemKind::ALL.iter().map(|k| k.slug()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    assert_eq!(slugs.len(), ProblemKind::ALL.len());
+    for kind in ProblemKind::ALL {
+        assert!(
+            kind.status().is_client_error() || kind.status().is_server_error(),
+            "{kind:?}"
+        );
+        assert_eq!(ProblemKind::from_slug(kind.slug()), Some(kind));
+    }
+}

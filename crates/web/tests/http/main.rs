@@ -1,0 +1,8 @@
+//! Alongside over HTTP: the real router on a real port, on both engines.
+
+mod api;
+mod errors;
+mod matrix;
+mod pages;
+mod sign_in;
+mod support;

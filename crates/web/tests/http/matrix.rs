@@ -1,0 +1,194 @@
+//! Every route × every role, allowed and forbidden cells alike. The table
+//! below says which action each route declares; the policy's own matrix
+//! (written out by hand in `domain::access`) says which roles may take it.
+
+use alongside_domain::Role;
+use alongside_domain::access::{Action, role_may};
+use alongside_testdb::{TestDb, on_both_engines};
+use reqwest::{Method, StatusCode};
+
+use crate::support::{TestApp, location, programme_json};
+
+const ID: &str = "{id}";
+
+/// (method, path, action) for every signed-in page route.
+const PAGES: &[(&str, &str, Action)] = &[
+    ("GET", "/dashboard", Action::UseOwnAccount),
+    ("GET", "/account", Action::UseOwnAccount),
+    ("GET", "/account/password", Action::UseOwnAccount),
+    ("POST", "/account/password", Action::UseOwnAccount),
+    ("GET", "/account/tokens", Action::UseOwnAccount),
+    ("POST", "/account/tokens", Action::UseOwnAccount),
+    (
+        "POST",
+        "/account/tokens/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/revoke",
+        Action::UseOwnAccount,
+    ),
+    ("GET", "/programmes", Action::ViewProgrammes),
+    ("GET", "/programmes/{id}", Action::ViewProgrammes),
+    ("GET", "/programmes/new", Action::ManageProgrammes),
+    ("POST", "/programmes", Action::ManageProgrammes),
+    ("GET", "/programmes/{id}/edit", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/edit", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/archive", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/restore", Action::ManageProgrammes),
+    ("GET", "/staff", Action::ManageStaff),
+    ("GET", "/staff/invite", Action::ManageStaff),
+    ("POST", "/staff/invite", Action::ManageStaff),
+    ("GET", "/audit", Action::ViewAuditLog),
+];
+
+/// (method, path under /api/v1, action) for every API route.
+const API: &[(&str, &str, Action)] = &[
+    ("GET", "/me", Action::UseOwnAccount),
+    ("GET", "/programmes", Action::ViewProgrammes),
+    ("GET", "/programmes/{id}", Action::ViewProgrammes),
+    ("POST", "/programmes", Action::ManageProgrammes),
+    ("PUT", "/programmes/{id}", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/archive", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/restore", Action::ManageProgrammes),
+];
+
+async fn a_programme(app: &TestApp) -> String {
+    let api = app.api(Some(&app.api_token(Role::Admin).await));
+    let created: serde_json::Value = api
+        .post_json("/programmes", &programme_json("Matrix programme"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let id = a_programme(&app).await;
+    for role in Role::ALL {
+        let browser = app.signed_in(role).await;
+        let csrf = browser.csrf("/dashboard").await;
+        for (method, path, action) in PAGES {
+            let path = path.replace(ID, &id);
+            let response = match *method {
+                "GET" => browser.get(&path).await,
+                _ => browser.post_form(&path, &csrf, &[]).await,
+            };
+            let status = response.status();
+            if role_may(role, *action) {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{role} may {method} {path}");
+                assert!(
+                    status.is_success()
+                        || status.is_redirection()
+                        || status == StatusCode::UNPROCESSABLE_ENTITY
+                        || status == StatusCode::CONFLICT
+                        || status == StatusCode::NOT_FOUND && path.contains("revoke"),
+                    "{role} {method} {path}: {status}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} may not {method} {path}"
+                );
+                assert!(
+                    response
+                        .text()
+                        .await
+                        .unwrap()
+                        .contains("You do not have permission to see this page")
+                );
+            }
+        }
+    }
+}
+
+async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let id = a_programme(&app).await;
+    for role in Role::ALL {
+        let api = app.api(Some(&app.api_token(role).await));
+        for (method, path, action) in API {
+            let path = path.replace(ID, &id);
+            let response = api
+                .request(method.parse::<Method>().unwrap(), &path)
+                .json(&programme_json("Matrix programme"))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            if role_may(role, *action) {
+                assert!(
+                    status.is_success() || status == StatusCode::CONFLICT,
+                    "{role} may {method} {path}: {status}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} may not {method} {path}"
+                );
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(body["type"], "/problems/forbidden");
+            }
+        }
+    }
+}
+
+async fn nobody_signed_in_is_sent_to_sign_in_or_refused(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let id = a_programme(&app).await;
+    let browser = app.browser();
+    for (method, path, _) in PAGES {
+        let path = path.replace(ID, &id);
+        let response = match *method {
+            "GET" => browser.get(&path).await,
+            _ => browser.post_form(&path, "", &[]).await,
+        };
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{method} {path}");
+        assert!(
+            location(&response).starts_with("/sign-in?next="),
+            "{method} {path}"
+        );
+    }
+    let api = app.api(None);
+    for (method, path, _) in API {
+        let response = api
+            .request(method.parse::<Method>().unwrap(), &path.replace(ID, &id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}"
+        );
+    }
+}
+
+async fn a_commissioner_never_changes_a_programme(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let id = a_programme(&app).await;
+    let commissioner = app.signed_in(Role::Commissioner).await;
+    let csrf = commissioner.csrf("/dashboard").await;
+    let response = commissioner
+        .post_form(&format!("/programmes/{id}/archive"), &csrf, &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let stored =
+        alongside_db::programmes::find(&app.test_db.db, app.organisation, id.parse().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(stored.status.as_str(), "active");
+    assert!(
+        app.audit_events()
+            .await
+            .iter()
+            .any(|(event, _, detail)| event == "denied" && detail.starts_with("manage_programmes"))
+    );
+}
+
+on_both_engines!(
+    every_page_route_answers_each_role_as_the_policy_says,
+    every_api_route_answers_each_role_as_the_policy_says,
+    nobody_signed_in_is_sent_to_sign_in_or_refused,
+    a_commissioner_never_changes_a_programme,
+);
