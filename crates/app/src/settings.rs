@@ -165,10 +165,12 @@ impl Settings {
                 self.public_url
             );
         }
-        if let Some(key) = &self.secret_key {
-            if key.expose().len() < 32 {
-                bail!("ALONGSIDE_SECRET_KEY must be at least 32 characters");
-            }
+        if self
+            .secret_key
+            .as_ref()
+            .is_some_and(|key| key.expose().len() < 32)
+        {
+            bail!("ALONGSIDE_SECRET_KEY must be at least 32 characters");
         }
         alongside_db::Engine::from_url(&self.database_url).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())

@@ -21,6 +21,14 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+#[derive(sqlx::FromRow)]
+struct ApiTokenRow {
+    id: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
 /// Stores a new token's hash.
 #[instrument(skip_all)]
 pub async fn create(
@@ -55,7 +63,7 @@ pub async fn list(
     account: AccountId,
     organisation: OrganisationId,
 ) -> DbResult<Vec<ApiToken>> {
-    let rows: Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = on_db!(db, |p| {
+    let rows: Vec<ApiTokenRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT id, name, created_at, last_used_at FROM api_tokens
          WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC"
@@ -66,12 +74,12 @@ pub async fn list(
     .await
     })?;
     rows.into_iter()
-        .map(|(id, name, created_at, last_used_at)| {
+        .map(|row| {
             Ok(ApiToken {
-                id: parse_id("API token", &id)?,
-                name,
-                created_at,
-                last_used_at,
+                id: parse_id("API token", &row.id)?,
+                name: row.name,
+                created_at: row.created_at,
+                last_used_at: row.last_used_at,
             })
         })
         .collect()

@@ -157,9 +157,8 @@ pub async fn set_status(
     status: ProgrammeStatus,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4"
     )
     .bind(status.as_str())
@@ -169,7 +168,7 @@ pub async fn set_status(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if done == 0 {
         Err(DbError::NotFound)
     } else {

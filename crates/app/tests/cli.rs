@@ -1,0 +1,255 @@
+//! The `alongside` binary as a person runs it.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn alongside(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_alongside"));
+    command.current_dir(dir);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("ALONGSIDE_") || name == "DATABASE_URL" {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn flags_beat_environment_which_beats_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alongside.toml"),
+        "bind = \"127.0.0.1:7000\"\nsession_hours = 3\nlog = \"warn\"\n",
+    )
+    .unwrap();
+    let (out, _) = text(&alongside(dir.path()).arg("config").output().unwrap());
+    assert!(
+        out.contains("bind = \"127.0.0.1:7000\"") && out.contains("session_hours = 3"),
+        "{out}"
+    );
+    let (out, _) = text(
+        &alongside(dir.path())
+            .arg("config")
+            .env("ALONGSIDE_BIND", "127.0.0.1:9000")
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        out.contains("bind = \"127.0.0.1:9000\"") && out.contains("session_hours = 3"),
+        "{out}"
+    );
+    let (out, _) = text(
+        &alongside(dir.path())
+            .args(["config", "--bind", "127.0.0.1:9100"])
+            .env("ALONGSIDE_BIND", "127.0.0.1:9000")
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("bind = \"127.0.0.1:9100\""), "{out}");
+    let (out, _) = text(
+        &alongside(dir.path())
+            .arg("config")
+            .env("DATABASE_URL", "postgres://me:hunter2@db.example/a")
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        out.contains("postgres://me:***@db.example/a") && !out.contains("hunter2"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_example_config_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = text(
+        &alongside(dir.path())
+            .args(["config", "--example"])
+            .output()
+            .unwrap(),
+    );
+    assert!(out.starts_with("# alongside.toml"));
+}
+
+#[test]
+fn bad_settings_and_unreachable_databases_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            vec!["migrate", "--database-url", "mysql://x/y"],
+            "DATABASE_URL must start with sqlite:",
+        ),
+        (
+            vec!["migrate", "--database-url", "sqlite://missing-folder/a.db"],
+            "the folder missing-folder for the SQLite database does not exist",
+        ),
+        (
+            vec![
+                "migrate",
+                "--database-url",
+                "postgres://postgres@127.0.0.1:1/alongside",
+            ],
+            "cannot connect to PostgreSQL at 127.0.0.1:1",
+        ),
+        (
+            vec!["serve", "--session-hours", "0"],
+            "ALONGSIDE_SESSION_HOURS must be between 1 and 720",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = alongside(dir.path()).args(&args).output().unwrap();
+        let (_, err) = text(&output);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            err.starts_with("error: ") && err.contains(message),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_openapi_document_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = text(&alongside(dir.path()).arg("openapi").output().unwrap());
+    let document: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(document["paths"]["/programmes"].is_object());
+}
+
+#[test]
+fn demo_data_is_loaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, _) = text(&alongside(dir.path()).arg("demo").output().unwrap());
+    assert!(
+        first.contains("Loaded the demo data.")
+            && first.contains("coordinator@demo.alongside.test"),
+        "{first}"
+    );
+    assert!(
+        dir.path().join("data/alongside.db").exists(),
+        "the default SQLite file is under ./data/"
+    );
+    let (second, _) = text(&alongside(dir.path()).arg("demo").output().unwrap());
+    assert!(
+        second.contains("The demo data was already there."),
+        "{second}"
+    );
+}
+
+#[test]
+fn create_admin_reads_the_password_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |password: &str| {
+        let mut child = alongside(dir.path())
+            .args([
+                "create-admin",
+                "--organisation",
+                "Peer Support North",
+                "--email",
+                "Lead@Example.org",
+                "--name",
+                "Kim Lee",
+                "--demo",
+                "false",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = run("short");
+    assert!(!weak.status.success());
+    assert!(
+        text(&weak)
+            .1
+            .contains("password: Password must be at least 10 characters")
+    );
+    let made = run("a long passphrase");
+    assert!(made.status.success(), "{:?}", text(&made));
+    assert!(
+        text(&made).0.contains(
+            "Created the organisation Peer Support North and its admin lead@example.org."
+        )
+    );
+    let again = run("a long passphrase");
+    assert!(text(&again).1.contains("already exists"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_starts_on_an_empty_folder_and_prints_how_to_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = alongside(dir.path())
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let health = loop {
+        if let Some(response) = get(port, "/healthz") {
+            break response;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.ends_with("ok"),
+        "{health}"
+    );
+    assert!(get(port, "/readyz").unwrap().starts_with("HTTP/1.1 200"));
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains(&format!(
+            "Alongside is running at http://127.0.0.1:{port} on SQLite"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("password for all: alongside-demo")
+            && out.contains("admin@demo.alongside.test"),
+        "{out}"
+    );
+}
