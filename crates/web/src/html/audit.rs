@@ -26,7 +26,7 @@ struct List {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Page {
-    page: Option<i64>,
+    page: String,
 }
 
 /// Newest entries first, 50 a page.
@@ -35,7 +35,13 @@ pub async fn list(
     auth: Authorised<ViewAuditLog>,
     Query(query): Query<Page>,
 ) -> Response {
-    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
+    // A page number that is not one is the first page, not an error.
+    let page = query
+        .page
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
     // One extra row tells whether there is an older page.
     match audit::list(
         state.db(),

@@ -1,7 +1,7 @@
 //! Staff list, invitations, and accepting an invitation.
 
 use alongside_db::invitations::Invitation;
-use alongside_db::organisations::{self, Member};
+use alongside_db::organisations::Member;
 use alongside_domain::{FieldErrors, Role};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -27,13 +27,7 @@ struct List {
 
 /// Members and open invitations.
 pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> Response {
-    let organisation = auth.permit.actor().organisation_id;
-    let loaded = async {
-        let members = organisations::members(state.db(), organisation).await?;
-        let invitations = alongside_db::invitations::pending(state.db(), organisation).await?;
-        Ok::<_, alongside_db::DbError>((members, invitations))
-    };
-    match loaded.await {
+    match service::members(&state, &auth.permit).await {
         Ok((members, invitations)) => render(
             StatusCode::OK,
             &List {
@@ -43,7 +37,7 @@ pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) 
                 now: Utc::now(),
             },
         ),
-        Err(e) => error_page(&e.into(), Some(&auth.session)),
+        Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
 

@@ -17,6 +17,30 @@ use chrono::Utc;
 use crate::Error;
 use crate::auth::Permit;
 
+/// Records that `permit`'s actor looked at personal data (`entity`), on its own.
+///
+/// # Errors
+/// When the database fails: then the data is not shown either.
+pub(crate) async fn audit_view<A>(
+    state: &crate::AppState,
+    permit: &Permit<A>,
+    entity: &str,
+    entity_id: impl ToString,
+    detail: impl Into<String>,
+) -> Result<(), Error> {
+    let entry = AuditEntry {
+        organisation: Some(permit.actor().organisation_id),
+        actor: Some(permit.actor().account_id),
+        event: AuditEvent::View,
+        entity,
+        entity_id: Some(entity_id.to_string()),
+        detail: detail.into(),
+        request_id: permit.request_id.as_deref(),
+    };
+    audit::record_now(state.db(), &entry, Utc::now()).await?;
+    Ok(())
+}
+
 /// Records what `permit`'s actor did to `entity`, inside `tx`.
 pub(crate) async fn audit<A>(
     tx: &mut Tx,

@@ -14,6 +14,29 @@ use crate::auth::actions::ManageStaff;
 use crate::auth::{Permit, hash_token, new_token};
 use crate::{AppState, Error};
 
+/// The organisation's members and open invitations; the view is audited,
+/// as the list holds staff's personal details.
+///
+/// # Errors
+/// When the database fails.
+pub async fn members(
+    state: &AppState,
+    permit: &Permit<ManageStaff>,
+) -> Result<(Vec<organisations::Member>, Vec<Invitation>), Error> {
+    let organisation = permit.actor().organisation_id;
+    let members = organisations::members(state.db(), organisation).await?;
+    let invitations = invitations::pending(state.db(), organisation).await?;
+    super::audit_view(
+        state,
+        permit,
+        "staff_list",
+        organisation,
+        format!("{} members listed", members.len()),
+    )
+    .await?;
+    Ok((members, invitations))
+}
+
 /// A new invitation: the link to send, and when it stops working.
 #[derive(Debug)]
 pub struct Invited {

@@ -225,6 +225,19 @@ async fn the_audit_log_shows_refusals_and_changes_to_admins(db: TestDb) {
         page.contains("denied") && page.contains("view_audit_log: role does not allow this action")
     );
     assert!(page.contains("sign_in"));
+    assert_eq!(admin.get("/staff").await.status(), StatusCode::OK);
+    assert!(
+        app.audit_events()
+            .await
+            .iter()
+            .any(|(event, entity, _)| event == "view" && entity == "staff_list"),
+        "looking at staff's details is audited"
+    );
+    assert_eq!(
+        admin.get("/audit?page=two").await.status(),
+        StatusCode::OK,
+        "a page that is not a number is the first"
+    );
 }
 
 async fn the_dashboard_shows_what_the_role_can_do(db: TestDb) {
