@@ -19,9 +19,13 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 bare_port=$(free_port)
 app_port=$(free_port)
 data=$(mktemp -d)
-target/release/bare-axum "$bare_port" &
+# On two or more cores the servers get one core and wrk another, so the
+# servers do not compete with the load generator and runs are comparable.
+pin_server=(); pin_load=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then pin_server=(taskset -c 1); pin_load=(taskset -c 0); fi
+"${pin_server[@]}" target/release/bare-axum "$bare_port" &
 bare=$!
-ALONGSIDE_LOG=warn target/release/alongside serve --bind "127.0.0.1:$app_port" --database-url "sqlite://$data/alongside.db" >"$data/server.log" 2>&1 &
+ALONGSIDE_LOG=warn "${pin_server[@]}" target/release/alongside serve --bind "127.0.0.1:$app_port" --database-url "sqlite://$data/alongside.db" >"$data/server.log" 2>&1 &
 app=$!
 trap 'kill $bare $app 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do
@@ -30,14 +34,22 @@ for _ in $(seq 1 100); do
 done
 asset=$(curl -fsS "http://127.0.0.1:$app_port/sign-in" | grep -o '/assets/[0-9a-f]*/nhsuk.css' | head -1)
 
-rate() { wrk -t2 -c"$connections" -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+# Browsers ask for gzip; so does the benchmark.
+rate() { "${pin_load[@]}" wrk -t1 -c"$connections" -d"${seconds}s" -H 'Accept-Encoding: gzip' "$1" | awk '/Requests\/sec/ {print $2}'; }
 
-echo "cores: $(nproc); $connections connections; ${seconds}s per route; wrk and both servers share the machine"
-baseline=$(rate "http://127.0.0.1:$bare_port/")
-printf '%-34s %12s %8s\n' route requests/s ratio
-printf '%-34s %12.0f %8s\n' "bare axum handler (baseline)" "$baseline" "1.00"
+rounds=${ROUNDS:-3}
+echo "cores: $(nproc); $connections connections; ${seconds}s per measurement; $rounds rounds; servers pinned to core 1, wrk to core 0 when there are two"
+echo "Each route is measured right after the baseline, and the ratio is the median over the rounds, so drift of the machine cancels out."
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+printf '%-40s %14s %14s %8s\n' route "requests/s" "baseline r/s" ratio
 for route in /healthz / /sign-in "$asset" /metrics; do
-  r=$(rate "http://127.0.0.1:$app_port$route")
-  printf '%-34s %12.0f %8.2f\n' "alongside $route" "$r" "$(echo "$r / $baseline" | bc -l)"
+  ratios=(); rates=(); bases=()
+  for _ in $(seq 1 "$rounds"); do
+    b=$(rate "http://127.0.0.1:$bare_port/")
+    r=$(rate "http://127.0.0.1:$app_port$route")
+    bases+=("$b"); rates+=("$r"); ratios+=("$(echo "$r / $b" | bc -l)")
+  done
+  printf '%-40s %14.0f %14.0f %8.2f\n' "alongside $route" \
+    "$(printf '%s\n' "${rates[@]}" | median)" "$(printf '%s\n' "${bases[@]}" | median)" "$(printf '%s\n' "${ratios[@]}" | median)"
 done
 echo "targets: /healthz near 1.00; public pages (/, /sign-in, assets) 0.50 or more"

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// scripts/test starts the release binary and passes its address in BASE_URL.
+// scripts/test starts the release binary on a fresh database and passes its
+// address in BASE_URL; it reads the results from PLAYWRIGHT_JSON_OUTPUT_NAME.
 const baseURL = process.env.BASE_URL;
 if (!baseURL) {
   throw new Error('Set BASE_URL to a running Alongside, e.g. BASE_URL=http://127.0.0.1:8080 (scripts/test does this).');
@@ -8,17 +9,25 @@ if (!baseURL) {
 
 export default defineConfig({
   testDir: './tests',
-  // One server per engine, shared by the tests, which run in order.
+  // Screenshots of failures; scripts/test gives each engine its own folder.
+  outputDir: process.env.PLAYWRIGHT_OUTPUT_DIR ?? 'test-results',
+  // The tests share one server (and its demo data), so they run one at a time, in order.
   workers: 1,
   fullyParallel: false,
   retries: 0,
   forbidOnly: true,
   timeout: 60_000,
-  reporter: [['list']],
+  expect: { timeout: 10_000 },
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'test-results/results.json' }],
+  ],
   use: {
     baseURL,
     trace: 'off',
     screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 20_000,
   },
   projects: [
     {
@@ -26,7 +35,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          // Debian's Chromium: browsers are never downloaded by the test tools.
+          // Debian's Chromium: the test tools never download a browser.
           executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
           args: [
             '--no-sandbox',

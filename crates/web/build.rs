@@ -3,7 +3,7 @@
 //! its stylesheet, without the web fonts it would load from a CDN, the icons
 //! that stylesheet points at, and our own `assets/app.css`. The files are
 //! served under a path carrying a hash of their contents, so they can be
-//! cached for a year.
+//! cached for a year, and are gzipped here once rather than per request.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -54,21 +54,33 @@ fn main() {
         "/// Changes whenever any asset changes; part of every asset URL.\npub const VERSION: &str = \"{:012x}\";\n",
         hash & 0xffff_ffff_ffff
     );
-    code.push_str("/// Every embedded asset: path under the versioned prefix, bytes, content type.\npub const FILES: &[(&str, &[u8], &str)] = &[\n");
+    code.push_str(
+        "/// Every embedded asset: path under the versioned prefix, bytes, gzipped bytes, content type.\npub const FILES: &[(&str, &[u8], &[u8], &str)] = &[\n",
+    );
     for (name, bytes, content_type) in &files {
         let path = out.join("embedded").join(name);
         fs::create_dir_all(path.parent().expect("asset path has a folder"))
             .expect("make asset folder");
         fs::write(&path, bytes).expect("write asset");
+        let gz_path = out.join("embedded").join(format!("{name}.gz"));
+        fs::write(&gz_path, gzip(bytes)).expect("write gzipped asset");
         writeln!(
             code,
-            "    ({name:?}, include_bytes!({:?}), {content_type:?}),",
-            path.display().to_string()
+            "    ({name:?}, include_bytes!({:?}), include_bytes!({:?}), {content_type:?}),",
+            path.display().to_string(),
+            gz_path.display().to_string()
         )
         .expect("write to string");
     }
     code.push_str("];\n");
     fs::write(out.join("assets.rs"), code).expect("write assets.rs");
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("gzip in memory");
+    encoder.finish().expect("gzip in memory")
 }
 
 /// Installs the locked npm packages into `npm_dir`, unless already there.

@@ -30,8 +30,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 pub use error::Error;
@@ -128,41 +129,94 @@ impl AppState {
     }
 }
 
-/// The whole service as one router.
+/// Request ids: a random prefix per process and a counter, so that making
+/// one costs no system call.
+#[derive(Clone)]
+struct SequentialRequestId {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl SequentialRequestId {
+    fn new() -> Self {
+        let prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+        Self {
+            prefix: prefix.into(),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The whole service as one router. Health checks sit outside the layers:
+/// load balancers call them often and they need none of it.
 pub fn router(state: AppState) -> Router {
     let (api, _) = api::router().split_for_parts();
     let max_body = state.settings().max_body_bytes;
     let x_request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+    let service = Router::new()
         .merge(html::router())
         .nest("/api/v1", api)
-        .merge(health::router())
+        .merge(health::metrics_router())
         .merge(assets::router())
         .fallback(error::fallback)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
-        .layer(security_header(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
         ))
-        .layer(security_header(header::CACHE_CONTROL, "no-store"))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::map_response(security_headers))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            // The path may carry an invitation token; log the method and route only.
-            tracing::info_span!("request", method = %request.method(), request_id = %id)
-        }))
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path may carry an invitation token; log the method and route only.
+                tracing::info_span!("request", method = %request.method(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(
+            x_request_id,
+            SequentialRequestId::new(),
+        ));
+    Router::new()
+        .merge(health::router())
+        .merge(service)
         .with_state(state)
 }
 
-/// Sets a response header unless the handler set it already.
-fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+/// Headers every answer carries, unless the handler set its own (assets set
+/// their cache lifetime). One pass over the response instead of a layer each.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    const HEADERS: [(HeaderName, &str); 5] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let headers = response.headers_mut();
+    for (name, value) in HEADERS {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
 
 /// Serves the router on an already bound listener until `shutdown` resolves.

@@ -6,12 +6,14 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// A new random token: 32 bytes from the OS generator, base64url, with a
-/// prefix saying what it is for (`api_`, `inv_`, or none for sessions).
+/// A new random token: 32 bytes from a cryptographically secure generator
+/// (ChaCha, seeded from the OS, per thread: no system call per token),
+/// base64url, with a prefix saying what it is for (`api_`, `inv_`, or none
+/// for sessions).
 #[must_use]
 pub fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    rand::thread_rng().fill_bytes(&mut bytes);
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 

@@ -20,17 +20,20 @@ struct Home {
     layout: Layout,
 }
 
-/// The public home page: static, no session or database work.
+/// The public home page: the same for everyone, so rendered once.
 pub async fn home() -> Response {
-    render(
-        StatusCode::OK,
-        &Home {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        Home {
             layout: Layout::visitor(
                 "Peer support for people with long-term conditions",
                 String::new(),
             ),
-        },
-    )
+        }
+        .render()
+        .unwrap_or_else(|e| format!("<!DOCTYPE html><title>Alongside</title><p>{e}</p>"))
+    });
+    axum::response::Html(page.as_str()).into_response()
 }
 
 #[derive(Template)]

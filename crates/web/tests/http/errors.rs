@@ -14,14 +14,21 @@ async fn health_and_readiness_answer(db: TestDb) {
     assert!(health.headers().get("set-cookie").is_none());
     assert_eq!(health.text().await.unwrap(), "ok");
     assert_eq!(browser.get("/readyz").await.text().await.unwrap(), "ready");
+    browser.get("/").await;
+    browser.get("/").await;
     let metrics = browser.get("/metrics").await.text().await.unwrap();
     assert!(
-        metrics.contains(
-            r#"alongside_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
-        ),
+        metrics.contains(r#"alongside_http_requests_total{method="GET",route="/",status="200"} 2"#),
         "{metrics}"
     );
-    assert!(metrics.contains("alongside_http_request_duration_seconds_bucket"));
+    assert!(
+        metrics.contains(r#"alongside_http_request_duration_seconds_count{route="/"} 2"#),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("/healthz"),
+        "health checks are not counted: load balancers call them constantly"
+    );
 }
 
 async fn public_pages_do_no_session_work(db: TestDb) {
@@ -75,6 +82,23 @@ async fn assets_are_served_with_long_lived_caching(db: TestDb) {
     assert_eq!(
         browser.get("/assets/abc/nothing.css").await.status(),
         StatusCode::NOT_FOUND
+    );
+    let gzipped = browser
+        .client
+        .get(format!("{}{href}", app.url))
+        .header("accept-encoding", "br, gzip;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["vary"], "accept-encoding");
+    let compressed = gzipped.bytes().await.unwrap();
+    assert_eq!(&compressed[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        compressed.len() < css.len() / 3,
+        "{} bytes gzipped of {}",
+        compressed.len(),
+        css.len()
     );
 }
 
