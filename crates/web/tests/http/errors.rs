@@ -126,7 +126,83 @@ async fn every_problem_type_is_documented(db: TestDb) {
     );
 }
 
+async fn a_broken_database_gives_a_clean_500_without_sql(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.signed_in(alongside_domain::Role::Coordinator).await;
+    let api = app.api(Some(
+        &app.api_token(alongside_domain::Role::Coordinator).await,
+    ));
+    // Break the schema on purpose, as an outage or a bad deploy would.
+    alongside_db::on_db!(&app.test_db.db, |p| sqlx::query(
+        "ALTER TABLE programmes RENAME TO programmes_gone"
+    )
+    .execute(p)
+    .await
+    .map(|_| ()))
+    .unwrap();
+
+    let page = browser.get("/programmes").await;
+    assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Sorry, there is a problem with the service"));
+    for leak in [
+        "programmes_gone",
+        "no such table",
+        "does not exist",
+        "SELECT",
+        "sqlx",
+        "panicked",
+    ] {
+        assert!(!page.contains(leak), "the page leaks {leak:?}");
+    }
+    let response = api.get("/programmes").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        response.headers().get("x-request-id").is_some(),
+        "the id to quote"
+    );
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("/problems/internal") && body.contains("X-Request-Id"),
+        "{body}"
+    );
+    for leak in ["programmes", "SELECT", "sqlx"] {
+        assert!(!body.contains(leak), "the problem leaks {leak:?}: {body}");
+    }
+}
+
+async fn a_change_whose_audit_entry_fails_is_not_saved(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let api = app.api(Some(
+        &app.api_token(alongside_domain::Role::Coordinator).await,
+    ));
+    // The programme insert succeeds; its audit entry, in the same transaction, cannot.
+    alongside_db::on_db!(&app.test_db.db, |p| sqlx::query(
+        "ALTER TABLE audit_log RENAME TO audit_log_gone"
+    )
+    .execute(p)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let created = api
+        .post_json(
+            "/programmes",
+            &crate::support::programme_json("Never half-saved"),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let stored = alongside_db::programmes::list(&app.test_db.db, app.organisation, true)
+        .await
+        .unwrap();
+    assert!(
+        stored.is_empty(),
+        "the programme was rolled back with its audit entry"
+    );
+}
+
 on_both_engines!(
+    a_broken_database_gives_a_clean_500_without_sql,
+    a_change_whose_audit_entry_fails_is_not_saved,
     health_and_readiness_answer,
     public_pages_do_no_session_work,
     assets_are_served_with_long_lived_caching,
