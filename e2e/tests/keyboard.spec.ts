@@ -9,6 +9,8 @@ async function everyControlTakesFocus(page: Page): Promise<void> {
   const controls = await page.evaluate(() =>
     Array.from(document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), textarea, select'))
       .filter((el) => el.offsetParent !== null || el.getClientRects().length > 0)
+      // Deliberately out of reach: hidden from assistive technology and the tab order (the bots' field).
+      .filter((el) => !(el.tabIndex < 0 && el.closest('[aria-hidden="true"]')))
       // One stop per radio group: arrow keys move within it.
       .filter((el) => !(el instanceof HTMLInputElement && el.type === 'radio' && !el.id.match(/^[a-z_]+$/)))
       .map((el) => el.id || el.getAttribute('href') || el.textContent?.trim() || el.outerHTML.slice(0, 60)),
@@ -33,7 +35,7 @@ async function everyControlTakesFocus(page: Page): Promise<void> {
 }
 
 test('every control of the public pages is reachable by keyboard', async ({ page }) => {
-  for (const path of ['/', '/sign-in', '/no-such-page']) {
+  for (const path of ['/', '/sign-in', '/no-such-page', '/refer/alongside-demo-peer-support']) {
     await page.goto(path);
     await everyControlTakesFocus(page);
   }
@@ -43,7 +45,7 @@ test('every control of the signed-in pages is reachable by keyboard', async ({ p
   await signIn(page, DEMO.admin.email);
   await page.goto('/programmes');
   const first = await page.getByRole('table').getByRole('link').first().getAttribute('href');
-  const pages = ['/dashboard', '/programmes', '/programmes?archived=1', '/programmes/new', `${first}`, `${first}/edit`, '/account', '/account/password', '/account/tokens', '/staff', '/staff/invite', '/audit'];
+  const pages = ['/dashboard', '/programmes', '/programmes?archived=1', '/programmes/new', `${first}`, `${first}/edit`, '/account', '/account/password', '/account/tokens', '/staff', '/staff/invite', '/audit', '/referrals', '/referrals?view=done'];
   for (const path of pages) {
     await page.goto(path);
     await expectNoAxeViolations(page);

@@ -1,12 +1,14 @@
-//! Demo data: one organisation, a few programmes of different models, and one
-//! account per role, so a new user can sign in and look around at once.
+//! Demo data: one organisation, a few programmes of different models, one
+//! account per role and two self-referrals waiting for triage, so a new user
+//! can sign in and look around at once.
 
-use alongside_db::{Db, accounts, audit, organisations, programmes};
+use alongside_db::{Db, accounts, audit, organisations, programmes, referrals};
 use alongside_domain::Role;
 use alongside_domain::account::EmailAddress;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::organisation::OrganisationName;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
+use alongside_domain::referral::{SelfReferral, SelfReferralInput};
 use anyhow::Context;
 use chrono::Utc;
 
@@ -159,6 +161,43 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             request_id: None,
         };
         audit::record(&mut tx, &entry, now).await?;
+    }
+    let today = now.date_naive();
+    for (reference, given, family, dob, postcode, help) in [
+        (
+            "R-DEMO-0001",
+            "Maureen",
+            "Ellis",
+            ("27", "3", "1956"),
+            "LS1 4AP",
+            "Someone to talk to about living with COPD",
+        ),
+        (
+            "R-DEMO-0002",
+            "Arjun",
+            "Patel",
+            ("9", "11", "1971"),
+            "LS6 2QT",
+            "A group to join, I have not been out much since my diagnosis",
+        ),
+    ] {
+        let input = SelfReferralInput {
+            given_name: given.into(),
+            family_name: family.into(),
+            dob_day: dob.0.into(),
+            dob_month: dob.1.into(),
+            dob_year: dob.2.into(),
+            postcode: postcode.into(),
+            email: format!("{}@example.org", given.to_lowercase()),
+            support_wanted: help.into(),
+            consent_store: "yes".into(),
+            consent_contact: "yes".into(),
+            ..SelfReferralInput::default()
+        };
+        let referral = SelfReferral::validate(&input, today)
+            .map_err(|e| anyhow::anyhow!("demo referral: {e}"))?;
+        referrals::create_self_referral(&mut tx, organisation.id, &referral, reference, now)
+            .await?;
     }
     tx.commit().await.context("save demo data")?;
     Ok(true)

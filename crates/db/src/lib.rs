@@ -20,6 +20,7 @@ pub mod instance_keys;
 pub mod invitations;
 pub mod organisations;
 pub mod programmes;
+pub mod referrals;
 pub mod sessions;
 
 pub use connect::{ConnectError, Engine};

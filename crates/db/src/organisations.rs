@@ -123,6 +123,18 @@ pub async fn find(db: &Db, id: OrganisationId) -> DbResult<Organisation> {
     row.try_into()
 }
 
+/// The organisation with this short name, if any.
+#[instrument(skip_all)]
+pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Organisation>> {
+    let row: Option<OrganisationRow> = on_db!(db, |p| sqlx::query_as(
+        "SELECT id, name, slug FROM organisations WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(p)
+    .await)?;
+    row.map(Organisation::try_from).transpose()
+}
+
 /// How many organisations exist (zero on a new database).
 #[instrument(skip_all)]
 pub async fn count(db: &Db) -> DbResult<i64> {

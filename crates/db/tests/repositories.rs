@@ -470,7 +470,208 @@ async fn instance_keys_are_made_once(t: TestDb) {
     assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
 }
 
+fn self_referral(given: &str) -> alongside_domain::referral::SelfReferral {
+    use alongside_domain::referral::{SelfReferral, SelfReferralInput};
+    let input = SelfReferralInput {
+        given_name: given.into(),
+        family_name: "Ellis".into(),
+        dob_day: "27".into(),
+        dob_month: "3".into(),
+        dob_year: "1956".into(),
+        postcode: "LS1 4AP".into(),
+        email: "m.ellis@example.org".into(),
+        support_wanted: "Someone to talk to".into(),
+        consent_store: "yes".into(),
+        ..SelfReferralInput::default()
+    };
+    SelfReferral::validate(
+        &input,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap()
+}
+
+async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
+    use alongside_db::referrals::{self, StatusChange};
+    use alongside_domain::referral::{DeclineReason, ReferralStatus};
+    let north = organisation(&t, "North").await;
+    let south = organisation(&t, "South").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let now = Utc::now();
+    let mut tx = t.db.begin().await.unwrap();
+    let first = referrals::create_self_referral(
+        &mut tx,
+        north,
+        &self_referral("Maureen"),
+        "REF-1",
+        now - Duration::days(3),
+    )
+    .await
+    .unwrap();
+    let second =
+        referrals::create_self_referral(&mut tx, north, &self_referral("Alan"), "REF-2", now)
+            .await
+            .unwrap();
+    referrals::create_self_referral(&mut tx, south, &self_referral("Sian"), "REF-3", now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let taken =
+        referrals::create_self_referral(&mut tx, south, &self_referral("Dup"), "REF-3", now)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(taken, DbError::Conflict(_)),
+        "references are unique"
+    );
+    drop(tx);
+
+    let queue = referrals::queue(&t.db, north, &[ReferralStatus::Received])
+        .await
+        .unwrap();
+    let names: Vec<_> = queue.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Maureen Ellis", "Alan Ellis"],
+        "oldest first, this organisation only"
+    );
+    let record = referrals::find(&t.db, north, first).await.unwrap();
+    assert_eq!(
+        (record.postcode.as_str(), record.email.as_deref()),
+        ("LS1 4AP", Some("m.ellis@example.org"))
+    );
+    assert_eq!(
+        record.date_of_birth,
+        chrono::NaiveDate::from_ymd_opt(1956, 3, 27).unwrap()
+    );
+    assert!(matches!(
+        referrals::find(&t.db, south, first).await,
+        Err(DbError::NotFound)
+    ));
+
+    let programme = {
+        let mut tx = t.db.begin().await.unwrap();
+        let p = programmes::create(&mut tx, north, &details("Walking buddies"), now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        p.id
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    let change = |status, programme, decline_reason, note| StatusChange {
+        status,
+        programme,
+        decline_reason,
+        actor: coordinator,
+        note,
+    };
+    referrals::change_status(
+        &mut tx,
+        north,
+        first,
+        change(ReferralStatus::InTriage, None, None, "triage started"),
+        now,
+    )
+    .await
+    .unwrap();
+    referrals::change_status(
+        &mut tx,
+        north,
+        first,
+        change(ReferralStatus::Accepted, Some(programme), None, "accepted"),
+        now,
+    )
+    .await
+    .unwrap();
+    referrals::change_status(
+        &mut tx,
+        north,
+        second,
+        change(
+            ReferralStatus::Declined,
+            None,
+            Some(DeclineReason::NoContact),
+            "declined",
+        ),
+        now,
+    )
+    .await
+    .unwrap();
+    let elsewhere = referrals::change_status(
+        &mut tx,
+        south,
+        second,
+        change(ReferralStatus::Closed, None, None, "x"),
+        now,
+    )
+    .await;
+    assert!(matches!(elsewhere, Err(DbError::NotFound)));
+    tx.commit().await.unwrap();
+
+    let accepted = referrals::find(&t.db, north, first).await.unwrap();
+    assert_eq!(
+        (
+            accepted.summary.status,
+            accepted.summary.programme_name.as_deref()
+        ),
+        (ReferralStatus::Accepted, Some("Walking buddies"))
+    );
+    assert_eq!(
+        referrals::find(&t.db, north, second)
+            .await
+            .unwrap()
+            .decline_reason,
+        Some(DeclineReason::NoContact)
+    );
+    let history: Vec<_> = referrals::history(&t.db, north, first)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.status, e.actor_name.is_some()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("received".to_owned(), false),
+            ("in_triage".to_owned(), true),
+            ("accepted".to_owned(), true)
+        ]
+    );
+    assert!(
+        referrals::history(&t.db, south, first)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        referrals::queue(
+            &t.db,
+            north,
+            &[ReferralStatus::Accepted, ReferralStatus::Declined]
+        )
+        .await
+        .unwrap()
+        .len(),
+        2
+    );
+    assert!(
+        referrals::queue(&t.db, north, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        organisations::find_by_slug(&t.db, "north")
+            .await
+            .unwrap()
+            .map(|o| o.id),
+        Some(north)
+    );
+}
+
 on_both_engines!(
+    referrals_queue_triage_and_stay_in_their_organisation,
     migrating_twice_changes_nothing,
     organisation_slugs_stay_unique,
     an_email_address_has_one_account,

@@ -24,16 +24,22 @@ pub enum Action {
     ManageStaff,
     /// Read the audit log of the organisation.
     ViewAuditLog,
+    /// See the referral queue and a referral with the person's details.
+    ViewReferrals,
+    /// Triage referrals: accept onto a waiting list, signpost, decline, close.
+    TriageReferrals,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 7] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
         Action::ManageStaff,
         Action::ViewAuditLog,
+        Action::ViewReferrals,
+        Action::TriageReferrals,
     ];
 
     /// The machine name, used in the audit log.
@@ -45,6 +51,8 @@ impl Action {
             Action::ManageProgrammes => "manage_programmes",
             Action::ManageStaff => "manage_staff",
             Action::ViewAuditLog => "view_audit_log",
+            Action::ViewReferrals => "view_referrals",
+            Action::TriageReferrals => "triage_referrals",
         }
     }
 }
@@ -89,6 +97,8 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         A::ViewProgrammes => true,
         A::ManageProgrammes => matches!(role, R::Admin | R::Coordinator),
         A::ManageStaff | A::ViewAuditLog => matches!(role, R::Admin),
+        // The queue holds people's details: only those who triage see it.
+        A::ViewReferrals | A::TriageReferrals => matches!(role, R::Admin | R::Coordinator),
     }
 }
 
@@ -117,6 +127,8 @@ mod tests {
                 Action::ManageProgrammes,
                 Action::ManageStaff,
                 Action::ViewAuditLog,
+                Action::ViewReferrals,
+                Action::TriageReferrals,
             ],
         ),
         (
@@ -125,6 +137,8 @@ mod tests {
                 Action::UseOwnAccount,
                 Action::ViewProgrammes,
                 Action::ManageProgrammes,
+                Action::ViewReferrals,
+                Action::TriageReferrals,
             ],
         ),
         (

@@ -214,6 +214,20 @@ impl ReferralStatus {
         }
     }
 
+    /// The status as people read it ("On a waiting list").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Received => "Received",
+            Self::InTriage => "In triage",
+            Self::Accepted => "On a waiting list",
+            Self::Signposted => "Signposted",
+            Self::Declined => "Declined",
+            Self::Placed => "Placed",
+            Self::Closed => "Closed",
+        }
+    }
+
     /// Whether nothing more can happen.
     #[must_use]
     pub const fn is_final(self) -> bool {
@@ -335,5 +349,305 @@ mod tests {
         }
         assert!("fax".parse::<ReferralSource>().is_err());
         assert_eq!(DeclineReason::ALL.len(), 6);
+    }
+}
+
+/// What a person typed into the public self-referral form: text only, so it
+/// can be shown again as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SelfReferralInput {
+    /// First name.
+    pub given_name: String,
+    /// Last name.
+    pub family_name: String,
+    /// Day of birth.
+    pub dob_day: String,
+    /// Month of birth.
+    pub dob_month: String,
+    /// Year of birth.
+    pub dob_year: String,
+    /// Home postcode.
+    pub postcode: String,
+    /// Phone number.
+    pub phone: String,
+    /// Email address.
+    pub email: String,
+    /// Long-term conditions, in the person's words.
+    pub conditions: String,
+    /// What would help, in the person's words.
+    pub support_wanted: String,
+    /// "yes" when the person agrees their details are stored to arrange support.
+    pub consent_store: String,
+    /// "yes" when the person agrees to be contacted.
+    pub consent_contact: String,
+}
+
+/// A self-referral that meets every rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfReferral {
+    /// First name, 1 to 100 characters.
+    pub given_name: String,
+    /// Last name, 1 to 100 characters.
+    pub family_name: String,
+    /// Date of birth: a real date, in the past, at most 120 years ago.
+    pub date_of_birth: chrono::NaiveDate,
+    /// Home postcode.
+    pub postcode: crate::person::Postcode,
+    /// Phone number, digits and a leading + only; empty if none.
+    pub phone: String,
+    /// Email address, if given.
+    pub email: Option<crate::account::EmailAddress>,
+    /// Long-term conditions, up to 1,000 characters.
+    pub conditions: String,
+    /// What would help, up to 2,000 characters.
+    pub support_wanted: String,
+    /// Whether the person agreed to be contacted.
+    pub consent_contact: bool,
+}
+
+impl SelfReferral {
+    /// Checks every field and reports every problem at once. `today` is the
+    /// caller's date: the domain never reads the clock.
+    ///
+    /// # Errors
+    /// [`crate::FieldErrors`] naming each field that breaks a rule.
+    pub fn validate(
+        input: &SelfReferralInput,
+        today: chrono::NaiveDate,
+    ) -> Result<Self, crate::FieldErrors> {
+        use crate::validation::text;
+        let mut errors = crate::FieldErrors::new();
+        let given_name = errors.check(
+            "given_name",
+            text(&input.given_name, "your first name", 1, 100),
+        );
+        let family_name = errors.check(
+            "family_name",
+            text(&input.family_name, "your last name", 1, 100),
+        );
+        let date_of_birth = errors.check("dob_day", date_of_birth(input, today));
+        let postcode = errors.check("postcode", crate::person::Postcode::parse(&input.postcode));
+        let phone = errors.check("phone", phone(&input.phone));
+        let email = if input.email.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.check(
+                "email",
+                crate::account::EmailAddress::parse(&input.email).map(Some),
+            )
+        };
+        if phone.as_ref().is_some_and(String::is_empty) && matches!(email, Some(None)) {
+            errors.add(
+                "phone",
+                "Enter a phone number or an email address, so we can contact you",
+            );
+        }
+        let conditions = errors.check("conditions", text(&input.conditions, "conditions", 0, 1000));
+        let support_wanted = errors.check(
+            "support_wanted",
+            text(&input.support_wanted, "what would help", 0, 2000),
+        );
+        if input.consent_store != "yes" {
+            errors.add(
+                "consent_store",
+                "Tick the box to agree that we keep your details, or we cannot arrange support",
+            );
+        }
+        match (
+            given_name,
+            family_name,
+            date_of_birth,
+            postcode,
+            phone,
+            email,
+            conditions,
+            support_wanted,
+        ) {
+            (
+                Some(given_name),
+                Some(family_name),
+                Some(date_of_birth),
+                Some(postcode),
+                Some(phone),
+                Some(email),
+                Some(conditions),
+                Some(support_wanted),
+            ) if errors.is_empty() => Ok(Self {
+                given_name,
+                family_name,
+                date_of_birth,
+                postcode,
+                phone,
+                email,
+                conditions,
+                support_wanted,
+                consent_contact: input.consent_contact == "yes",
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn date_of_birth(
+    input: &SelfReferralInput,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, &'static str> {
+    use chrono::Datelike as _;
+    let parts = [
+        input.dob_day.trim(),
+        input.dob_month.trim(),
+        input.dob_year.trim(),
+    ];
+    if parts.iter().all(|p| p.is_empty()) {
+        return Err("Enter your date of birth");
+    }
+    let numbers: Vec<Option<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    let (Some(day), Some(month), Some(year)) = (numbers[0], numbers[1], numbers[2]) else {
+        return Err("Date of birth must be a real date, like 27 3 1956");
+    };
+    let year =
+        i32::try_from(year).map_err(|_| "Date of birth must be a real date, like 27 3 1956")?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or("Date of birth must be a real date, like 27 3 1956")?;
+    if date > today {
+        return Err("Date of birth must be in the past");
+    }
+    if today.year() - date.year() > 120 {
+        return Err("Check the year of birth: it is more than 120 years ago");
+    }
+    Ok(date)
+}
+
+fn phone(value: &str) -> Result<String, &'static str> {
+    let compact: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    if compact.is_empty() {
+        return Ok(compact);
+    }
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    if digits.chars().all(|c| c.is_ascii_digit()) && (10..=15).contains(&digits.len()) {
+        Ok(compact)
+    } else {
+        Err("Enter a phone number, like 07700 900 982 or +44 7700 900 982")
+    }
+}
+
+#[cfg(test)]
+mod self_referral_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn valid() -> SelfReferralInput {
+        SelfReferralInput {
+            given_name: "Maureen".into(),
+            family_name: "Ellis".into(),
+            dob_day: "27".into(),
+            dob_month: "3".into(),
+            dob_year: "1956".into(),
+            postcode: "ls1 4ap".into(),
+            phone: "07700 900 982".into(),
+            email: String::new(),
+            conditions: "COPD".into(),
+            support_wanted: "Someone to talk to".into(),
+            consent_store: "yes".into(),
+            consent_contact: "yes".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_self_referral_is_accepted() {
+        let referral = SelfReferral::validate(&valid(), today()).unwrap();
+        assert_eq!(
+            referral.date_of_birth,
+            NaiveDate::from_ymd_opt(1956, 3, 27).unwrap()
+        );
+        assert_eq!(referral.postcode.as_str(), "LS1 4AP");
+        assert_eq!(referral.phone, "07700900982");
+        assert!(referral.consent_contact && referral.email.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let input = SelfReferralInput {
+            given_name: " ".into(),
+            dob_day: "31".into(),
+            dob_month: "2".into(),
+            postcode: "nowhere".into(),
+            phone: String::new(),
+            consent_store: String::new(),
+            ..valid()
+        };
+        let errors = SelfReferral::validate(&input, today()).unwrap_err();
+        assert_eq!(
+            errors.message_for("given_name"),
+            Some("Enter your first name")
+        );
+        assert_eq!(
+            errors.message_for("dob_day"),
+            Some("Date of birth must be a real date, like 27 3 1956")
+        );
+        assert_eq!(
+            errors.message_for("postcode"),
+            Some("Enter a full UK postcode, like LS1 4AP")
+        );
+        assert_eq!(
+            errors.message_for("phone"),
+            Some("Enter a phone number or an email address, so we can contact you")
+        );
+        assert!(errors.message_for("consent_store").is_some());
+    }
+
+    #[test]
+    fn dates_of_birth_are_bounded() {
+        let with = |d: &str, m: &str, y: &str| SelfReferralInput {
+            dob_day: d.into(),
+            dob_month: m.into(),
+            dob_year: y.into(),
+            ..valid()
+        };
+        assert!(
+            SelfReferral::validate(&with("23", "11", "2026"), today()).is_ok(),
+            "born today"
+        );
+        let future = SelfReferral::validate(&with("24", "11", "2026"), today()).unwrap_err();
+        assert_eq!(
+            future.message_for("dob_day"),
+            Some("Date of birth must be in the past")
+        );
+        assert!(SelfReferral::validate(&with("1", "1", "1906"), today()).is_ok());
+        assert!(SelfReferral::validate(&with("1", "1", "1905"), today()).is_err());
+        let empty = SelfReferral::validate(&with("", "", ""), today()).unwrap_err();
+        assert_eq!(
+            empty.message_for("dob_day"),
+            Some("Enter your date of birth")
+        );
+    }
+
+    #[test]
+    fn an_email_alone_is_enough_contact() {
+        let input = SelfReferralInput {
+            phone: String::new(),
+            email: "m.ellis@example.org".into(),
+            ..valid()
+        };
+        assert!(SelfReferral::validate(&input, today()).is_ok());
+        let bad_phone = SelfReferralInput {
+            phone: "call me".into(),
+            ..valid()
+        };
+        assert!(
+            SelfReferral::validate(&bad_phone, today())
+                .unwrap_err()
+                .message_for("phone")
+                .unwrap()
+                .starts_with("Enter a phone number, like")
+        );
     }
 }

@@ -51,6 +51,8 @@ pub struct WebSettings {
     pub sign_in_attempts_per_minute: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Self-referrals accepted per client address per minute.
+    pub self_referrals_per_minute: u32,
 }
 
 impl Default for WebSettings {
@@ -61,6 +63,7 @@ impl Default for WebSettings {
             invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
             sign_in_attempts_per_minute: 30,
             max_body_bytes: 64 * 1024,
+            self_referrals_per_minute: 5,
         }
     }
 }
@@ -83,7 +86,8 @@ struct Inner {
     db: Db,
     settings: WebSettings,
     csrf_key: Vec<u8>,
-    sign_in_limiter: auth::SignInLimiter,
+    sign_in_limiter: auth::AttemptLimiter,
+    self_referral_limiter: auth::AttemptLimiter,
     metrics: metrics::Metrics,
 }
 
@@ -92,13 +96,15 @@ impl AppState {
     /// process of one deployment must share it.
     #[must_use]
     pub fn new(db: Db, settings: WebSettings, csrf_key: Vec<u8>) -> Self {
-        let sign_in_limiter = auth::SignInLimiter::new(settings.sign_in_attempts_per_minute);
+        let sign_in_limiter = auth::AttemptLimiter::new(settings.sign_in_attempts_per_minute);
+        let self_referral_limiter = auth::AttemptLimiter::new(settings.self_referrals_per_minute);
         Self {
             inner: Arc::new(Inner {
                 db,
                 settings,
                 csrf_key,
                 sign_in_limiter,
+                self_referral_limiter,
                 metrics: metrics::Metrics::default(),
             }),
         }
@@ -120,7 +126,11 @@ impl AppState {
         &self.inner.csrf_key
     }
 
-    pub(crate) fn sign_in_limiter(&self) -> &auth::SignInLimiter {
+    pub(crate) fn self_referral_limiter(&self) -> &auth::AttemptLimiter {
+        &self.inner.self_referral_limiter
+    }
+
+    pub(crate) fn sign_in_limiter(&self) -> &auth::AttemptLimiter {
         &self.inner.sign_in_limiter
     }
 

@@ -46,7 +46,9 @@ pub mod actions {
         ViewProgrammes,
         ManageProgrammes,
         ManageStaff,
-        ViewAuditLog
+        ViewAuditLog,
+        ViewReferrals,
+        TriageReferrals
     );
 }
 
@@ -66,6 +68,19 @@ impl<A> Permit<A> {
     #[must_use]
     pub fn actor(&self) -> &Actor {
         &self.signed_in.actor
+    }
+
+    /// A permit for another action, if the policy allows it too: for a page
+    /// that, say, triages a referral and then shows it again.
+    #[must_use]
+    pub fn also<B: Permission>(&self) -> Option<Permit<B>> {
+        access::decide(&self.signed_in.actor, B::ACTION)
+            .is_allowed()
+            .then(|| Permit {
+                signed_in: self.signed_in.clone(),
+                request_id: self.request_id.clone(),
+                _action: PhantomData,
+            })
     }
 }
 

@@ -1,4 +1,5 @@
-//! A fixed-window limit on sign-in attempts per client address, in memory.
+//! A fixed-window limit on attempts (sign-ins, self-referrals) per client
+//! address, in memory.
 //! Each process keeps its own; the per-account lockout, stored in the
 //! database, is what holds across processes.
 
@@ -7,14 +8,14 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Counts sign-in attempts per address per minute.
+/// Counts attempts per address per minute.
 #[derive(Debug)]
-pub struct SignInLimiter {
+pub struct AttemptLimiter {
     per_minute: u32,
     windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
-impl SignInLimiter {
+impl AttemptLimiter {
     /// A limiter allowing `per_minute` attempts per address.
     #[must_use]
     pub fn new(per_minute: u32) -> Self {
@@ -49,7 +50,7 @@ mod tests {
 
     #[test]
     fn attempts_over_the_limit_are_refused_until_the_minute_ends() {
-        let limiter = SignInLimiter::new(3);
+        let limiter = AttemptLimiter::new(3);
         let (a, b): (IpAddr, IpAddr) = ("127.0.0.1".parse().unwrap(), "127.0.0.2".parse().unwrap());
         let start = Instant::now();
         assert!((0..3).all(|_| limiter.allow(a, start)));

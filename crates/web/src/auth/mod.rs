@@ -6,7 +6,7 @@ mod limiter;
 mod secrets;
 
 pub use extract::{ApiAuthorised, Authorised, CsrfForm, Permission, Permit, Session, actions};
-pub use limiter::SignInLimiter;
+pub use limiter::AttemptLimiter;
 pub use secrets::{csrf_token, hash_token, new_token};
 
 /// The session cookie's name.

@@ -6,6 +6,7 @@ mod audit;
 mod dashboard;
 mod programmes;
 mod public;
+mod referrals;
 mod staff;
 
 use alongside_domain::access::{Action, role_may};
@@ -46,6 +47,8 @@ pub struct Nav {
     pub may_manage_staff: bool,
     /// Whether to show "Audit log".
     pub may_view_audit: bool,
+    /// Whether to show "Referrals".
+    pub may_view_referrals: bool,
 }
 
 impl Layout {
@@ -64,6 +67,7 @@ impl Layout {
                 role_label: s.actor.role.label(),
                 may_manage_staff: role_may(s.actor.role, Action::ManageStaff),
                 may_view_audit: role_may(s.actor.role, Action::ViewAuditLog),
+                may_view_referrals: role_may(s.actor.role, Action::ViewReferrals),
             }),
             asset_version: crate::assets::VERSION,
         }
@@ -238,4 +242,12 @@ pub fn router() -> Router<AppState> {
         .route("/staff", get(staff::list))
         .route("/staff/invite", get(staff::invite_form).post(staff::invite))
         .route("/audit", get(audit::list))
+        .route(
+            "/refer/{slug}",
+            get(referrals::refer_form).post(referrals::refer),
+        )
+        .route("/refer/{slug}/received", get(referrals::received))
+        .route("/referrals", get(referrals::queue))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/triage", post(referrals::triage))
 }

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod passwords;
 pub mod programmes;
+pub mod referrals;
 pub mod staff;
 
 use alongside_db::Tx;

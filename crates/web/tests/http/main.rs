@@ -4,5 +4,6 @@ mod api;
 mod errors;
 mod matrix;
 mod pages;
+mod referrals;
 mod sign_in;
 mod support;

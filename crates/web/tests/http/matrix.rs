@@ -36,6 +36,9 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("GET", "/staff/invite", Action::ManageStaff),
     ("POST", "/staff/invite", Action::ManageStaff),
     ("GET", "/audit", Action::ViewAuditLog),
+    ("GET", "/referrals", Action::ViewReferrals),
+    ("GET", "/referrals/{rid}", Action::ViewReferrals),
+    ("POST", "/referrals/{rid}/triage", Action::TriageReferrals),
 ];
 
 /// (method, path under /api/v1, action) for every API route.
@@ -63,11 +66,14 @@ async fn a_programme(app: &TestApp) -> String {
 async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let id = a_programme(&app).await;
+    let reference = crate::referrals::refer(&app.browser(), "Matrix").await;
+    let rid =
+        crate::referrals::referral_id(&app.signed_in(Role::Admin).await, &reference, "new").await;
     for role in Role::ALL {
         let browser = app.signed_in(role).await;
         let csrf = browser.csrf("/dashboard").await;
         for (method, path, action) in PAGES {
-            let path = path.replace(ID, &id);
+            let path = path.replace(ID, &id).replace("{rid}", &rid);
             let response = match *method {
                 "GET" => browser.get(&path).await,
                 _ => browser.post_form(&path, &csrf, &[]).await,
@@ -138,7 +144,9 @@ async fn nobody_signed_in_is_sent_to_sign_in_or_refused(db: TestDb) {
     let id = a_programme(&app).await;
     let browser = app.browser();
     for (method, path, _) in PAGES {
-        let path = path.replace(ID, &id);
+        let path = path
+            .replace(ID, &id)
+            .replace("{rid}", "0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10");
         let response = match *method {
             "GET" => browser.get(&path).await,
             _ => browser.post_form(&path, "", &[]).await,
