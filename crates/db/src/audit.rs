@@ -71,19 +71,9 @@ pub async fn record(tx: &mut Tx, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> 
 /// Records an entry on its own (a view, a refusal, a failed sign-in).
 #[instrument(skip_all)]
 pub async fn record_now(db: &Db, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> DbResult<()> {
-    on_db!(db, |p| sqlx::query(INSERT)
-        .bind(entry.organisation.map(|o| o.to_string()))
-        .bind(entry.actor.map(|a| a.to_string()))
-        .bind(entry.event.as_str())
-        .bind(entry.entity)
-        .bind(entry.entity_id.as_deref())
-        .bind(&entry.detail)
-        .bind(entry.request_id)
-        .bind(now)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    record(&mut tx, entry, now).await?;
+    tx.commit().await
 }
 
 /// The newest entries of an organisation, newest first, `limit` from `offset`.

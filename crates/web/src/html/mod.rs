@@ -177,24 +177,38 @@ impl IntoResponse for Error {
 
 /// The CSRF token for a signed-out visitor's forms, and the cookie to set if
 /// the browser has none yet. No database work.
-pub(crate) fn visitor_csrf(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> (String, Option<(header::HeaderName, String)>) {
+fn visitor_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
     match cookie(headers, VISITOR_COOKIE) {
         Some(visitor) => (csrf_token(state.csrf_key(), &format!("v:{visitor}")), None),
         None => {
             let visitor = new_token("");
             let csrf = csrf_token(state.csrf_key(), &format!("v:{visitor}"));
-            let set = set_cookie(
-                VISITOR_COOKIE,
-                &visitor,
-                2 * 3600,
-                state.settings().secure_cookies(),
-            );
-            (csrf, Some((header::SET_COOKIE, set)))
+            (
+                csrf,
+                Some(set_cookie(
+                    VISITOR_COOKIE,
+                    &visitor,
+                    2 * 3600,
+                    state.settings().secure_cookies(),
+                )),
+            )
         }
     }
+}
+
+/// A page with a form for a signed-out visitor: `page` renders it with the
+/// CSRF token, and the visitor cookie is set if the browser had none.
+pub(crate) fn visitor_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
+    let (csrf, new_cookie) = visitor_csrf(state, headers);
+    let mut response = page(csrf);
+    if let Some(value) = new_cookie.and_then(|v| v.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// The request id header, for the audit log.

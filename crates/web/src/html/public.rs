@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, render, request_id, visitor_csrf};
+use super::{Layout, render, request_id, visitor_form};
 use crate::auth::{CsrfForm, SESSION_COOKIE, Session, set_cookie};
 use crate::error::ProblemKind;
 use crate::services::accounts::{self, SignInFailure};
@@ -68,21 +68,16 @@ pub async fn sign_in_page(
     headers: HeaderMap,
     Query(query): Query<SignInQuery>,
 ) -> Response {
-    let (csrf, set_cookie) = visitor_csrf(&state, &headers);
-    let page = SignIn {
-        layout: Layout::visitor("Sign in", csrf),
-        errors: alongside_domain::FieldErrors::new(),
-        email: String::new(),
-        next: query.next,
-        signed_out: query.signed_out.is_some(),
-    };
-    let mut response = render(StatusCode::OK, &page);
-    if let Some((name, value)) = set_cookie {
-        response
-            .headers_mut()
-            .append(name, value.parse().expect("cookie header value"));
-    }
-    response
+    visitor_form(&state, &headers, |csrf| {
+        let page = SignIn {
+            layout: Layout::visitor("Sign in", csrf),
+            errors: alongside_domain::FieldErrors::new(),
+            email: String::new(),
+            next: query.next,
+            signed_out: query.signed_out.is_some(),
+        };
+        render(StatusCode::OK, &page)
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -137,15 +132,16 @@ pub async fn sign_in(
         ),
         Err(SignInFailure::Failed(e)) => return super::error_page(&e, None),
     };
-    let (csrf, _) = visitor_csrf(&state, &headers);
-    let page = SignIn {
-        layout: Layout::visitor("Sign in", csrf).with_errors(true),
-        errors,
-        email: form.email,
-        next: form.next,
-        signed_out: false,
-    };
-    render(status, &page)
+    visitor_form(&state, &headers, |csrf| {
+        let page = SignIn {
+            layout: Layout::visitor("Sign in", csrf).with_errors(true),
+            errors,
+            email: form.email,
+            next: form.next,
+            signed_out: false,
+        };
+        render(status, &page)
+    })
 }
 
 #[derive(Deserialize)]

@@ -15,7 +15,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, error_page, render, request_id, visitor_csrf};
+use super::{Layout, error_page, render, request_id, visitor_form};
 use crate::auth::actions::{TriageReferrals, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::referrals::{self as service, QueueView, TriageInput};
@@ -43,24 +43,19 @@ async fn refer_page(
         Ok(organisation) => organisation,
         Err(e) => return error_page(&e, None),
     };
-    let (csrf, set_cookie) = visitor_csrf(state, headers);
     let has_errors = !errors.is_empty();
-    let mut response = render(
-        status,
-        &Refer {
-            layout: Layout::visitor("Ask for peer support", csrf).with_errors(has_errors),
-            errors,
-            slug,
-            organisation_name: organisation.name,
-            input,
-        },
-    );
-    if let Some((name, value)) = set_cookie {
-        response
-            .headers_mut()
-            .append(name, value.parse().expect("cookie header value"));
-    }
-    response
+    visitor_form(state, headers, |csrf| {
+        render(
+            status,
+            &Refer {
+                layout: Layout::visitor("Ask for peer support", csrf).with_errors(has_errors),
+                errors,
+                slug,
+                organisation_name: organisation.name,
+                input,
+            },
+        )
+    })
 }
 
 /// The public self-referral form of an organisation.

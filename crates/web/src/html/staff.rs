@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{Layout, error_page, render, request_id, visitor_csrf};
+use super::{Layout, error_page, render, request_id, visitor_form};
 use crate::auth::actions::ManageStaff;
 use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
 use crate::services::staff::{self as service, Acceptance};
@@ -145,32 +145,27 @@ async fn accept_page(
         Ok(exists) => exists,
         Err(e) => return error_page(&e, None),
     };
-    let (csrf, set_cookie) = visitor_csrf(state, headers);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut response = render(
-        status,
-        &Accept {
-            layout: Layout::visitor(format!("Join {}", invitation.organisation_name), csrf)
-                .with_errors(!errors.is_empty()),
-            errors,
-            token,
-            organisation_name: invitation.organisation_name,
-            role_label: invitation.role.label(),
-            email: invitation.email,
-            existing_account,
-            display_name,
-        },
-    );
-    if let Some((name, value)) = set_cookie {
-        response
-            .headers_mut()
-            .append(name, value.parse().expect("cookie header value"));
-    }
-    response
+    visitor_form(state, headers, |csrf| {
+        render(
+            status,
+            &Accept {
+                layout: Layout::visitor(format!("Join {}", invitation.organisation_name), csrf)
+                    .with_errors(!errors.is_empty()),
+                errors,
+                token,
+                organisation_name: invitation.organisation_name,
+                role_label: invitation.role.label(),
+                email: invitation.email,
+                existing_account,
+                display_name,
+            },
+        )
+    })
 }
 
 /// The page an invitation link opens.
