@@ -190,12 +190,27 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         print!("{}", demo::sign_in_details(&web.public_url));
     }
     println!("Press Ctrl+C to stop.");
+    tokio::spawn(sweep_expired_sessions(db.clone()));
     let state = alongside_web::AppState::new(db.clone(), web, csrf_key);
     alongside_web::serve(listener, state, shutdown_signal())
         .await
         .context("the server stopped with an error")?;
     db.close().await;
     Ok(())
+}
+
+/// Removes expired sessions every hour. Several processes may sweep at once;
+/// deleting what is already gone is harmless.
+async fn sweep_expired_sessions(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match alongside_db::sessions::delete_expired(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
