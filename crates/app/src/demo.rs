@@ -2,13 +2,17 @@
 //! account per role and two self-referrals waiting for triage, so a new user
 //! can sign in and look around at once.
 
+use alongside_db::referrals::Submitted;
+use alongside_db::sealed::DataKey;
 use alongside_db::{Db, accounts, audit, organisations, programmes, referrals};
 use alongside_domain::Role;
 use alongside_domain::account::EmailAddress;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::organisation::OrganisationName;
+use alongside_domain::person::{ConditionInput, PersonInput};
+use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
-use alongside_domain::referral::{SelfReferral, SelfReferralInput};
+use alongside_domain::referral::{NewReferral, ReferralInput, SelfReferralInput};
 use anyhow::Context;
 use chrono::Utc;
 
@@ -75,6 +79,7 @@ fn programme(
         capacity: capacity.into(),
         funding_source: "Integrated care board grant".into(),
         contact_gap_days: String::new(),
+        waiting_target_days: String::new(),
         supervision_every_weeks: String::new(),
     }
 }
@@ -90,7 +95,7 @@ pub async fn is_loaded(db: &Db) -> anyhow::Result<bool> {
 }
 
 /// Loads the demo data in one transaction. Does nothing if it is there already.
-pub async fn load(db: &Db) -> anyhow::Result<bool> {
+pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
     if is_loaded(db).await? {
         return Ok(false);
     }
@@ -100,10 +105,14 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     let name = OrganisationName::parse(ORGANISATION).map_err(anyhow::Error::msg)?;
     let mut tx = db.begin().await?;
     let organisation = organisations::create(&mut tx, name.as_str(), &name.slug(), now).await?;
+    let mut referrer = None;
     for (email, display_name, role) in ACCOUNTS {
         let email = EmailAddress::parse(email).expect("demo email is valid");
         let id = accounts::create(&mut tx, &email, display_name, &hash, now).await?;
         organisations::add_member(&mut tx, organisation.id, id, role, now).await?;
+        if role == Role::Referrer {
+            referrer = Some((id, display_name));
+        }
     }
     let offers = [
         programme(
@@ -194,11 +203,91 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             consent_contact: "yes".into(),
             ..SelfReferralInput::default()
         };
-        let referral = SelfReferral::validate(&input, today)
+        let referral = NewReferral::from_self_referral(&input, today)
             .map_err(|e| anyhow::anyhow!("demo referral: {e}"))?;
-        referrals::create_self_referral(&mut tx, organisation.id, &referral, reference, now)
-            .await?;
+        let submitted = Submitted {
+            by: None,
+            note: "referred themself online",
+            consent_recorded_by: None,
+        };
+        referrals::create(
+            &mut tx,
+            key,
+            organisation.id,
+            &referral,
+            reference,
+            submitted,
+            now,
+        )
+        .await?;
     }
+    // A link worker refers Maureen again, with her NHS number: the
+    // coordinator sees the likely duplicate of her self-referral.
+    let (referrer, referrer_name) = referrer.context("the demo has a referrer")?;
+    let input = ReferralInput {
+        person: PersonInput {
+            given_name: "Maureen".into(),
+            family_name: "Ellis".into(),
+            preferred_name: "Mo".into(),
+            pronouns: "she/her".into(),
+            dob_day: "27".into(),
+            dob_month: "3".into(),
+            dob_year: "1956".into(),
+            nhs_number: "943 476 5919".into(),
+            address: "14 Park Lane\nLeeds".into(),
+            postcode: "LS1 4AP".into(),
+            phone: "0113 496 0001".into(),
+            contact_method: "phone".into(),
+            contact_times: "Weekday mornings".into(),
+            accessibility_needs: "Uses oxygen; ground-floor meeting places only".into(),
+            conditions: vec![ConditionInput {
+                description: String::new(),
+                code: "13645005".into(),
+            }],
+            ..PersonInput::default()
+        },
+        source: "link_worker".into(),
+        referrer_name: referrer_name.into(),
+        referrer_organisation: "Park Lane Surgery".into(),
+        referrer_contact: "0113 496 0100".into(),
+        reason: "Lonely since her husband died; would like someone to talk to who knows COPD."
+            .into(),
+        risk: "yes".into(),
+        risk_details: "Has had two falls this year; visits in pairs at first.".into(),
+        consent_confirmed: "yes".into(),
+        consent_method: "verbal".into(),
+        consents: vec![
+            "contact_by_phone".into(),
+            "share_with_peer".into(),
+            "outcome_questionnaires".into(),
+        ],
+        preferences: PreferencesInput {
+            models: vec!["befriending".into()],
+            channels: vec!["phone".into(), "face_to_face".into()],
+            shared_condition: "yes".into(),
+            availability: vec!["tue-morning".into(), "thu-morning".into()],
+            travel_miles: "2".into(),
+            ..PreferencesInput::default()
+        },
+        ..ReferralInput::default()
+    };
+    let referral = NewReferral::from_professional(&input, today)
+        .map_err(|e| anyhow::anyhow!("demo referral: {e}"))?;
+    let submitted = Submitted {
+        by: Some(referrer),
+        note: "referred by a professional",
+        consent_recorded_by: Some(referrer),
+    };
+    referrals::create(
+        &mut tx,
+        key,
+        organisation.id,
+        &referral,
+        "R-DEMO-0003",
+        submitted,
+        now,
+    )
+    .await?;
     tx.commit().await.context("save demo data")?;
     Ok(true)
 }

@@ -1,6 +1,7 @@
 //! `alongside`: the one binary. Commands: serve (the default), migrate,
 //! create-admin, demo, openapi, config.
 
+mod data_key;
 mod demo;
 mod settings;
 
@@ -104,7 +105,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => create_admin(&settings, &organisation, &email, &name).await,
         Command::Demo => {
             let db = connect(&settings).await?;
-            if demo::load(&db).await? {
+            let key = data_key::load(&settings.data_key_file, &db).await?;
+            if demo::load(&db, &key).await? {
                 println!("Loaded the demo data.");
             } else {
                 println!("The demo data was already there.");
@@ -154,8 +156,9 @@ async fn connect(settings: &Settings) -> anyhow::Result<Db> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = connect(&settings).await?;
+    let key = data_key::load(&settings.data_key_file, &db).await?;
     if settings.demo {
-        demo::load(&db).await?;
+        demo::load(&db, &key).await?;
     }
     let csrf_key = match &settings.secret_key {
         Some(key) => key.expose().as_bytes().to_vec(),
@@ -191,7 +194,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     println!("Press Ctrl+C to stop.");
     tokio::spawn(sweep_expired_sessions(db.clone()));
-    let state = alongside_web::AppState::new(db.clone(), web, csrf_key);
+    let state = alongside_web::AppState::new(db.clone(), key, web, csrf_key);
     alongside_web::serve(listener, state, shutdown_signal())
         .await
         .context("the server stopped with an error")?;

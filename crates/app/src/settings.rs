@@ -13,6 +13,9 @@ use serde::Deserialize;
 /// The default database: a SQLite file in `./data/`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/alongside.db";
 
+/// Where the data key is kept unless configured: beside the default database.
+pub const DEFAULT_DATA_KEY_FILE: &str = "data/alongside.key";
+
 /// Flags shared by every command; each also reads its environment variable.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SettingsArgs {
@@ -36,6 +39,9 @@ pub struct SettingsArgs {
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
+    /// File holding the key that encrypts sensitive notes at rest (created on first start). Keep it out of database backups.
+    #[arg(long, env = "ALONGSIDE_DATA_KEY_FILE", global = true)]
+    pub data_key_file: Option<PathBuf>,
     /// Load demo data into an empty database at start-up (true or false).
     #[arg(long, env = "ALONGSIDE_DEMO", global = true)]
     pub demo: Option<bool>,
@@ -61,6 +67,7 @@ pub struct FileSettings {
     bind: Option<SocketAddr>,
     public_url: Option<String>,
     secret_key: Option<String>,
+    data_key_file: Option<PathBuf>,
     demo: Option<bool>,
     session_hours: Option<u32>,
     sign_in_attempts_per_minute: Option<u32>,
@@ -92,6 +99,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub public_url: String,
     pub secret_key: Option<Secret>,
+    pub data_key_file: PathBuf,
     pub demo: bool,
     pub session_hours: u32,
     pub sign_in_attempts_per_minute: u32,
@@ -127,6 +135,10 @@ impl Settings {
                 .or(file.public_url)
                 .unwrap_or_else(|| format!("http://{bind}")),
             secret_key: args.secret_key.or(file.secret_key).map(Secret),
+            data_key_file: args
+                .data_key_file
+                .or(file.data_key_file)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_KEY_FILE)),
             demo: args.demo.or(file.demo).unwrap_or(true),
             session_hours: args.session_hours.or(file.session_hours).unwrap_or(8),
             sign_in_attempts_per_minute: args
@@ -179,7 +191,7 @@ impl Settings {
     /// The effective settings as TOML, the secret hidden and the database password redacted.
     pub fn to_toml(&self) -> String {
         format!(
-            "database_url = {:?}\nbind = \"{}\"\npublic_url = {:?}\nsecret_key = {:?}\ndemo = {}\nsession_hours = {}\nsign_in_attempts_per_minute = {}\nmax_body_kib = {}\nlog = {:?}\n",
+            "database_url = {:?}\nbind = \"{}\"\npublic_url = {:?}\nsecret_key = {:?}\ndata_key_file = {:?}\ndemo = {}\nsession_hours = {}\nsign_in_attempts_per_minute = {}\nmax_body_kib = {}\nlog = {:?}\n",
             redact_password(&self.database_url),
             self.bind,
             self.public_url,
@@ -188,6 +200,7 @@ impl Settings {
             } else {
                 "(generated, kept in the database)"
             },
+            self.data_key_file.display().to_string(),
             self.demo,
             self.session_hours,
             self.sign_in_attempts_per_minute,
@@ -231,6 +244,11 @@ bind = "127.0.0.1:8080"
 # At least 32 characters; the same for every process of a deployment.
 # Default: generated once and kept in the database. Environment: ALONGSIDE_SECRET_KEY.
 # secret_key = ""
+
+# The key that encrypts sensitive notes at rest, in a file of its own, created on
+# first start. Back it up apart from the database: without it those notes cannot be
+# read. Environment: ALONGSIDE_DATA_KEY_FILE.
+data_key_file = "data/alongside.key"
 
 # Load demo data into an empty database at start-up. Environment: ALONGSIDE_DEMO.
 demo = true

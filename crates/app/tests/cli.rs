@@ -253,3 +253,40 @@ fn serve_starts_on_an_empty_folder_and_prints_how_to_sign_in() {
         "{out}"
     );
 }
+
+#[test]
+fn the_data_key_is_made_once_and_a_wrong_or_missing_key_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = |dir: &std::path::Path| alongside(dir).arg("demo").output().unwrap();
+    let first = demo(dir.path());
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let key_file = dir.path().join("data/alongside.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert_eq!(key.trim().len(), 44, "32 bytes of base64");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner may read the key");
+    }
+    // The same key again: fine, and the file is not rewritten.
+    assert!(demo(dir.path()).status.success());
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), key);
+
+    std::fs::write(&key_file, "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\n").unwrap();
+    let wrong = demo(dir.path());
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr)
+            .contains("is not the one this database was written with"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+
+    std::fs::remove_file(&key_file).unwrap();
+    let missing = demo(dir.path());
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("is missing"), "{stderr}");
+    assert!(!key_file.exists(), "no new key is made over sealed data");
+}

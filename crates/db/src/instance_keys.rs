@@ -31,3 +31,15 @@ pub async fn get_or_create(
     .await)?;
     Ok(value)
 }
+
+/// The stored value of key `name`, if there is one.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, name: &str) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = on_db!(db, |p| sqlx::query_as(
+        "SELECT value FROM instance_keys WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_optional(p)
+    .await)?;
+    Ok(row.map(|(value,)| value))
+}

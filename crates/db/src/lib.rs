@@ -16,11 +16,14 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 mod connect;
+pub mod idempotency;
 pub mod instance_keys;
 pub mod invitations;
 pub mod organisations;
+pub mod people;
 pub mod programmes;
 pub mod referrals;
+pub mod sealed;
 pub mod sessions;
 
 pub use connect::{ConnectError, Engine};

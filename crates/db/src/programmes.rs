@@ -20,6 +20,7 @@ struct ProgrammeRow {
     capacity: Option<i64>,
     funding_source: String,
     contact_gap_days: i64,
+    waiting_target_days: i64,
     supervision_every_weeks: i64,
     status: String,
     created_at: DateTime<Utc>,
@@ -50,6 +51,8 @@ impl TryFrom<ProgrammeRow> for Programme {
                 funding_source: row.funding_source,
                 contact_gap_days: u16::try_from(row.contact_gap_days)
                     .map_err(|e| bad(e.to_string()))?,
+                waiting_target_days: u16::try_from(row.waiting_target_days)
+                    .map_err(|e| bad(e.to_string()))?,
                 supervision_every_weeks: u8::try_from(row.supervision_every_weeks)
                     .map_err(|e| bad(e.to_string()))?,
             },
@@ -61,7 +64,7 @@ impl TryFrom<ProgrammeRow> for Programme {
 }
 
 const COLUMNS: &str = "id, organisation_id, name, description, model, setting, conditions, eligibility, capacity, \
-     funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at";
+     funding_source, contact_gap_days, waiting_target_days, supervision_every_weeks, status, created_at, updated_at";
 
 fn conditions_json(details: &ProgrammeDetails) -> String {
     serde_json::Value::from(details.conditions.clone()).to_string()
@@ -80,8 +83,8 @@ pub async fn create(
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO programmes (id, organisation_id, name, description, model, setting, conditions, eligibility, capacity,
-             funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+             funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at, waiting_target_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)"
     )
     .bind(id.to_string())
     .bind(organisation.to_string())
@@ -97,6 +100,7 @@ pub async fn create(
     .bind(i64::from(details.supervision_every_weeks))
     .bind(status.as_str())
     .bind(now)
+    .bind(i64::from(details.waiting_target_days))
     .execute(c)
     .await.map(|r| r.rows_affected())
     })?;
@@ -122,7 +126,8 @@ pub async fn update(
     let done = on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE programmes SET name = $1, description = $2, model = $3, setting = $4, conditions = $5, eligibility = $6,
-             capacity = $7, funding_source = $8, contact_gap_days = $9, supervision_every_weeks = $10, updated_at = $11
+             capacity = $7, funding_source = $8, contact_gap_days = $9, supervision_every_weeks = $10, updated_at = $11,
+             waiting_target_days = $14
          WHERE id = $12 AND organisation_id = $13"
     )
     .bind(&details.name)
@@ -138,6 +143,7 @@ pub async fn update(
     .bind(now)
     .bind(id.to_string())
     .bind(organisation.to_string())
+    .bind(i64::from(details.waiting_target_days))
     .execute(c)
     .await.map(|r| r.rows_affected())
     })?;

@@ -1,11 +1,18 @@
-//! People and their referrals, within one organisation.
+//! Referrals and their history, within one organisation. Free text that may
+//! hold sensitive details (the reason, risk information, history notes) is
+//! sealed with the deployment's [`DataKey`].
 
-use alongside_domain::referral::{DeclineReason, ReferralSource, ReferralStatus, SelfReferral};
+use std::collections::HashMap;
+
+use alongside_domain::consent::ConsentState;
+use alongside_domain::referral::{DeclineReason, NewReferral, ReferralSource, ReferralStatus};
 use alongside_domain::{AccountId, OrganisationId, ProgrammeId};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::people::{self, PersonRecord};
+use crate::sealed::DataKey;
 use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
 
 /// A referral as the coordinator's queue lists it.
@@ -13,51 +20,64 @@ use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
 pub struct QueueEntry {
     /// The referral's id.
     pub id: Uuid,
-    /// The reference given to the person.
+    /// The reference given to the person or referrer.
     pub reference: String,
+    /// The person's id.
+    pub person_id: Uuid,
     /// The person's name.
     pub name: String,
     /// Who referred.
     pub source: ReferralSource,
     /// Where it stands.
     pub status: ReferralStatus,
-    /// The programme it was accepted onto, if any.
+    /// The programme asked for or accepted onto, if any.
+    pub programme_id: Option<ProgrammeId>,
+    /// Its name.
     pub programme_name: Option<String>,
+    /// Days the programme aims to make first contact within.
+    pub waiting_target_days: u16,
     /// When it arrived.
     pub received_at: DateTime<Utc>,
-    /// Whether the person agreed to be contacted.
-    pub consent_contact: bool,
+    /// When the person was first contacted, if they have been.
+    pub first_contact_at: Option<DateTime<Utc>>,
+    /// Whether the person agreed to be contacted in any way (and has not
+    /// withdrawn it).
+    pub may_contact: bool,
+    /// Whether the referrer noted a risk.
+    pub risk_noted: bool,
+    /// Whether the person needs an interpreter.
+    pub interpreter_needed: bool,
 }
 
-/// One referral with the person's details.
+/// One referral with the person's record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
     /// The queue's view of it.
     pub summary: QueueEntry,
-    /// Date of birth.
-    pub date_of_birth: NaiveDate,
-    /// Postcode.
-    pub postcode: String,
-    /// Phone.
-    pub phone: String,
-    /// Email.
-    pub email: Option<String>,
-    /// Conditions, in the person's words.
-    pub conditions: String,
-    /// What would help, in the person's words.
-    pub support_wanted: String,
-    /// The programme it was accepted onto, if any.
-    pub programme_id: Option<ProgrammeId>,
+    /// The person.
+    pub person: PersonRecord,
+    /// The reason for referral, or what the person said would help.
+    pub reason: String,
+    /// Its SNOMED CT code.
+    pub reason_code: String,
+    /// Risk information, when some was given.
+    pub risk: Option<String>,
+    /// The referrer's account, when they referred signed in.
+    pub referrer_account_id: Option<AccountId>,
+    /// Who referred, with their organisation and contact, unless self.
+    pub referrer: Option<(String, String, String)>,
     /// Why it was declined, if it was.
     pub decline_reason: Option<DeclineReason>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// One step of a referral's history.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralEventRecord {
     /// The status reached.
     pub status: String,
-    /// Who, by name; none for the person themself.
+    /// Who, by name; none for the person themself or an import.
     pub actor_name: Option<String>,
     /// Why, or what was decided.
     pub note: String,
@@ -69,111 +89,131 @@ pub struct ReferralEventRecord {
 struct Row {
     id: String,
     reference: String,
+    person_id: String,
     given_name: String,
     family_name: String,
     source: String,
     status: String,
-    programme_name: Option<String>,
-    received_at: DateTime<Utc>,
-    consent_contact: bool,
-    date_of_birth: NaiveDate,
-    postcode: String,
-    phone: String,
-    email: Option<String>,
-    conditions: String,
-    support_wanted: String,
     programme_id: Option<String>,
+    programme_name: Option<String>,
+    waiting_target_days: Option<i64>,
+    received_at: DateTime<Utc>,
+    first_contact_at: Option<DateTime<Utc>>,
+    risk: Option<String>,
+    interpreter_needed: bool,
+    reason: String,
+    reason_code: String,
+    referrer_account_id: Option<String>,
+    referrer_name: Option<String>,
+    referrer_organisation: Option<String>,
+    referrer_contact: Option<String>,
     decline_reason: Option<String>,
+    updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<Row> for ReferralRecord {
-    type Error = DbError;
-    fn try_from(row: Row) -> DbResult<Self> {
+/// Days to first contact when a referral has no programme yet.
+pub const DEFAULT_WAITING_TARGET_DAYS: u16 = 14;
+
+impl Row {
+    fn summary(&self, consents: &[ConsentState]) -> DbResult<QueueEntry> {
         let bad = |e: &str| DbError::corrupt("referral", e);
-        Ok(Self {
-            summary: QueueEntry {
-                id: parse_id("referral", &row.id)?,
-                reference: row.reference,
-                name: format!("{} {}", row.given_name, row.family_name),
-                source: row.source.parse().map_err(bad)?,
-                status: row.status.parse().map_err(bad)?,
-                programme_name: row.programme_name,
-                received_at: row.received_at,
-                consent_contact: row.consent_contact,
-            },
-            date_of_birth: row.date_of_birth,
-            postcode: row.postcode,
-            phone: row.phone,
-            email: row.email,
-            conditions: row.conditions,
-            support_wanted: row.support_wanted,
-            programme_id: row
+        Ok(QueueEntry {
+            id: parse_id("referral", &self.id)?,
+            reference: self.reference.clone(),
+            person_id: parse_id("referral", &self.person_id)?,
+            name: format!("{} {}", self.given_name, self.family_name),
+            source: self.source.parse().map_err(bad)?,
+            status: self.status.parse().map_err(bad)?,
+            programme_id: self
                 .programme_id
                 .as_deref()
                 .map(|p| parse_id("referral", p))
                 .transpose()?,
-            decline_reason: row
-                .decline_reason
-                .as_deref()
-                .map(|r| {
-                    DeclineReason::ALL
-                        .into_iter()
-                        .find(|d| d.as_str() == r)
-                        .ok_or_else(|| bad("unknown decline reason"))
-                })
-                .transpose()?,
+            programme_name: self.programme_name.clone(),
+            waiting_target_days: self
+                .waiting_target_days
+                .and_then(|d| u16::try_from(d).ok())
+                .unwrap_or(DEFAULT_WAITING_TARGET_DAYS),
+            received_at: self.received_at,
+            first_contact_at: self.first_contact_at,
+            may_contact: alongside_domain::consent::may_contact(consents),
+            risk_noted: self.risk.is_some(),
+            interpreter_needed: self.interpreter_needed,
         })
     }
 }
 
-const SELECT: &str = "SELECT r.id, r.reference, p.given_name, p.family_name, r.source, r.status, g.name AS programme_name,
-        r.received_at, r.consent_contact, p.date_of_birth, p.postcode, p.phone, p.email, p.conditions, r.support_wanted,
-        r.programme_id, r.decline_reason
+const SELECT: &str = "SELECT r.id, r.reference, r.person_id, p.given_name, p.family_name, r.source, r.status,
+        r.programme_id, g.name AS programme_name, g.waiting_target_days, r.received_at, r.first_contact_at,
+        r.risk, p.interpreter_needed, r.reason, r.reason_code, r.referrer_account_id, r.referrer_name,
+        r.referrer_organisation, r.referrer_contact, r.decline_reason, r.updated_at
      FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id";
 
-/// Stores a self-referral: the person, the referral (received) and its first event.
+/// What [`create`] made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Created {
+    /// The referral.
+    pub referral: Uuid,
+    /// The person's new record.
+    pub person: Uuid,
+}
+
+/// Who made a referral, as the history records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Submitted<'a> {
+    /// The signed-in account, if any (none for self-referral or import).
+    pub by: Option<AccountId>,
+    /// The first history note ("referred themself online").
+    pub note: &'a str,
+    /// Who recorded the consents, when someone did.
+    pub consent_recorded_by: Option<AccountId>,
+}
+
+/// Stores a new referral: the person's record, conditions and consents, the
+/// referral (received) and its first history entry.
+///
+/// # Errors
+/// [`DbError::Conflict`] when the reference is taken.
 #[instrument(skip_all)]
-pub async fn create_self_referral(
+pub async fn create(
     tx: &mut Tx,
+    key: &DataKey,
     organisation: OrganisationId,
-    referral: &SelfReferral,
+    referral: &NewReferral,
     reference: &str,
+    submitted: Submitted<'_>,
     now: DateTime<Utc>,
-) -> DbResult<Uuid> {
-    let person = Uuid::new_v4();
-    let id = Uuid::new_v4();
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO people (id, organisation_id, given_name, family_name, date_of_birth, postcode, phone, email, conditions, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+) -> DbResult<Created> {
+    let person = people::create(
+        tx,
+        key,
+        organisation,
+        referral,
+        submitted.consent_recorded_by,
+        now,
     )
-    .bind(person.to_string())
-    .bind(organisation.to_string())
-    .bind(&referral.given_name)
-    .bind(&referral.family_name)
-    .bind(referral.date_of_birth)
-    .bind(referral.postcode.as_str())
-    .bind(&referral.phone)
-    .bind(referral.email.as_ref().map(|e| e.as_str().to_owned()))
-    .bind(&referral.conditions)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
+    let id = Uuid::new_v4();
+    let referrer = referral.referrer.as_ref();
     on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO referrals (id, organisation_id, reference, person_id, source, status, support_wanted, consent_store, consent_contact, received_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+        "INSERT INTO referrals (id, organisation_id, reference, person_id, source, status, programme_id, reason, reason_code,
+            risk, referrer_account_id, referrer_name, referrer_organisation, referrer_contact, received_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)"
     )
     .bind(id.to_string())
     .bind(organisation.to_string())
     .bind(reference)
     .bind(person.to_string())
-    .bind(ReferralSource::SelfReferral.as_str())
+    .bind(referral.source.as_str())
     .bind(ReferralStatus::Received.as_str())
-    .bind(&referral.support_wanted)
-    .bind(true)
-    .bind(referral.consent_contact)
+    .bind(referral.programme.map(|p| p.to_string()))
+    .bind(key.seal(&referral.reason))
+    .bind(referral.reason_code.as_str())
+    .bind(key.seal_opt(referral.risk.as_deref()))
+    .bind(submitted.by.map(|a| a.to_string()))
+    .bind(referrer.map(|r| r.name.clone()))
+    .bind(referrer.map(|r| r.organisation.clone()))
+    .bind(referrer.map(|r| r.contact.clone()))
     .bind(now)
     .execute(c)
     .await
@@ -181,19 +221,26 @@ pub async fn create_self_referral(
     .map_err(|e| DbError::from(e).unique_as("this reference is taken"))?;
     add_event(
         tx,
+        key,
         organisation,
         id,
         ReferralStatus::Received,
-        None,
-        "referred themself online",
+        submitted.by,
+        submitted.note,
         now,
     )
     .await?;
-    Ok(id)
+    Ok(Created {
+        referral: id,
+        person,
+    })
 }
 
-async fn add_event(
+/// Adds a history entry, sealing its note.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn add_event(
     tx: &mut Tx,
+    key: &DataKey,
     organisation: OrganisationId,
     referral: Uuid,
     status: ReferralStatus,
@@ -209,7 +256,7 @@ async fn add_event(
     .bind(organisation.to_string())
     .bind(status.as_str())
     .bind(actor.map(|a| a.to_string()))
-    .bind(note)
+    .bind(key.seal(note))
     .bind(now)
     .execute(c)
     .await
@@ -218,69 +265,190 @@ async fn add_event(
     Ok(())
 }
 
-/// The organisation's referrals with the given statuses, oldest first.
+/// Which referrals the queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter<'a> {
+    /// Statuses to include; none gives an empty list.
+    pub statuses: &'a [ReferralStatus],
+    /// Only this source.
+    pub source: Option<ReferralSource>,
+    /// Only this programme.
+    pub programme: Option<ProgrammeId>,
+    /// Part of the reference or the person's name, any case.
+    pub search: Option<&'a str>,
+    /// Only referrals made by this account.
+    pub referrer: Option<AccountId>,
+}
+
+/// The organisation's referrals that pass `filter`, oldest first. Consents
+/// are read for all of them in one more query.
 #[instrument(skip_all)]
 pub async fn queue(
     db: &Db,
     organisation: OrganisationId,
-    statuses: &[ReferralStatus],
+    filter: &QueueFilter<'_>,
 ) -> DbResult<Vec<QueueEntry>> {
-    if statuses.is_empty() {
+    if filter.statuses.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "{SELECT} WHERE r.organisation_id = $1 AND r.status IN ({}) ORDER BY r.received_at, r.reference",
-        placeholders.join(", ")
-    );
+    let mut sql = format!("{SELECT} WHERE r.organisation_id = $1");
+    let mut binds: Vec<String> = vec![organisation.to_string()];
+    let next = |value: String, binds: &mut Vec<String>| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    let statuses: Vec<String> = filter
+        .statuses
+        .iter()
+        .map(|s| next(s.as_str().to_owned(), &mut binds))
+        .collect();
+    sql.push_str(&format!(" AND r.status IN ({})", statuses.join(", ")));
+    if let Some(source) = filter.source {
+        sql.push_str(&format!(
+            " AND r.source = {}",
+            next(source.as_str().to_owned(), &mut binds)
+        ));
+    }
+    if let Some(programme) = filter.programme {
+        sql.push_str(&format!(
+            " AND r.programme_id = {}",
+            next(programme.to_string(), &mut binds)
+        ));
+    }
+    if let Some(referrer) = filter.referrer {
+        sql.push_str(&format!(
+            " AND r.referrer_account_id = {}",
+            next(referrer.to_string(), &mut binds)
+        ));
+    }
+    if let Some(search) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let p = next(format!("%{escaped}%"), &mut binds);
+        sql.push_str(&format!(
+            " AND (LOWER(r.reference) LIKE {p} ESCAPE '\\' OR LOWER(p.given_name || ' ' || p.family_name) LIKE {p} ESCAPE '\\'
+               OR LOWER(p.preferred_name) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    sql.push_str(" ORDER BY r.received_at, r.reference");
     let rows: Vec<Row> = on_db!(db, |p| {
-        let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
-        for status in statuses {
-            query = query.bind(status.as_str());
+        let mut query = sqlx::query_as(&sql);
+        for value in &binds {
+            query = query.bind(value);
         }
         query.fetch_all(p).await
     })?;
-    rows.into_iter()
-        .map(|row| ReferralRecord::try_from(row).map(|r| r.summary))
+    let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
+    let consents = people::consent_states(db, &person_ids).await?;
+    rows.iter()
+        .map(|row| row.summary(consents.get(&row.person_id).map_or(&[], Vec::as_slice)))
         .collect()
 }
 
-/// One referral of the organisation; another organisation's is not found.
+async fn record(db: &Db, key: &DataKey, row: Row) -> DbResult<ReferralRecord> {
+    let person_id = parse_id::<Uuid>("referral", &row.person_id)?;
+    let person = people::find(db, key, person_id).await?;
+    let states: Vec<ConsentState> = person.consents.iter().map(|c| c.state()).collect();
+    let summary = row.summary(&states)?;
+    let referrer = match (row.referrer_name, row.referrer_organisation) {
+        (Some(name), Some(organisation)) => {
+            Some((name, organisation, row.referrer_contact.unwrap_or_default()))
+        }
+        _ => None,
+    };
+    Ok(ReferralRecord {
+        summary,
+        person,
+        reason: key.open(&row.reason)?,
+        reason_code: row.reason_code,
+        risk: key.open_opt(row.risk.as_deref())?,
+        referrer_account_id: row
+            .referrer_account_id
+            .as_deref()
+            .map(|a| parse_id("referral", a))
+            .transpose()?,
+        referrer,
+        decline_reason: row
+            .decline_reason
+            .as_deref()
+            .map(|r| {
+                DeclineReason::ALL
+                    .into_iter()
+                    .find(|d| d.as_str() == r)
+                    .ok_or_else(|| DbError::corrupt("referral", "unknown decline reason"))
+            })
+            .transpose()?,
+        updated_at: row.updated_at,
+    })
+}
+
+/// One referral of the organisation with the person's record; another
+/// organisation's is not found.
 #[instrument(skip_all)]
-pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<ReferralRecord> {
+pub async fn find(
+    db: &Db,
+    key: &DataKey,
+    organisation: OrganisationId,
+    id: Uuid,
+) -> DbResult<ReferralRecord> {
     let sql = format!("{SELECT} WHERE r.id = $1 AND r.organisation_id = $2");
     let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
         .bind(id.to_string())
         .bind(organisation.to_string())
         .fetch_one(p)
         .await)?;
-    row.try_into()
+    record(db, key, row).await
 }
 
-/// [`find`] inside a transaction, to read before a change.
+/// The status and programme of a referral, read inside a transaction before
+/// a change.
 #[instrument(skip_all)]
-pub async fn find_in(
+pub async fn status_in(
     tx: &mut Tx,
     organisation: OrganisationId,
     id: Uuid,
-) -> DbResult<ReferralRecord> {
-    let sql = format!("{SELECT} WHERE r.id = $1 AND r.organisation_id = $2");
-    let row: Row = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
-        .fetch_one(c)
-        .await)?;
-    row.try_into()
+) -> DbResult<ReferralStatus> {
+    let (status,): (String,) = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT status FROM referrals WHERE id = $1 AND organisation_id = $2"
+    )
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .fetch_one(c)
+    .await)?;
+    status
+        .parse()
+        .map_err(|e: &str| DbError::corrupt("referral", e))
 }
 
-/// The history of a referral, oldest first.
+/// The referral with reference `reference`, if the organisation has one.
+#[instrument(skip_all)]
+pub async fn id_by_reference(
+    db: &Db,
+    organisation: OrganisationId,
+    reference: &str,
+) -> DbResult<Option<Uuid>> {
+    let row: Option<(String,)> = on_db!(db, |p| sqlx::query_as(
+        "SELECT id FROM referrals WHERE reference = $1 AND organisation_id = $2"
+    )
+    .bind(reference)
+    .bind(organisation.to_string())
+    .fetch_optional(p)
+    .await)?;
+    row.map(|(id,)| parse_id("referral", &id)).transpose()
+}
+
+/// The history of a referral, oldest first, notes opened.
 #[instrument(skip_all)]
 pub async fn history(
     db: &Db,
+    key: &DataKey,
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<Vec<ReferralEventRecord>> {
-    let rows = on_db!(db, |p| {
+    let rows: Vec<(String, Option<String>, String, DateTime<Utc>)> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT e.status, a.display_name AS actor_name, e.note, e.occurred_at FROM referral_events e
          LEFT JOIN accounts a ON a.id = e.actor_account_id
@@ -291,7 +459,16 @@ pub async fn history(
     .fetch_all(p)
     .await
     })?;
-    Ok(rows)
+    rows.into_iter()
+        .map(|(status, actor_name, note, occurred_at)| {
+            Ok(ReferralEventRecord {
+                status,
+                actor_name,
+                note: key.open(&note)?,
+                occurred_at,
+            })
+        })
+        .collect()
 }
 
 /// A status reached through the domain's state machine, with what was decided.
@@ -313,6 +490,7 @@ pub struct StatusChange<'a> {
 #[instrument(skip_all)]
 pub async fn change_status(
     tx: &mut Tx,
+    key: &DataKey,
     organisation: OrganisationId,
     id: Uuid,
     change: StatusChange<'_>,
@@ -338,6 +516,7 @@ pub async fn change_status(
     }
     add_event(
         tx,
+        key,
         organisation,
         id,
         change.status,
@@ -346,4 +525,113 @@ pub async fn change_status(
         now,
     )
     .await
+}
+
+/// Records the first contact with the person (the waiting-time clock stops);
+/// a later call keeps the first time.
+#[instrument(skip_all)]
+pub async fn record_first_contact(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    id: Uuid,
+    actor: AccountId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let status = status_in(tx, organisation, id).await?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE referrals SET first_contact_at = COALESCE(first_contact_at, $1), updated_at = $1 WHERE id = $2 AND organisation_id = $3"
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    add_event(tx, key, organisation, id, status, Some(actor), note, now).await
+}
+
+/// Moves every referral of person `from` to person `to`, with a history entry
+/// on each, for a merge of duplicate records.
+#[instrument(skip_all)]
+pub(crate) async fn move_to_person(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    from: Uuid,
+    to: Uuid,
+    actor: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let note = "two records of the same person were merged";
+    let rows: Vec<(String, String)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, status FROM referrals WHERE organisation_id = $1 AND person_id IN ($2, $3)"
+    )
+    .bind(organisation.to_string())
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(c)
+    .await)?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE referrals SET person_id = $1, updated_at = $2 WHERE organisation_id = $3 AND person_id = $4"
+    )
+    .bind(to.to_string())
+    .bind(now)
+    .bind(organisation.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    for (id, status) in rows {
+        let status: ReferralStatus = status
+            .parse()
+            .map_err(|e: &str| DbError::corrupt("referral", e))?;
+        add_event(
+            tx,
+            key,
+            organisation,
+            parse_id("referral", &id)?,
+            status,
+            Some(actor),
+            note,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Referral counts by person, for the duplicate check's summary.
+pub(crate) async fn references_of(
+    db: &Db,
+    organisation: OrganisationId,
+    people: &[String],
+) -> DbResult<HashMap<String, Vec<(String, Uuid)>>> {
+    let mut out: HashMap<String, Vec<(String, Uuid)>> = HashMap::new();
+    if people.is_empty() {
+        return Ok(out);
+    }
+    let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT person_id, reference, id FROM referrals WHERE organisation_id = $1 AND person_id IN ({}) ORDER BY received_at",
+        placeholders.join(", ")
+    );
+    let rows: Vec<(String, String, String)> = on_db!(db, |p| {
+        let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
+        for person in people {
+            query = query.bind(person);
+        }
+        query.fetch_all(p).await
+    })?;
+    for (person, reference, id) in rows {
+        out.entry(person)
+            .or_default()
+            .push((reference, parse_id("referral", &id)?));
+    }
+    Ok(out)
 }

@@ -1,12 +1,22 @@
 //! Every repository, on SQLite and on PostgreSQL.
 
+use alongside_db::people;
+use alongside_db::referrals::{self, QueueFilter, StatusChange, Submitted};
 use alongside_db::{
     DbError, Tx, accounts, api_tokens, audit, instance_keys, invitations, organisations,
     programmes, sessions,
 };
+use alongside_db::{idempotency, sealed::DataKey};
 use alongside_domain::account::{EmailAddress, Lockout};
 use alongside_domain::audit::AuditEvent;
+use alongside_domain::consent::{ConsentMethod, ConsentScope};
+use alongside_domain::person::{ConditionInput, PersonInput};
+use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput, ProgrammeStatus};
+use alongside_domain::referral::{
+    DeclineReason, DuplicateReason, NewReferral, ReferralInput, ReferralSource, ReferralStatus,
+    SelfReferralInput,
+};
 use alongside_domain::{AccountId, OrganisationId, Role};
 use alongside_testdb::{TestDb, on_both_engines};
 use chrono::{Duration, Utc};
@@ -470,8 +480,11 @@ async fn instance_keys_are_made_once(t: TestDb) {
     assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
 }
 
-fn self_referral(given: &str) -> alongside_domain::referral::SelfReferral {
-    use alongside_domain::referral::{SelfReferral, SelfReferralInput};
+fn key() -> DataKey {
+    DataKey::from_bytes([3; 32])
+}
+
+fn self_referral(given: &str) -> NewReferral {
     let input = SelfReferralInput {
         given_name: given.into(),
         family_name: "Ellis".into(),
@@ -484,50 +497,146 @@ fn self_referral(given: &str) -> alongside_domain::referral::SelfReferral {
         consent_store: "yes".into(),
         ..SelfReferralInput::default()
     };
-    SelfReferral::validate(
+    NewReferral::from_self_referral(
         &input,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
     )
     .unwrap()
 }
 
+fn professional_referral(given: &str, nhs: &str, postcode: &str) -> NewReferral {
+    let input = ReferralInput {
+        person: PersonInput {
+            given_name: given.into(),
+            family_name: "Mehta".into(),
+            dob_day: "4".into(),
+            dob_month: "9".into(),
+            dob_year: "1961".into(),
+            nhs_number: nhs.into(),
+            postcode: postcode.into(),
+            phone: "0113 496 0000".into(),
+            accessibility_needs: "Hard of hearing".into(),
+            conditions: vec![ConditionInput {
+                description: String::new(),
+                code: "44054006".into(),
+            }],
+            ..PersonInput::default()
+        },
+        source: "clinician".into(),
+        referrer_name: "Dr Okafor".into(),
+        referrer_organisation: "Hyde Park Surgery".into(),
+        reason: "Newly diagnosed and low".into(),
+        risk: "yes".into(),
+        risk_details: "Lives alone after a fall".into(),
+        consent_confirmed: "yes".into(),
+        consent_method: "verbal".into(),
+        consents: vec!["contact_by_phone".into()],
+        preferences: PreferencesInput {
+            channels: vec!["phone".into()],
+            availability: vec!["mon-morning".into()],
+            ..PreferencesInput::default()
+        },
+        ..ReferralInput::default()
+    };
+    NewReferral::from_professional(
+        &input,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .unwrap()
+}
+
+fn online(note: &str) -> Submitted<'_> {
+    Submitted {
+        by: None,
+        note,
+        consent_recorded_by: None,
+    }
+}
+
+async fn create(
+    t: &TestDb,
+    organisation: OrganisationId,
+    referral: &NewReferral,
+    reference: &str,
+    submitted: Submitted<'_>,
+    at: chrono::DateTime<Utc>,
+) -> alongside_db::referrals::Created {
+    let mut tx = t.db.begin().await.unwrap();
+    let created = referrals::create(
+        &mut tx,
+        &key(),
+        organisation,
+        referral,
+        reference,
+        submitted,
+        at,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    created
+}
+
+fn statuses(list: &[ReferralStatus]) -> QueueFilter<'_> {
+    QueueFilter {
+        statuses: list,
+        ..QueueFilter::default()
+    }
+}
+
 async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
-    use alongside_db::referrals::{self, StatusChange};
-    use alongside_domain::referral::{DeclineReason, ReferralStatus};
     let north = organisation(&t, "North").await;
     let south = organisation(&t, "South").await;
     let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
     let now = Utc::now();
-    let mut tx = t.db.begin().await.unwrap();
-    let first = referrals::create_self_referral(
-        &mut tx,
+    let first = create(
+        &t,
         north,
         &self_referral("Maureen"),
         "REF-1",
+        online("online"),
         now - Duration::days(3),
     )
     .await
-    .unwrap();
-    let second =
-        referrals::create_self_referral(&mut tx, north, &self_referral("Alan"), "REF-2", now)
-            .await
-            .unwrap();
-    referrals::create_self_referral(&mut tx, south, &self_referral("Sian"), "REF-3", now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    .referral;
+    let second = create(
+        &t,
+        north,
+        &self_referral("Alan"),
+        "REF-2",
+        online("online"),
+        now,
+    )
+    .await
+    .referral;
+    create(
+        &t,
+        south,
+        &self_referral("Sian"),
+        "REF-3",
+        online("online"),
+        now,
+    )
+    .await;
     let mut tx = t.db.begin().await.unwrap();
-    let taken =
-        referrals::create_self_referral(&mut tx, south, &self_referral("Dup"), "REF-3", now)
-            .await
-            .unwrap_err();
+    let taken = referrals::create(
+        &mut tx,
+        &key(),
+        south,
+        &self_referral("Dup"),
+        "REF-3",
+        online("x"),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(taken, DbError::Conflict(_)),
         "references are unique"
     );
     drop(tx);
 
-    let queue = referrals::queue(&t.db, north, &[ReferralStatus::Received])
+    let queue = referrals::queue(&t.db, north, &statuses(&[ReferralStatus::Received]))
         .await
         .unwrap();
     let names: Vec<_> = queue.iter().map(|e| e.name.as_str()).collect();
@@ -536,17 +645,28 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         ["Maureen Ellis", "Alan Ellis"],
         "oldest first, this organisation only"
     );
-    let record = referrals::find(&t.db, north, first).await.unwrap();
+    assert!(
+        queue.iter().all(|e| !e.may_contact),
+        "no contact consent was given"
+    );
+    assert_eq!(queue[0].waiting_target_days, 14);
+    let record = referrals::find(&t.db, &key(), north, first).await.unwrap();
     assert_eq!(
-        (record.postcode.as_str(), record.email.as_deref()),
+        (
+            record.person.postcode.as_str(),
+            record.person.email.as_deref()
+        ),
         ("LS1 4AP", Some("m.ellis@example.org"))
     );
     assert_eq!(
-        record.date_of_birth,
+        record.person.date_of_birth,
         chrono::NaiveDate::from_ymd_opt(1956, 3, 27).unwrap()
     );
+    assert_eq!(record.reason, "Someone to talk to");
+    assert_eq!(record.reason_code, "871731000000106");
+    assert_eq!(record.person.consents_in_force(), [ConsentScope::StoreData]);
     assert!(matches!(
-        referrals::find(&t.db, south, first).await,
+        referrals::find(&t.db, &key(), south, first).await,
         Err(DbError::NotFound)
     ));
 
@@ -566,8 +686,10 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         actor: coordinator,
         note,
     };
+    let k = key();
     referrals::change_status(
         &mut tx,
+        &k,
         north,
         first,
         change(ReferralStatus::InTriage, None, None, "triage started"),
@@ -577,6 +699,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
     .unwrap();
     referrals::change_status(
         &mut tx,
+        &k,
         north,
         first,
         change(ReferralStatus::Accepted, Some(programme), None, "accepted"),
@@ -586,6 +709,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
     .unwrap();
     referrals::change_status(
         &mut tx,
+        &k,
         north,
         second,
         change(
@@ -600,6 +724,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
     .unwrap();
     let elsewhere = referrals::change_status(
         &mut tx,
+        &k,
         south,
         second,
         change(ReferralStatus::Closed, None, None, "x"),
@@ -607,9 +732,13 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
     )
     .await;
     assert!(matches!(elsewhere, Err(DbError::NotFound)));
+    assert_eq!(
+        referrals::status_in(&mut tx, north, first).await.unwrap(),
+        ReferralStatus::Accepted
+    );
     tx.commit().await.unwrap();
 
-    let accepted = referrals::find(&t.db, north, first).await.unwrap();
+    let accepted = referrals::find(&t.db, &k, north, first).await.unwrap();
     assert_eq!(
         (
             accepted.summary.status,
@@ -618,28 +747,28 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         (ReferralStatus::Accepted, Some("Walking buddies"))
     );
     assert_eq!(
-        referrals::find(&t.db, north, second)
+        referrals::find(&t.db, &k, north, second)
             .await
             .unwrap()
             .decline_reason,
         Some(DeclineReason::NoContact)
     );
-    let history: Vec<_> = referrals::history(&t.db, north, first)
+    let history: Vec<_> = referrals::history(&t.db, &k, north, first)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.status, e.actor_name.is_some()))
+        .map(|e| (e.status, e.note, e.actor_name.is_some()))
         .collect();
     assert_eq!(
         history,
         [
-            ("received".to_owned(), false),
-            ("in_triage".to_owned(), true),
-            ("accepted".to_owned(), true)
+            ("received".to_owned(), "online".to_owned(), false),
+            ("in_triage".to_owned(), "triage started".to_owned(), true),
+            ("accepted".to_owned(), "accepted".to_owned(), true)
         ]
     );
     assert!(
-        referrals::history(&t.db, south, first)
+        referrals::history(&t.db, &k, south, first)
             .await
             .unwrap()
             .is_empty()
@@ -648,7 +777,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         referrals::queue(
             &t.db,
             north,
-            &[ReferralStatus::Accepted, ReferralStatus::Declined]
+            &statuses(&[ReferralStatus::Accepted, ReferralStatus::Declined])
         )
         .await
         .unwrap()
@@ -656,7 +785,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         2
     );
     assert!(
-        referrals::queue(&t.db, north, &[])
+        referrals::queue(&t.db, north, &statuses(&[]))
             .await
             .unwrap()
             .is_empty()
@@ -670,8 +799,444 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
     );
 }
 
+async fn the_person_record_and_sensitive_text_are_stored_sealed(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let referrer = member(&t, north, "gp@example.org", Role::Referrer).await;
+    let submitted = Submitted {
+        by: Some(referrer),
+        note: "referred by a professional",
+        consent_recorded_by: Some(referrer),
+    };
+    let created = create(
+        &t,
+        north,
+        &professional_referral("Arjun", "9434765919", "LS6 2AB"),
+        "REF-P",
+        submitted,
+        Utc::now(),
+    )
+    .await;
+    let record = referrals::find(&t.db, &key(), north, created.referral)
+        .await
+        .unwrap();
+    assert_eq!(record.risk.as_deref(), Some("Lives alone after a fall"));
+    assert_eq!(record.reason, "Newly diagnosed and low");
+    assert_eq!(record.referrer_account_id, Some(referrer));
+    assert_eq!(
+        record.referrer.as_ref().map(|r| r.1.as_str()),
+        Some("Hyde Park Surgery")
+    );
+    assert_eq!(record.summary.source, ReferralSource::Clinician);
+    assert!(record.summary.risk_noted && record.summary.may_contact);
+    let person = &record.person;
+    assert_eq!(person.nhs_number.as_deref(), Some("9434765919"));
+    assert_eq!(person.accessibility_needs, "Hard of hearing");
+    assert_eq!(
+        person.conditions,
+        [("Diabetes, type 2".to_owned(), Some("44054006".to_owned()))]
+    );
+    assert_eq!(person.preferences.availability, ["mon-morning"]);
+    assert_eq!(
+        person.consents_in_force(),
+        [ConsentScope::StoreData, ConsentScope::ContactByPhone]
+    );
+    assert_eq!(person.consents[0].recorded_by.as_deref(), Some("Sam Jones"));
+
+    // At rest, none of the sensitive text can be read.
+    let raw: (String, Option<String>, String) = match &t.db {
+        alongside_db::Db::Sqlite(p) => sqlx::query_as(
+            "SELECT r.reason, r.risk, p.accessibility_needs FROM referrals r JOIN people p ON p.id = r.person_id",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap(),
+        alongside_db::Db::Postgres(p) => sqlx::query_as(
+            "SELECT r.reason, r.risk, p.accessibility_needs FROM referrals r JOIN people p ON p.id = r.person_id",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap(),
+    };
+    for sealed in [raw.0.as_str(), raw.1.as_deref().unwrap(), raw.2.as_str()] {
+        assert!(sealed.starts_with("v1.") && !sealed.contains("fall") && !sealed.contains("low"));
+    }
+    // Another key cannot open it, and the database remembers which key it has.
+    let other = DataKey::from_bytes([9; 32]);
+    assert!(matches!(
+        referrals::find(&t.db, &other, north, created.referral).await,
+        Err(DbError::Corrupt { .. })
+    ));
+    alongside_db::sealed::check_key(&t.db, &key())
+        .await
+        .unwrap();
+    assert!(matches!(
+        alongside_db::sealed::check_key(&t.db, &other).await,
+        Err(DbError::Conflict(_))
+    ));
+
+    // The referrer's own list holds their referral, and nobody else's.
+    let mine = QueueFilter {
+        statuses: &ReferralStatus::ALL,
+        referrer: Some(referrer),
+        ..QueueFilter::default()
+    };
+    create(
+        &t,
+        north,
+        &self_referral("Maureen"),
+        "REF-S",
+        online("online"),
+        Utc::now(),
+    )
+    .await;
+    let list = referrals::queue(&t.db, north, &mine).await.unwrap();
+    assert_eq!(
+        list.iter()
+            .map(|e| e.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["REF-P"]
+    );
+}
+
+async fn consent_is_recorded_and_withdrawn(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let created = create(
+        &t,
+        north,
+        &self_referral("Maureen"),
+        "REF-1",
+        online("online"),
+        Utc::now(),
+    )
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
+    people::record_consent(
+        &mut tx,
+        north,
+        created.person,
+        ConsentScope::ContactByPhone,
+        ConsentMethod::Verbal,
+        Some(coordinator),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let queue = referrals::queue(&t.db, north, &statuses(&[ReferralStatus::Received]))
+        .await
+        .unwrap();
+    assert!(queue[0].may_contact);
+    let mut tx = t.db.begin().await.unwrap();
+    let closed = people::withdraw_consent(
+        &mut tx,
+        north,
+        created.person,
+        ConsentScope::ContactByPhone,
+        coordinator,
+        "asked us not to call",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed, 1);
+    let again = people::withdraw_consent(
+        &mut tx,
+        north,
+        created.person,
+        ConsentScope::ContactByPhone,
+        coordinator,
+        "",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 0, "nothing left to withdraw");
+    tx.commit().await.unwrap();
+    let person = people::find(&t.db, &key(), created.person).await.unwrap();
+    let withdrawn = person
+        .consents
+        .iter()
+        .find(|c| c.scope == ConsentScope::ContactByPhone)
+        .unwrap();
+    assert!(withdrawn.withdrawn_at.is_some());
+    assert_eq!(withdrawn.withdrawal_note, "asked us not to call");
+    assert_eq!(withdrawn.withdrawn_by.as_deref(), Some("Sam Jones"));
+    let queue = referrals::queue(&t.db, north, &statuses(&[ReferralStatus::Received]))
+        .await
+        .unwrap();
+    assert!(!queue[0].may_contact, "withdrawal is honoured in the queue");
+}
+
+async fn duplicates_are_found_and_merged_with_both_histories(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let south = organisation(&t, "South").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let now = Utc::now();
+    let a = create(
+        &t,
+        north,
+        &professional_referral("Arjun", "9434765919", "LS6 2AB"),
+        "REF-A",
+        online("first"),
+        now,
+    )
+    .await;
+    let b = create(
+        &t,
+        north,
+        &professional_referral("Someone", "9434765919", "M1 1AA"),
+        "REF-B",
+        online("second"),
+        now,
+    )
+    .await;
+    let c = create(
+        &t,
+        north,
+        &professional_referral("ARJUN", "", "LS6 2AB"),
+        "REF-C",
+        online("third"),
+        now,
+    )
+    .await;
+    create(
+        &t,
+        north,
+        &professional_referral("Arjun", "4010232137", "LS6 2AB"),
+        "REF-D",
+        online("another person"),
+        now,
+    )
+    .await;
+    create(
+        &t,
+        south,
+        &professional_referral("Arjun", "9434765919", "LS6 2AB"),
+        "REF-E",
+        online("elsewhere"),
+        now,
+    )
+    .await;
+
+    let person = people::find(&t.db, &key(), a.person).await.unwrap();
+    let found = people::likely_duplicates(&t.db, north, &person)
+        .await
+        .unwrap();
+    let summary: Vec<_> = found
+        .iter()
+        .map(|d| (d.person_id, d.reason, d.referrals[0].0.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (b.person, DuplicateReason::SameNhsNumber, "REF-B"),
+            (
+                c.person,
+                DuplicateReason::SameNameBirthDateAndPostcode,
+                "REF-C"
+            ),
+        ],
+        "a different NHS number is another person; another organisation's records are never compared"
+    );
+
+    let mut tx = t.db.begin().await.unwrap();
+    people::merge(&mut tx, &key(), north, a.person, c.person, coordinator, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let merged = referrals::find(&t.db, &key(), north, c.referral)
+        .await
+        .unwrap();
+    assert_eq!(
+        merged.person.id, a.person,
+        "the referral now belongs to the kept record"
+    );
+    let history = referrals::history(&t.db, &key(), north, c.referral)
+        .await
+        .unwrap();
+    assert_eq!(
+        history.first().unwrap().note,
+        "third",
+        "the merged record's history is kept"
+    );
+    assert!(history.last().unwrap().note.contains("merged"));
+    assert_eq!(
+        people::find(&t.db, &key(), c.person)
+            .await
+            .unwrap()
+            .merged_into,
+        Some(a.person),
+        "the merged record stays, marked"
+    );
+    let person = people::find(&t.db, &key(), a.person).await.unwrap();
+    let remaining = people::likely_duplicates(&t.db, north, &person)
+        .await
+        .unwrap();
+    assert_eq!(remaining.len(), 1, "a merged record is no longer offered");
+
+    let mut tx = t.db.begin().await.unwrap();
+    let twice = people::merge(&mut tx, &key(), north, a.person, c.person, coordinator, now).await;
+    assert!(matches!(twice, Err(DbError::NotFound)));
+    let itself = people::merge(&mut tx, &key(), north, a.person, a.person, coordinator, now).await;
+    assert!(matches!(itself, Err(DbError::Conflict(_))));
+}
+
+async fn queue_filters_search_and_first_contact(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let now = Utc::now();
+    let target = {
+        let mut tx = t.db.begin().await.unwrap();
+        let mut d = details("Walking buddies");
+        d.waiting_target_days = 5;
+        let p = programmes::create(&mut tx, north, &d, now).await.unwrap();
+        tx.commit().await.unwrap();
+        p
+    };
+    assert_eq!(target.details.waiting_target_days, 5);
+    let mut wanted = professional_referral("Arjun", "", "LS6 2AB");
+    wanted.programme = Some(target.id);
+    let a = create(&t, north, &wanted, "REF-AB12", online("x"), now).await;
+    create(
+        &t,
+        north,
+        &self_referral("Maureen"),
+        "REF-CD34",
+        online("x"),
+        now,
+    )
+    .await;
+    let all = [ReferralStatus::Received];
+    let search = |q: &'static str| QueueFilter {
+        statuses: &all,
+        search: Some(q),
+        ..QueueFilter::default()
+    };
+    let names = |list: Vec<alongside_db::referrals::QueueEntry>| {
+        list.into_iter().map(|e| e.name).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(
+            referrals::queue(&t.db, north, &search("mau"))
+                .await
+                .unwrap()
+        ),
+        ["Maureen Ellis"]
+    );
+    assert_eq!(
+        names(
+            referrals::queue(&t.db, north, &search("ab12"))
+                .await
+                .unwrap()
+        ),
+        ["Arjun Mehta"]
+    );
+    assert!(
+        referrals::queue(&t.db, north, &search("%"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "wildcards are literal"
+    );
+    let by_source = QueueFilter {
+        statuses: &all,
+        source: Some(ReferralSource::SelfReferral),
+        ..QueueFilter::default()
+    };
+    assert_eq!(
+        names(referrals::queue(&t.db, north, &by_source).await.unwrap()),
+        ["Maureen Ellis"]
+    );
+    let by_programme = QueueFilter {
+        statuses: &all,
+        programme: Some(target.id),
+        ..QueueFilter::default()
+    };
+    let listed = referrals::queue(&t.db, north, &by_programme).await.unwrap();
+    assert_eq!(
+        listed[0].waiting_target_days, 5,
+        "the programme's own target"
+    );
+    assert!(listed[0].first_contact_at.is_none());
+
+    let mut tx = t.db.begin().await.unwrap();
+    referrals::record_first_contact(
+        &mut tx,
+        &key(),
+        north,
+        a.referral,
+        coordinator,
+        "phoned",
+        now,
+    )
+    .await
+    .unwrap();
+    referrals::record_first_contact(
+        &mut tx,
+        &key(),
+        north,
+        a.referral,
+        coordinator,
+        "phoned again",
+        now + Duration::days(1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let record = referrals::find(&t.db, &key(), north, a.referral)
+        .await
+        .unwrap();
+    assert_eq!(
+        record.summary.first_contact_at.map(|t| t.timestamp()),
+        Some(now.timestamp()),
+        "the first contact keeps its time"
+    );
+}
+
+async fn an_idempotency_key_is_remembered_once(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let referrer = member(&t, north, "gp@example.org", Role::Referrer).await;
+    let created = create(
+        &t,
+        north,
+        &self_referral("Maureen"),
+        "REF-1",
+        online("x"),
+        Utc::now(),
+    )
+    .await;
+    assert!(
+        idempotency::find(&t.db, referrer, "k-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let remembered = idempotency::Remembered {
+        request_hash: "abc".into(),
+        referral: created.referral,
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    idempotency::remember(&mut tx, referrer, "k-1", &remembered, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        idempotency::find(&t.db, referrer, "k-1").await.unwrap(),
+        Some(remembered.clone())
+    );
+    let mut tx = t.db.begin().await.unwrap();
+    let again = idempotency::remember(&mut tx, referrer, "k-1", &remembered, Utc::now()).await;
+    assert!(matches!(again, Err(DbError::Conflict(_))));
+}
+
 on_both_engines!(
     referrals_queue_triage_and_stay_in_their_organisation,
+    the_person_record_and_sensitive_text_are_stored_sealed,
+    consent_is_recorded_and_withdrawn,
+    duplicates_are_found_and_merged_with_both_histories,
+    queue_filters_search_and_first_contact,
+    an_idempotency_key_is_remembered_once,
     migrating_twice_changes_nothing,
     organisation_slugs_stay_unique,
     an_email_address_has_one_account,

@@ -28,11 +28,14 @@ pub enum Action {
     ViewReferrals,
     /// Triage referrals: accept onto a waiting list, signpost, decline, close.
     TriageReferrals,
+    /// Refer someone, and follow the outcome of one's own referrals (and
+    /// nobody else's).
+    MakeReferrals,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -40,6 +43,7 @@ impl Action {
         Action::ViewAuditLog,
         Action::ViewReferrals,
         Action::TriageReferrals,
+        Action::MakeReferrals,
     ];
 
     /// The machine name, used in the audit log.
@@ -53,6 +57,7 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log",
             Action::ViewReferrals => "view_referrals",
             Action::TriageReferrals => "triage_referrals",
+            Action::MakeReferrals => "make_referrals",
         }
     }
 }
@@ -99,6 +104,9 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         A::ManageStaff | A::ViewAuditLog => matches!(role, R::Admin),
         // The queue holds people's details: only those who triage see it.
         A::ViewReferrals | A::TriageReferrals => matches!(role, R::Admin | R::Coordinator),
+        // Referrers send people in; coordinators and admins take referrals
+        // by phone too.
+        A::MakeReferrals => matches!(role, R::Admin | R::Coordinator | R::Referrer),
     }
 }
 
@@ -129,6 +137,7 @@ mod tests {
                 Action::ViewAuditLog,
                 Action::ViewReferrals,
                 Action::TriageReferrals,
+                Action::MakeReferrals,
             ],
         ),
         (
@@ -139,6 +148,7 @@ mod tests {
                 Action::ManageProgrammes,
                 Action::ViewReferrals,
                 Action::TriageReferrals,
+                Action::MakeReferrals,
             ],
         ),
         (
@@ -155,7 +165,11 @@ mod tests {
         ),
         (
             Role::Referrer,
-            &[Action::UseOwnAccount, Action::ViewProgrammes],
+            &[
+                Action::UseOwnAccount,
+                Action::ViewProgrammes,
+                Action::MakeReferrals,
+            ],
         ),
         (
             Role::Commissioner,

@@ -12,12 +12,15 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod consent;
 pub mod ids;
 pub mod organisation;
 pub mod person;
+pub mod preferences;
 pub mod programme;
 pub mod referral;
 pub mod role;
+pub mod snomed;
 pub mod transition;
 pub mod validation;
 

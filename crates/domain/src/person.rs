@@ -1,7 +1,17 @@
-//! Identity details of a person, as validated values: the NHS number and the
-//! UK postcode. Messages never repeat what was typed.
+//! A person referred for support: identity (NHS number, UK postcode), how to
+//! reach them, what they need and their long-term conditions, as validated
+//! values. Messages never repeat what was typed.
 
 use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::account::EmailAddress;
+use crate::programme::choice_enum;
+use crate::snomed::SnomedCode;
+use crate::validation::{FieldErrors, text};
 
 /// A valid NHS number: ten digits whose last is the modulus 11 check digit of
 /// the first nine. Spaces and hyphens are accepted on input and dropped.
@@ -155,6 +165,327 @@ fn valid_outward(outward: &str) -> bool {
         shape.as_str(),
         "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
     ) || outward == "GIR"
+}
+
+choice_enum!(
+    /// How a person would like to be contacted first.
+    ContactMethod, "Choose how they would like to be contacted" {
+        /// A phone call.
+        Phone = "phone", "Phone call";
+        /// A text message.
+        Text = "text", "Text message";
+        /// An email.
+        Email = "email", "Email";
+        /// A letter.
+        Letter = "letter", "Letter";
+    }
+);
+
+/// Who a form speaks to: the person themself ("your first name") or
+/// someone referring them ("their first name").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    /// The person fills the form in themself.
+    Person,
+    /// A professional fills it in about the person.
+    Referrer,
+}
+
+impl Voice {
+    const fn possessive(self) -> &'static str {
+        match self {
+            Self::Person => "your",
+            Self::Referrer => "their",
+        }
+    }
+}
+
+/// A long-term condition as typed: words, and a SNOMED CT code if known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConditionInput {
+    /// The condition in words.
+    pub description: String,
+    /// Its SNOMED CT code, or empty.
+    pub code: String,
+}
+
+/// A long-term condition: words, and a SNOMED CT code when one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The condition in words, 1 to 200 characters.
+    pub description: String,
+    /// The SNOMED CT concept, if given.
+    pub code: Option<SnomedCode>,
+}
+
+/// A person's details as typed, every field text so a form can show it again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonInput {
+    /// First name.
+    pub given_name: String,
+    /// Last name.
+    pub family_name: String,
+    /// What they like to be called.
+    pub preferred_name: String,
+    /// Their pronouns.
+    pub pronouns: String,
+    /// Day of birth.
+    pub dob_day: String,
+    /// Month of birth.
+    pub dob_month: String,
+    /// Year of birth.
+    pub dob_year: String,
+    /// NHS number, if known.
+    pub nhs_number: String,
+    /// Address lines, one per line, without the postcode.
+    pub address: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Phone number.
+    pub phone: String,
+    /// Email address.
+    pub email: String,
+    /// A [`ContactMethod`] stored name, or empty.
+    pub contact_method: String,
+    /// Good times to contact them, in words.
+    pub contact_times: String,
+    /// Their preferred language.
+    pub language: String,
+    /// "yes" when they need an interpreter.
+    pub interpreter: String,
+    /// Accessibility needs, in words.
+    pub accessibility_needs: String,
+    /// Long-term conditions.
+    pub conditions: Vec<ConditionInput>,
+    /// "yes" when they are a carer.
+    pub carer: String,
+}
+
+/// A person's details, every value valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonDetails {
+    /// First name, 1 to 100 characters.
+    pub given_name: String,
+    /// Last name, 1 to 100 characters.
+    pub family_name: String,
+    /// What they like to be called; empty if not said.
+    pub preferred_name: String,
+    /// Their pronouns; empty if not said.
+    pub pronouns: String,
+    /// A real date, not in the future, at most 120 years ago.
+    pub date_of_birth: NaiveDate,
+    /// NHS number, when known.
+    pub nhs_number: Option<NhsNumber>,
+    /// Address lines, up to 300 characters; may be empty.
+    pub address: String,
+    /// Home postcode.
+    pub postcode: Postcode,
+    /// Phone number, digits and a leading + only; empty if none.
+    pub phone: String,
+    /// Email address, if given.
+    pub email: Option<EmailAddress>,
+    /// How they would like to be contacted first, if said.
+    pub contact_method: Option<ContactMethod>,
+    /// Good times to contact them; may be empty.
+    pub contact_times: String,
+    /// Preferred language ("English" when not said).
+    pub language: String,
+    /// Whether they need an interpreter.
+    pub interpreter_needed: bool,
+    /// Accessibility needs, up to 1,000 characters.
+    pub accessibility_needs: String,
+    /// Long-term conditions, at most [`PersonDetails::MAX_CONDITIONS`].
+    pub conditions: Vec<Condition>,
+    /// Whether they look after someone.
+    pub is_carer: bool,
+}
+
+impl PersonDetails {
+    /// Most conditions one person's record lists.
+    pub const MAX_CONDITIONS: usize = 20;
+
+    /// Checks every field, recording each problem in `errors`. `today` is
+    /// the caller's date: the domain never reads the clock.
+    pub fn validate(
+        input: &PersonInput,
+        voice: Voice,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<Self> {
+        let before = errors.as_slice().len();
+        let their = voice.possessive();
+        let given_name = errors.check(
+            "given_name",
+            text(&input.given_name, &format!("{their} first name"), 1, 100),
+        );
+        let family_name = errors.check(
+            "family_name",
+            text(&input.family_name, &format!("{their} last name"), 1, 100),
+        );
+        let preferred_name = errors.check(
+            "preferred_name",
+            text(&input.preferred_name, "preferred name", 0, 100),
+        );
+        let pronouns = errors.check("pronouns", text(&input.pronouns, "pronouns", 0, 40));
+        let date_of_birth = errors.check(
+            "dob_day",
+            date_of_birth(
+                [&input.dob_day, &input.dob_month, &input.dob_year],
+                voice,
+                today,
+            ),
+        );
+        let nhs_number = match input.nhs_number.trim() {
+            "" => Some(None),
+            n => errors.check("nhs_number", NhsNumber::parse(n).map(Some)),
+        };
+        let address = errors.check("address", text(&input.address, "address", 0, 300));
+        let postcode = errors.check("postcode", Postcode::parse(&input.postcode));
+        let phone = errors.check("phone", phone(&input.phone));
+        let email = match input.email.trim() {
+            "" => Some(None),
+            e => errors.check("email", EmailAddress::parse(e).map(Some)),
+        };
+        if phone.as_ref().is_some_and(String::is_empty)
+            && matches!(email, Some(None))
+            && address.as_ref().is_none_or(String::is_empty)
+        {
+            errors.add(
+                "phone",
+                match voice {
+                    Voice::Person => "Enter a phone number or an email address, so we can contact you",
+                    Voice::Referrer => "Enter a phone number, an email address or an address, so we can contact them",
+                },
+            );
+        }
+        let contact_method = match input.contact_method.trim() {
+            "" => Some(None),
+            m => errors.check("contact_method", m.parse::<ContactMethod>().map(Some)),
+        };
+        let contact_times = errors.check(
+            "contact_times",
+            text(&input.contact_times, "good times to contact", 0, 200),
+        );
+        let language = errors
+            .check("language", text(&input.language, "language", 0, 60))
+            .map(|l| {
+                if l.is_empty() {
+                    "English".to_owned()
+                } else {
+                    l
+                }
+            });
+        let accessibility_needs = errors.check(
+            "accessibility_needs",
+            text(&input.accessibility_needs, "accessibility needs", 0, 1000),
+        );
+        let conditions = errors.check("conditions", conditions(&input.conditions));
+        if errors.as_slice().len() != before {
+            return None;
+        }
+        Some(Self {
+            given_name: given_name?,
+            family_name: family_name?,
+            preferred_name: preferred_name?,
+            pronouns: pronouns?,
+            date_of_birth: date_of_birth?,
+            nhs_number: nhs_number?,
+            address: address?,
+            postcode: postcode?,
+            phone: phone?,
+            email: email?,
+            contact_method: contact_method?,
+            contact_times: contact_times?,
+            language: language?,
+            interpreter_needed: input.interpreter == "yes",
+            accessibility_needs: accessibility_needs?,
+            conditions: conditions?,
+            is_carer: input.carer == "yes",
+        })
+    }
+
+    /// The name to greet them by: the preferred name when they gave one.
+    #[must_use]
+    pub fn known_as(&self) -> &str {
+        if self.preferred_name.is_empty() {
+            &self.given_name
+        } else {
+            &self.preferred_name
+        }
+    }
+}
+
+fn conditions(input: &[ConditionInput]) -> Result<Vec<Condition>, String> {
+    let mut out: Vec<Condition> = Vec::new();
+    for c in input {
+        let code = match c.code.trim() {
+            "" => None,
+            code => Some(SnomedCode::parse(code).map_err(|e| e.to_string())?),
+        };
+        let description = match (c.description.trim(), &code) {
+            ("", Some(code)) => code.known_label().map(str::to_owned).ok_or_else(|| {
+                "Give each coded condition in words as well as its code".to_owned()
+            })?,
+            ("", None) => continue,
+            (words, _) => text(words, "a condition", 1, 200)?,
+        };
+        let repeat = out.iter().any(|o| {
+            o.description.eq_ignore_ascii_case(&description) || (code.is_some() && o.code == code)
+        });
+        if !repeat {
+            out.push(Condition { description, code });
+        }
+    }
+    if out.len() > PersonDetails::MAX_CONDITIONS {
+        return Err(format!(
+            "List at most {} conditions",
+            PersonDetails::MAX_CONDITIONS
+        ));
+    }
+    Ok(out)
+}
+
+/// A date of birth from its day, month and year boxes.
+fn date_of_birth(parts: [&str; 3], voice: Voice, today: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike as _;
+    let parts = parts.map(str::trim);
+    if parts.iter().all(|p| p.is_empty()) {
+        return Err(format!("Enter {} date of birth", voice.possessive()));
+    }
+    let not_real = || "Date of birth must be a real date, like 27 3 1956".to_owned();
+    let numbers = parts.map(|p| p.parse::<u32>().ok());
+    let [Some(day), Some(month), Some(year)] = numbers else {
+        return Err(not_real());
+    };
+    let year = i32::try_from(year).map_err(|_| not_real())?;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(not_real)?;
+    if date > today {
+        return Err("Date of birth must be in the past".to_owned());
+    }
+    if today.year() - date.year() > 120 {
+        return Err("Check the year of birth: it is more than 120 years ago".to_owned());
+    }
+    Ok(date)
+}
+
+/// A UK or international phone number, with spaces, dashes and brackets
+/// dropped; empty stays empty.
+pub(crate) fn phone(value: &str) -> Result<String, &'static str> {
+    let compact: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    if compact.is_empty() {
+        return Ok(compact);
+    }
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    if digits.chars().all(|c| c.is_ascii_digit()) && (10..=15).contains(&digits.len()) {
+        Ok(compact)
+    } else {
+        Err("Enter a phone number, like 07700 900 982 or +44 7700 900 982")
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ macro_rules! choice_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -54,6 +54,7 @@ macro_rules! choice_enum {
         }
     };
 }
+pub(crate) use choice_enum;
 
 choice_enum!(
     /// How peer support is given in a programme.
@@ -194,6 +195,8 @@ pub struct ProgrammeInput {
     pub funding_source: String,
     /// Days without contact before the coordinator is asked to follow up.
     pub contact_gap_days: String,
+    /// Days within which a new referral should have its first contact.
+    pub waiting_target_days: String,
     /// Weeks between supervision sessions for its peer supporters.
     pub supervision_every_weeks: String,
 }
@@ -219,6 +222,9 @@ pub struct ProgrammeDetails {
     pub funding_source: String,
     /// Days without contact before a follow-up is raised (1 to 365).
     pub contact_gap_days: u16,
+    /// Days from referral to first contact before the referral is flagged
+    /// as waiting too long (1 to 365).
+    pub waiting_target_days: u16,
     /// Weeks between supervision sessions (1 to 26).
     pub supervision_every_weeks: u8,
 }
@@ -226,6 +232,8 @@ pub struct ProgrammeDetails {
 impl ProgrammeDetails {
     /// Default days without contact before a follow-up.
     pub const DEFAULT_CONTACT_GAP_DAYS: u16 = 14;
+    /// Default days from referral to first contact.
+    pub const DEFAULT_WAITING_TARGET_DAYS: u16 = 14;
     /// Default weeks between supervision sessions.
     pub const DEFAULT_SUPERVISION_EVERY_WEEKS: u8 = 4;
     /// Most conditions one programme lists.
@@ -274,6 +282,11 @@ impl ProgrammeDetails {
             optional_number(&input.contact_gap_days, "Days without contact", 1, 365)
                 .map(|n| n.map_or(Self::DEFAULT_CONTACT_GAP_DAYS, |n| n as u16)),
         );
+        let waiting_target_days = errors.check(
+            "waiting_target_days",
+            optional_number(&input.waiting_target_days, "Days to first contact", 1, 365)
+                .map(|n| n.map_or(Self::DEFAULT_WAITING_TARGET_DAYS, |n| n as u16)),
+        );
         let supervision_every_weeks = errors.check(
             "supervision_every_weeks",
             optional_number(
@@ -294,6 +307,7 @@ impl ProgrammeDetails {
             capacity,
             funding_source,
             contact_gap_days,
+            waiting_target_days,
             supervision_every_weeks,
         ) {
             (
@@ -306,6 +320,7 @@ impl ProgrammeDetails {
                 Some(capacity),
                 Some(funding_source),
                 Some(contact_gap_days),
+                Some(waiting_target_days),
                 Some(supervision_every_weeks),
             ) if errors.is_empty() => Ok(Self {
                 name,
@@ -317,6 +332,7 @@ impl ProgrammeDetails {
                 capacity,
                 funding_source,
                 contact_gap_days,
+                waiting_target_days,
                 supervision_every_weeks,
             }),
             _ => Err(errors),
@@ -336,6 +352,7 @@ impl ProgrammeDetails {
             capacity: self.capacity.map(|c| c.to_string()).unwrap_or_default(),
             funding_source: self.funding_source.clone(),
             contact_gap_days: self.contact_gap_days.to_string(),
+            waiting_target_days: self.waiting_target_days.to_string(),
             supervision_every_weeks: self.supervision_every_weeks.to_string(),
         }
     }
@@ -405,6 +422,7 @@ mod tests {
             capacity: "40".into(),
             funding_source: "ICB".into(),
             contact_gap_days: "".into(),
+            waiting_target_days: "".into(),
             supervision_every_weeks: "6".into(),
         }
     }
@@ -415,6 +433,7 @@ mod tests {
         assert_eq!(details.conditions, vec!["COPD", "Asthma"]);
         assert_eq!(details.capacity, Some(40));
         assert_eq!(details.contact_gap_days, 14);
+        assert_eq!(details.waiting_target_days, 14);
         assert_eq!(details.supervision_every_weeks, 6);
         assert_eq!(
             ProgrammeDetails::validate(&details.to_input()).unwrap(),

@@ -195,12 +195,18 @@ async fn prepare_template(admin: String) -> String {
             .expect("connect to the template");
         db.migrate().await.expect("migrate the template");
         db.close().await;
-        // A closed pool's backends can take a moment to leave.
+        // A closed pool's backends can take a while to leave on a busy
+        // machine; the template is ours alone (under the lock), so end them.
         let rename = format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\"");
         let mut attempt = 0;
         while let Err(e) = sqlx::query(&rename).execute(&mut conn).await {
             attempt += 1;
-            assert!(attempt < 50, "publish the template: {e}");
+            assert!(attempt < 100, "publish the template: {e}");
+            sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+                .bind(&building)
+                .execute(&mut conn)
+                .await
+                .ok();
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }

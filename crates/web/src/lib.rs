@@ -84,6 +84,7 @@ pub struct AppState {
 
 struct Inner {
     db: Db,
+    data_key: alongside_db::sealed::DataKey,
     settings: WebSettings,
     csrf_key: Vec<u8>,
     sign_in_limiter: auth::AttemptLimiter,
@@ -92,15 +93,22 @@ struct Inner {
 }
 
 impl AppState {
-    /// State over a migrated database. `csrf_key` signs form tokens; every
-    /// process of one deployment must share it.
+    /// State over a migrated database. `data_key` seals sensitive free text
+    /// and `csrf_key` signs form tokens; every process of one deployment
+    /// must share both.
     #[must_use]
-    pub fn new(db: Db, settings: WebSettings, csrf_key: Vec<u8>) -> Self {
+    pub fn new(
+        db: Db,
+        data_key: alongside_db::sealed::DataKey,
+        settings: WebSettings,
+        csrf_key: Vec<u8>,
+    ) -> Self {
         let sign_in_limiter = auth::AttemptLimiter::new(settings.sign_in_attempts_per_minute);
         let self_referral_limiter = auth::AttemptLimiter::new(settings.self_referrals_per_minute);
         Self {
             inner: Arc::new(Inner {
                 db,
+                data_key,
                 settings,
                 csrf_key,
                 sign_in_limiter,
@@ -114,6 +122,12 @@ impl AppState {
     #[must_use]
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// The key that seals sensitive free text.
+    #[must_use]
+    pub fn data_key(&self) -> &alongside_db::sealed::DataKey {
+        &self.inner.data_key
     }
 
     /// The settings.

@@ -46,6 +46,9 @@ pub struct ProgrammeView {
     /// Days without contact before the coordinator is asked to follow up.
     #[schema(example = 14)]
     pub contact_gap_days: u16,
+    /// Days from referral to first contact before a referral is flagged.
+    #[schema(example = 14)]
+    pub waiting_target_days: u16,
     /// Weeks between supervision sessions of its peer supporters.
     #[schema(example = 4)]
     pub supervision_every_weeks: u8,
@@ -71,6 +74,7 @@ impl From<Programme> for ProgrammeView {
             capacity: p.details.capacity,
             funding_source: p.details.funding_source,
             contact_gap_days: p.details.contact_gap_days,
+            waiting_target_days: p.details.waiting_target_days,
             supervision_every_weeks: p.details.supervision_every_weeks,
             status: p.status.as_str().to_owned(),
             created_at: p.created_at,
@@ -113,6 +117,11 @@ pub struct ProgrammeRequest {
     #[serde(default)]
     #[schema(example = 14)]
     pub contact_gap_days: Option<i64>,
+    /// Days from referral to first contact before a referral is flagged as
+    /// waiting too long, 1 to 365; default 14.
+    #[serde(default)]
+    #[schema(example = 14)]
+    pub waiting_target_days: Option<i64>,
     /// Weeks between supervision sessions, 1 to 26; default 4.
     #[serde(default)]
     #[schema(example = 4)]
@@ -140,6 +149,7 @@ impl ProgrammeRequest {
             capacity: number(self.capacity),
             funding_source: self.funding_source,
             contact_gap_days: number(self.contact_gap_days),
+            waiting_target_days: number(self.waiting_target_days),
             supervision_every_weeks: number(self.supervision_every_weeks),
         })
     }

@@ -48,7 +48,8 @@ pub mod actions {
         ManageStaff,
         ViewAuditLog,
         ViewReferrals,
-        TriageReferrals
+        TriageReferrals,
+        MakeReferrals
     );
 }
 
@@ -262,7 +263,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
                 "This form has expired. Go back, reload the page and try again.",
             ));
         }
-        serde_urlencoded::from_bytes(&body)
+        // serde_html_form reads repeated names (ticked checkboxes) as lists.
+        serde_html_form::from_bytes(&body)
             .map(CsrfForm)
             .map_err(|_| bad("The form could not be read. Go back and try again."))
     }

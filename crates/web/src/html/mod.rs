@@ -49,6 +49,8 @@ pub struct Nav {
     pub may_view_audit: bool,
     /// Whether to show "Referrals".
     pub may_view_referrals: bool,
+    /// Whether to show "My referrals" (for those who refer but do not triage).
+    pub may_refer_only: bool,
 }
 
 impl Layout {
@@ -68,6 +70,8 @@ impl Layout {
                 may_manage_staff: role_may(s.actor.role, Action::ManageStaff),
                 may_view_audit: role_may(s.actor.role, Action::ViewAuditLog),
                 may_view_referrals: role_may(s.actor.role, Action::ViewReferrals),
+                may_refer_only: role_may(s.actor.role, Action::MakeReferrals)
+                    && !role_may(s.actor.role, Action::ViewReferrals),
             }),
             asset_version: crate::assets::VERSION,
         }
@@ -264,4 +268,14 @@ pub fn router() -> Router<AppState> {
         .route("/referrals", get(referrals::queue))
         .route("/referrals/{id}", get(referrals::show))
         .route("/referrals/{id}/triage", post(referrals::triage))
+        .route("/referrals/{id}/contact", post(referrals::first_contact))
+        .route("/referrals/{id}/consent", post(referrals::consent))
+        .route("/referrals/{id}/merge", post(referrals::merge))
+        .route(
+            "/referrals/new",
+            get(referrals::new_form).post(referrals::create),
+        )
+        .route("/referrals/sent/{reference}", get(referrals::sent))
+        .route("/my-referrals", get(referrals::mine))
+        .route("/my-referrals/{id}", get(referrals::one_of_mine))
 }

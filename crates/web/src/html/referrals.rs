@@ -3,10 +3,19 @@
 
 use std::net::SocketAddr;
 
-use alongside_db::referrals::{QueueEntry, ReferralEventRecord, ReferralRecord};
+use alongside_db::referrals::{QueueEntry, ReferralRecord};
 use alongside_domain::FieldErrors;
 use alongside_domain::access::{Action, role_may};
-use alongside_domain::referral::{DeclineReason, SelfReferralInput};
+use alongside_domain::consent::{ConsentMethod, ConsentScope};
+use alongside_domain::person::{ConditionInput, ContactMethod, PersonInput};
+use alongside_domain::preferences::{
+    Channel, DayPart, GenderPreference, PreferencesInput, SupportPreferences, Weekday, WeeklySlot,
+};
+use alongside_domain::programme::ProgrammeModel;
+use alongside_domain::referral::{
+    DeclineReason, ReferralInput, ReferralSource, SelfReferralInput, days_waiting, waiting_too_long,
+};
+use alongside_domain::snomed::COMMON_CONDITIONS;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,9 +25,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Layout, error_page, render, request_id, visitor_form};
-use crate::auth::actions::{TriageReferrals, ViewReferrals};
+use crate::auth::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
-use crate::services::referrals::{self as service, QueueView, TriageInput};
+use crate::services::referrals::{
+    self as service, ConsentInput, QueueSearch, QueueView, ReferralPage, TriageInput,
+};
 use crate::{AppState, Error};
 
 #[derive(Template)]
@@ -178,15 +189,28 @@ struct Queue {
     slug: String,
     public_link: String,
     today: chrono::NaiveDate,
+    search: QueueSearch,
+    source_options: Vec<(&'static str, &'static str)>,
+    programme_options: Vec<(String, String)>,
 }
 
 impl Queue {
     fn days_waiting(&self, entry: &QueueEntry) -> String {
-        match (self.today - entry.received_at.date_naive()).num_days() {
+        match days_waiting(entry.received_at.date_naive(), self.today) {
             0 => "today".into(),
             1 => "1 day ago".into(),
             n => format!("{n} days ago"),
         }
+    }
+
+    fn waiting_too_long(&self, entry: &QueueEntry) -> bool {
+        waiting_too_long(
+            entry.received_at.date_naive(),
+            entry.first_contact_at.map(|t| t.date_naive()),
+            entry.status,
+            entry.waiting_target_days,
+            self.today,
+        )
     }
 
     fn status_label(&self, entry: &QueueEntry) -> &'static str {
@@ -198,29 +222,41 @@ impl Queue {
 #[serde(default)]
 pub struct QueueQuery {
     view: String,
+    #[serde(flatten)]
+    search: QueueSearch,
 }
 
-/// The coordinator's queue.
+/// The coordinator's queue, with filters and search.
 pub async fn queue(
     State(state): State<AppState>,
     auth: Authorised<ViewReferrals>,
     Query(query): Query<QueueQuery>,
 ) -> Response {
     let view = QueueView::from_query(&query.view);
-    let organisation =
-        match alongside_db::organisations::find(state.db(), auth.permit.actor().organisation_id)
-            .await
-        {
-            Ok(organisation) => organisation,
-            Err(e) => return error_page(&e.into(), Some(&auth.session)),
-        };
-    match service::queue(&state, &auth.permit, view).await {
+    let organisation_id = auth.permit.actor().organisation_id;
+    let organisation = match alongside_db::organisations::find(state.db(), organisation_id).await {
+        Ok(organisation) => organisation,
+        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+    };
+    let programmes = match alongside_db::programmes::list(state.db(), organisation_id, true).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+    };
+    match service::queue(&state, &auth.permit, view, &query.search).await {
         Ok(entries) => {
             let (view, caption) = match view {
                 QueueView::New => ("new", "New referrals"),
                 QueueView::Waiting => ("waiting", "Referrals on a waiting list"),
                 QueueView::Done => ("done", "Referrals that are done"),
             };
+            let mut source_options = vec![("", "Any source")];
+            source_options.extend(ReferralSource::ALL.iter().map(|s| (s.as_str(), s.label())));
+            let mut programme_options = vec![(String::new(), "Any programme".to_owned())];
+            programme_options.extend(
+                programmes
+                    .into_iter()
+                    .map(|p| (p.id.to_string(), p.details.name)),
+            );
             render(
                 StatusCode::OK,
                 &Queue {
@@ -235,6 +271,9 @@ pub async fn queue(
                     ),
                     slug: organisation.slug,
                     today: Utc::now().date_naive(),
+                    search: query.search,
+                    source_options,
+                    programme_options,
                 },
             )
         }
@@ -246,17 +285,40 @@ pub async fn queue(
 #[template(path = "referrals/show.html")]
 struct Show {
     layout: Layout,
-    record: ReferralRecord,
-    history: Vec<ReferralEventRecord>,
+    page: ReferralPage,
     status: &'static str,
     status_label: &'static str,
     may_triage: bool,
+    waiting_too_long: bool,
     errors: FieldErrors,
     input: TriageInput,
     notice: Option<&'static str>,
     decision_options: Vec<(&'static str, &'static str)>,
     programme_options: Vec<(String, String)>,
     reason_options: Vec<(&'static str, &'static str)>,
+    consents_in_force: Vec<ConsentScope>,
+    scope_options: Vec<(&'static str, &'static str)>,
+    method_options: Vec<(&'static str, &'static str)>,
+    preferences: Vec<(&'static str, String)>,
+}
+
+impl Show {
+    fn condition_line(&self, condition: &(String, Option<String>)) -> String {
+        match &condition.1 {
+            Some(code) => format!("{} (SNOMED CT {code})", condition.0),
+            None => condition.0.clone(),
+        }
+    }
+
+    fn contact_method(&self) -> &'static str {
+        self.page
+            .record
+            .person
+            .contact_method
+            .as_deref()
+            .and_then(|m| m.parse::<ContactMethod>().ok())
+            .map_or("", ContactMethod::label)
+    }
 }
 
 fn parse_id(id: &str) -> Result<Uuid, Error> {
@@ -272,6 +334,47 @@ pub struct ShowQuery {
     saved: Option<String>,
 }
 
+/// Support preferences in words, for the summary list.
+fn preference_rows(input: &PreferencesInput) -> Vec<(&'static str, String)> {
+    let mut errors = FieldErrors::new();
+    let Some(p) = SupportPreferences::validate(input, &mut errors) else {
+        return Vec::new();
+    };
+    let join = |items: Vec<String>| items.join(", ");
+    let mut rows = Vec::new();
+    if !p.models.is_empty() {
+        rows.push((
+            "Kinds of support",
+            join(p.models.iter().map(|m| m.label().to_owned()).collect()),
+        ));
+    }
+    if !p.channels.is_empty() {
+        rows.push((
+            "How",
+            join(p.channels.iter().map(|c| c.label().to_owned()).collect()),
+        ));
+    }
+    if let Some(g) = p.peer_gender {
+        rows.push(("Peer supporter", g.label().to_owned()));
+    }
+    if p.shared_condition {
+        rows.push((
+            "Same condition",
+            "A peer with the same condition matters to them".to_owned(),
+        ));
+    }
+    if !p.availability.is_empty() {
+        rows.push((
+            "Free",
+            join(p.availability.iter().map(ToString::to_string).collect()),
+        ));
+    }
+    if let Some(m) = p.travel_miles {
+        rows.push(("Can travel", format!("{m} miles")));
+    }
+    rows
+}
+
 async fn show_page(
     state: &AppState,
     session: &Session,
@@ -281,7 +384,7 @@ async fn show_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
-    let (record, history) = match service::show(state, permit, id).await {
+    let page = match service::show(state, permit, id).await {
         Ok(found) => found,
         Err(e) => return error_page(&e, Some(session)),
     };
@@ -297,18 +400,27 @@ async fn show_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let summary = &page.record.summary;
+    let waiting_too_long = waiting_too_long(
+        summary.received_at.date_naive(),
+        summary.first_contact_at.map(|t| t.date_naive()),
+        summary.status,
+        summary.waiting_target_days,
+        Utc::now().date_naive(),
+    );
     render(
         status,
         &Show {
             layout: Layout::signed_in(
-                format!("Referral {}", record.summary.reference),
+                format!("Referral {}", summary.reference),
                 "referrals",
                 session,
             )
             .with_errors(!errors.is_empty()),
-            status: record.summary.status.as_str(),
-            status_label: record.summary.status.label(),
+            status: summary.status.as_str(),
+            status_label: summary.status.label(),
             may_triage: role_may(permit.actor().role, Action::TriageReferrals),
+            waiting_too_long,
             decision_options: vec![
                 ("accept", "Accept onto a programme's waiting list"),
                 ("signpost", "Signpost to another service"),
@@ -322,8 +434,17 @@ async fn show_page(
                 .iter()
                 .map(|r| (r.as_str(), r.label()))
                 .collect(),
-            record,
-            history,
+            consents_in_force: page.record.person.consents_in_force(),
+            scope_options: ConsentScope::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            method_options: [ConsentMethod::Verbal, ConsentMethod::Written]
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            preferences: preference_rows(&page.record.person.preferences),
+            page,
             errors,
             input,
             notice,
@@ -331,7 +452,7 @@ async fn show_page(
     )
 }
 
-/// One referral, with the person's details (the view is audited).
+/// One referral, with the person's record (the view is audited).
 pub async fn show(
     State(state): State<AppState>,
     auth: Authorised<ViewReferrals>,
@@ -342,7 +463,7 @@ pub async fn show(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let notice = query.saved.map(|_| "The decision has been saved.");
+    let notice = query.saved.map(|_| "The change has been saved.");
     show_page(
         &state,
         &auth.session,
@@ -353,6 +474,46 @@ pub async fn show(
         notice,
     )
     .await
+}
+
+/// Answers a change made on a referral's page: back to the page, or the page
+/// again with the problem.
+async fn after_change(
+    state: &AppState,
+    auth: &Authorised<TriageReferrals>,
+    id: Uuid,
+    result: Result<(), Error>,
+    input: TriageInput,
+) -> Response {
+    let Some(viewer) = auth.permit.also::<ViewReferrals>() else {
+        return error_page(&Error::Forbidden, Some(&auth.session));
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/referrals/{id}?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            show_page(state, &auth.session, &viewer, id, input, errors, None).await
+        }
+        Err(Error::IllegalTransition(t)) => {
+            let errors = FieldErrors::one(
+                "decision",
+                format!(
+                    "{}.",
+                    alongside_domain::validation::capitalise(&t.to_string())
+                ),
+            );
+            show_page(
+                state,
+                &auth.session,
+                &viewer,
+                id,
+                TriageInput::default(),
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
 }
 
 /// Records a triage decision.
@@ -366,33 +527,406 @@ pub async fn triage(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let Some(viewer) = auth.permit.also::<ViewReferrals>() else {
-        return error_page(&Error::Forbidden, Some(&auth.session));
+    let result = service::triage(&state, &auth.permit, id, &input)
+        .await
+        .map(|_| ());
+    after_change(&state, &auth, id, result, input).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContactForm {
+    contact_note: String,
+}
+
+/// Records the first contact with the person.
+pub async fn first_contact(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::triage(&state, &auth.permit, id, &input).await {
-        Ok(_) => Redirect::to(&format!("/referrals/{id}?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => {
-            show_page(&state, &auth.session, &viewer, id, input, errors, None).await
+    let result = service::record_first_contact(&state, &auth.permit, id, &form.contact_note).await;
+    after_change(&state, &auth, id, result, TriageInput::default()).await
+}
+
+/// Records a consent given or withdrawn.
+pub async fn consent(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ConsentInput>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let result = service::change_consent(&state, &auth.permit, id, &form).await;
+    after_change(&state, &auth, id, result, TriageInput::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    other: String,
+}
+
+/// Merges a likely duplicate into the person of this referral.
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<MergeForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let result = service::merge(&state, &auth.permit, id, &form.other).await;
+    after_change(&state, &auth, id, result, TriageInput::default()).await
+}
+
+/// The professional referral form as sent: flat names, ticked boxes as lists.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct ReferralForm {
+    given_name: String,
+    family_name: String,
+    preferred_name: String,
+    pronouns: String,
+    dob_day: String,
+    dob_month: String,
+    dob_year: String,
+    nhs_number: String,
+    address: String,
+    postcode: String,
+    phone: String,
+    email: String,
+    contact_method: String,
+    contact_times: String,
+    language: String,
+    interpreter: String,
+    accessibility_needs: String,
+    condition_codes: Vec<String>,
+    conditions_other: String,
+    carer: String,
+    source: String,
+    referrer_name: String,
+    referrer_organisation: String,
+    referrer_contact: String,
+    programme: String,
+    reason: String,
+    risk: String,
+    risk_details: String,
+    consent_confirmed: String,
+    consent_method: String,
+    consents: Vec<String>,
+    models: Vec<String>,
+    channels: Vec<String>,
+    peer_gender: String,
+    shared_condition: String,
+    availability: Vec<String>,
+    travel_miles: String,
+}
+
+impl ReferralForm {
+    fn to_input(&self) -> ReferralInput {
+        let mut conditions: Vec<ConditionInput> = self
+            .condition_codes
+            .iter()
+            .map(|code| ConditionInput {
+                description: String::new(),
+                code: code.clone(),
+            })
+            .collect();
+        conditions.extend(self.conditions_other.lines().map(|line| ConditionInput {
+            description: line.to_owned(),
+            code: String::new(),
+        }));
+        ReferralInput {
+            person: PersonInput {
+                given_name: self.given_name.clone(),
+                family_name: self.family_name.clone(),
+                preferred_name: self.preferred_name.clone(),
+                pronouns: self.pronouns.clone(),
+                dob_day: self.dob_day.clone(),
+                dob_month: self.dob_month.clone(),
+                dob_year: self.dob_year.clone(),
+                nhs_number: self.nhs_number.clone(),
+                address: self.address.clone(),
+                postcode: self.postcode.clone(),
+                phone: self.phone.clone(),
+                email: self.email.clone(),
+                contact_method: self.contact_method.clone(),
+                contact_times: self.contact_times.clone(),
+                language: self.language.clone(),
+                interpreter: self.interpreter.clone(),
+                accessibility_needs: self.accessibility_needs.clone(),
+                conditions,
+                carer: self.carer.clone(),
+            },
+            source: self.source.clone(),
+            referrer_name: self.referrer_name.clone(),
+            referrer_organisation: self.referrer_organisation.clone(),
+            referrer_contact: self.referrer_contact.clone(),
+            programme: self.programme.clone(),
+            reason: self.reason.clone(),
+            reason_code: String::new(),
+            risk: self.risk.clone(),
+            risk_details: self.risk_details.clone(),
+            consent_confirmed: self.consent_confirmed.clone(),
+            consent_method: self.consent_method.clone(),
+            consents: self.consents.clone(),
+            preferences: PreferencesInput {
+                models: self.models.clone(),
+                channels: self.channels.clone(),
+                peer_gender: self.peer_gender.clone(),
+                shared_condition: self.shared_condition.clone(),
+                availability: self.availability.clone(),
+                travel_miles: self.travel_miles.clone(),
+            },
         }
-        Err(Error::IllegalTransition(t)) => {
-            let errors = FieldErrors::one(
-                "decision",
-                format!(
-                    "{}.",
-                    alongside_domain::validation::capitalise(&t.to_string())
-                ),
-            );
-            show_page(
-                &state,
-                &auth.session,
-                &viewer,
-                id,
-                TriageInput::default(),
-                errors,
-                None,
+    }
+}
+
+/// Ticks as the checkbox macro shows them.
+type Ticks = Vec<(String, String, bool)>;
+
+fn ticks<'a>(options: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &[String]) -> Ticks {
+    options
+        .into_iter()
+        .map(|(value, label)| {
+            (
+                value.to_owned(),
+                label.to_owned(),
+                chosen.iter().any(|c| c == value),
             )
-            .await
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "referrals/new.html")]
+struct NewReferralPage {
+    layout: Layout,
+    errors: FieldErrors,
+    form: ReferralForm,
+    condition_ticks: Ticks,
+    consent_ticks: Ticks,
+    model_ticks: Ticks,
+    channel_ticks: Ticks,
+    availability: Vec<(&'static str, Ticks)>,
+    source_options: Vec<(&'static str, &'static str)>,
+    contact_options: Vec<(&'static str, &'static str)>,
+    gender_options: Vec<(&'static str, &'static str)>,
+    method_options: Vec<(&'static str, &'static str)>,
+    programme_options: Vec<(String, String)>,
+}
+
+async fn new_page(
+    state: &AppState,
+    session: &Session,
+    form: ReferralForm,
+    errors: FieldErrors,
+) -> Response {
+    let programmes = match alongside_db::programmes::list(
+        state.db(),
+        session.signed_in.actor.organisation_id,
+        false,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return error_page(&e.into(), Some(session)),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut programme_options = vec![(String::new(), "Let the coordinator decide".to_owned())];
+    programme_options.extend(
+        programmes
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.details.name)),
+    );
+    render(
+        status,
+        &NewReferralPage {
+            layout: Layout::signed_in("Refer someone", "my-referrals", session)
+                .with_errors(!errors.is_empty()),
+            errors,
+            condition_ticks: ticks(
+                COMMON_CONDITIONS.iter().map(|(c, l)| (*c, *l)),
+                &form.condition_codes,
+            ),
+            consent_ticks: ticks(
+                ConsentScope::ALL
+                    .iter()
+                    .filter(|s| **s != ConsentScope::StoreData)
+                    .map(|s| (s.as_str(), s.label())),
+                &form.consents,
+            ),
+            model_ticks: ticks(
+                ProgrammeModel::ALL.iter().map(|m| (m.as_str(), m.label())),
+                &form.models,
+            ),
+            channel_ticks: ticks(
+                Channel::ALL.iter().map(|c| (c.as_str(), c.label())),
+                &form.channels,
+            ),
+            availability: Weekday::ALL
+                .iter()
+                .map(|day| {
+                    let slots: Vec<(String, &'static str)> = DayPart::ALL
+                        .iter()
+                        .map(|part| {
+                            (
+                                WeeklySlot {
+                                    day: *day,
+                                    part: *part,
+                                }
+                                .as_string(),
+                                part.label(),
+                            )
+                        })
+                        .collect();
+                    (
+                        day.label(),
+                        slots
+                            .into_iter()
+                            .map(|(value, label)| {
+                                let checked = form.availability.contains(&value);
+                                (value, label.to_owned(), checked)
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+            source_options: ReferralSource::ALL
+                .iter()
+                .filter(|s| **s != ReferralSource::SelfReferral)
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            contact_options: ContactMethod::ALL
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            gender_options: GenderPreference::ALL
+                .iter()
+                .map(|g| (g.as_str(), g.label()))
+                .collect(),
+            method_options: [ConsentMethod::Verbal, ConsentMethod::Written]
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            programme_options,
+            form,
+        },
+    )
+}
+
+/// The professional referral form, with the referrer's name filled in.
+pub async fn new_form(State(state): State<AppState>, auth: Authorised<MakeReferrals>) -> Response {
+    let form = ReferralForm {
+        referrer_name: auth.session.signed_in.display_name.clone(),
+        ..ReferralForm::default()
+    };
+    new_page(&state, &auth.session, form, FieldErrors::new()).await
+}
+
+/// Takes a professional referral.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authorised<MakeReferrals>,
+    CsrfForm(form): CsrfForm<ReferralForm>,
+) -> Response {
+    match service::refer(&state, &auth.permit, &form.to_input()).await {
+        Ok(referred) => {
+            Redirect::to(&format!("/referrals/sent/{}", referred.reference)).into_response()
         }
+        Err(Error::Invalid(errors)) => new_page(&state, &auth.session, form, errors).await,
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals/sent.html")]
+struct Sent {
+    layout: Layout,
+    reference: String,
+}
+
+/// The confirmation of a professional referral.
+pub async fn sent(auth: Authorised<MakeReferrals>, Path(reference): Path<String>) -> Response {
+    let reference: String = reference
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(12)
+        .collect();
+    render(
+        StatusCode::OK,
+        &Sent {
+            layout: Layout::signed_in("Referral sent", "my-referrals", &auth.session),
+            reference,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "referrals/mine.html")]
+struct Mine {
+    layout: Layout,
+    entries: Vec<QueueEntry>,
+}
+
+/// The referrals the signed-in person made, with their outcome.
+pub async fn mine(State(state): State<AppState>, auth: Authorised<MakeReferrals>) -> Response {
+    match service::mine(&state, &auth.permit).await {
+        Ok(entries) => render(
+            StatusCode::OK,
+            &Mine {
+                layout: Layout::signed_in("My referrals", "my-referrals", &auth.session),
+                entries,
+            },
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals/mine_one.html")]
+struct MineOne {
+    layout: Layout,
+    record: ReferralRecord,
+}
+
+/// The outcome of one referral the signed-in person made.
+pub async fn one_of_mine(
+    State(state): State<AppState>,
+    auth: Authorised<MakeReferrals>,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::one_of_mine(&state, &auth.permit, id).await {
+        Ok(record) => render(
+            StatusCode::OK,
+            &MineOne {
+                layout: Layout::signed_in(
+                    format!("Referral {}", record.summary.reference),
+                    "my-referrals",
+                    &auth.session,
+                ),
+                record,
+            },
+        ),
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

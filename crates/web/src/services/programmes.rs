@@ -179,6 +179,10 @@ fn changed_fields(before: &ProgrammeDetails, after: &ProgrammeDetails) -> Vec<&'
         before.contact_gap_days != after.contact_gap_days,
     );
     note(
+        "waiting_target_days",
+        before.waiting_target_days != after.waiting_target_days,
+    );
+    note(
         "supervision_every_weeks",
         before.supervision_every_weeks != after.supervision_every_weeks,
     );

@@ -1,27 +1,30 @@
-//! Self-referral, the coordinator's queue, and triage.
+//! Every way in (self-referral, professional referral, API), the
+//! coordinator's queue, triage, consent changes and the merge of duplicates.
 
 use std::net::IpAddr;
 use std::time::Instant;
 
 use alongside_db::audit::{self as audit_log, AuditEntry};
+use alongside_db::people::{self, LikelyDuplicate};
 use alongside_db::referrals::{
-    self, QueueEntry, ReferralEventRecord, ReferralRecord, StatusChange,
+    self, QueueEntry, QueueFilter, ReferralEventRecord, ReferralRecord, StatusChange, Submitted,
 };
-use alongside_db::{DbError, organisations, programmes};
+use alongside_db::{DbError, idempotency, organisations, programmes};
 use alongside_domain::audit::AuditEvent;
+use alongside_domain::consent::{ConsentMethod, ConsentScope};
 use alongside_domain::programme::ProgrammeStatus;
 use alongside_domain::referral::{
-    DeclineReason, ReferralEvent, ReferralStatus, SelfReferral, SelfReferralInput,
+    DeclineReason, NewReferral, ReferralEvent, ReferralInput, ReferralStatus, SelfReferralInput,
 };
 use alongside_domain::validation::text;
-use alongside_domain::{FieldErrors, ProgrammeId};
+use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
 use chrono::Utc;
 use rand::Rng as _;
 use uuid::Uuid;
 
 use super::{audit, audit_view};
 use crate::auth::Permit;
-use crate::auth::actions::{TriageReferrals, ViewReferrals};
+use crate::auth::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
 use crate::{AppState, Error};
 
 /// Letters of a reference: no 0/O, 1/I/L or U, so it can be read over the phone.
@@ -35,11 +38,13 @@ fn new_reference() -> String {
     format!("R-{}-{}", &code[..4], &code[4..])
 }
 
-/// What the public form answers.
+/// What a new referral answers.
 #[derive(Debug)]
 pub struct Referred {
     /// The reference to quote.
     pub reference: String,
+    /// The referral's id (nil for a dropped bot submission).
+    pub id: Uuid,
 }
 
 /// The organisation a public referral link names.
@@ -70,7 +75,7 @@ pub async fn self_refer(
     request_id: Option<&str>,
 ) -> Result<Referred, Error> {
     let organisation = organisation(state, slug).await?;
-    let referral = SelfReferral::validate(input, Utc::now().date_naive())?;
+    let referral = NewReferral::from_self_referral(input, Utc::now().date_naive())?;
     if !state.self_referral_limiter().allow(client, Instant::now()) {
         return Err(Error::TooManyRequests);
     }
@@ -78,42 +83,236 @@ pub async fn self_refer(
         tracing::info!("self-referral with the hidden field filled in was dropped");
         return Ok(Referred {
             reference: new_reference(),
+            id: Uuid::nil(),
         });
     }
+    let submitted = Submitted {
+        by: None,
+        note: "referred themself online",
+        consent_recorded_by: None,
+    };
+    store(
+        state,
+        organisation.id,
+        &referral,
+        submitted,
+        request_id,
+        None,
+    )
+    .await
+}
+
+/// Stores a valid referral with its audit entry, choosing a free reference.
+/// `also` runs in the same transaction once the referral exists (to
+/// remember an idempotency key).
+async fn store(
+    state: &AppState,
+    organisation: OrganisationId,
+    referral: &NewReferral,
+    submitted: Submitted<'_>,
+    request_id: Option<&str>,
+    also: Option<(&str, &str)>,
+) -> Result<Referred, Error> {
     // A clash of references is one in a trillion; try again rather than fail.
     for _ in 0..3 {
         let reference = new_reference();
         let now = Utc::now();
         let mut tx = state.db().begin().await?;
-        let id = match referrals::create_self_referral(
+        let created = match referrals::create(
             &mut tx,
-            organisation.id,
-            &referral,
+            state.data_key(),
+            organisation,
+            referral,
             &reference,
+            submitted,
             now,
         )
         .await
         {
-            Ok(id) => id,
+            Ok(created) => created,
             Err(DbError::Conflict(_)) => continue,
             Err(e) => return Err(e.into()),
         };
+        if let (Some((key, hash)), Some(account)) = (also, submitted.by) {
+            let remembered = idempotency::Remembered {
+                request_hash: hash.to_owned(),
+                referral: created.referral,
+            };
+            idempotency::remember(&mut tx, account, key, &remembered, now).await?;
+        }
         let entry = AuditEntry {
-            organisation: Some(organisation.id),
-            actor: None,
+            organisation: Some(organisation),
+            actor: submitted.by,
             event: AuditEvent::Create,
             entity: "referral",
-            entity_id: Some(id.to_string()),
-            detail: "self-referral received".into(),
+            entity_id: Some(created.referral.to_string()),
+            detail: format!("{} referral received", referral.source.as_str()),
             request_id,
         };
         audit_log::record(&mut tx, &entry, now).await?;
         tx.commit().await?;
-        return Ok(Referred { reference });
+        return Ok(Referred {
+            reference,
+            id: created.referral,
+        });
     }
     Err(Error::Internal(
         "could not choose a free referral reference".into(),
     ))
+}
+
+/// Checks that a programme asked for is one of the organisation's active ones.
+async fn check_programme(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+    field: &'static str,
+) -> Result<(), Error> {
+    let Some(programme) = programme else {
+        return Ok(());
+    };
+    match programmes::find(state.db(), organisation, programme).await {
+        Ok(p) if p.status == ProgrammeStatus::Active => Ok(()),
+        Ok(_) => {
+            Err(FieldErrors::one(field, "That programme is archived: choose an active one").into())
+        }
+        Err(DbError::NotFound) => {
+            Err(FieldErrors::one(field, "Choose a programme from the list").into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes a referral from a signed-in referrer, coordinator or admin.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem; nothing is stored then.
+pub async fn refer(
+    state: &AppState,
+    permit: &Permit<MakeReferrals>,
+    input: &ReferralInput,
+) -> Result<Referred, Error> {
+    let referral = NewReferral::from_professional(input, Utc::now().date_naive())?;
+    let organisation = permit.actor().organisation_id;
+    check_programme(state, organisation, referral.programme, "programme").await?;
+    let submitted = Submitted {
+        by: Some(permit.actor().account_id),
+        note: "referred by a professional",
+        consent_recorded_by: Some(permit.actor().account_id),
+    };
+    store(
+        state,
+        organisation,
+        &referral,
+        submitted,
+        permit.request_id.as_deref(),
+        None,
+    )
+    .await
+}
+
+/// What an idempotent request answered.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new referral was made.
+    Created(Referred),
+    /// The same request came before: its referral.
+    Replayed(Uuid),
+}
+
+/// [`refer`] for the API: a request repeated with the same `key` and the same
+/// body answers with the first referral; the same key with another body is
+/// refused.
+///
+/// # Errors
+/// As [`refer`]; [`Error::Conflict`] when the key was used for another request.
+pub async fn refer_once(
+    state: &AppState,
+    permit: &Permit<MakeReferrals>,
+    key: &str,
+    request_hash: &str,
+    input: &ReferralInput,
+) -> Result<Outcome, Error> {
+    let account = permit.actor().account_id;
+    let earlier = |remembered: idempotency::Remembered| {
+        if remembered.request_hash == request_hash {
+            Ok(Outcome::Replayed(remembered.referral))
+        } else {
+            Err(Error::Conflict(
+                "This Idempotency-Key was used for a different request: use a new key for a new referral"
+                    .into(),
+            ))
+        }
+    };
+    if let Some(remembered) = idempotency::find(state.db(), account, key).await? {
+        return earlier(remembered);
+    }
+    let referral = NewReferral::from_professional(input, Utc::now().date_naive())?;
+    let organisation = permit.actor().organisation_id;
+    check_programme(state, organisation, referral.programme, "programme").await?;
+    let submitted = Submitted {
+        by: Some(account),
+        note: "referred through the API",
+        consent_recorded_by: Some(account),
+    };
+    match store(
+        state,
+        organisation,
+        &referral,
+        submitted,
+        permit.request_id.as_deref(),
+        Some((key, request_hash)),
+    )
+    .await
+    {
+        Ok(referred) => Ok(Outcome::Created(referred)),
+        // A concurrent retry won the race: answer as it did.
+        Err(Error::Conflict(_)) => match idempotency::find(state.db(), account, key).await? {
+            Some(remembered) => earlier(remembered),
+            None => Err(Error::Internal("idempotency key vanished".into())),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// The referrals the signed-in person made, newest first, with their outcome.
+///
+/// # Errors
+/// When the database fails.
+pub async fn mine(
+    state: &AppState,
+    permit: &Permit<MakeReferrals>,
+) -> Result<Vec<QueueEntry>, Error> {
+    let filter = QueueFilter {
+        statuses: &ReferralStatus::ALL,
+        referrer: Some(permit.actor().account_id),
+        ..QueueFilter::default()
+    };
+    let mut entries = referrals::queue(state.db(), permit.actor().organisation_id, &filter).await?;
+    entries.reverse();
+    Ok(entries)
+}
+
+/// One referral the signed-in person made; anyone else's is not found.
+///
+/// # Errors
+/// [`Error::NotFound`] for a referral someone else made.
+pub async fn one_of_mine(
+    state: &AppState,
+    permit: &Permit<MakeReferrals>,
+    id: Uuid,
+) -> Result<ReferralRecord, Error> {
+    let record = referrals::find(
+        state.db(),
+        state.data_key(),
+        permit.actor().organisation_id,
+        id,
+    )
+    .await?;
+    if record.referrer_account_id != Some(permit.actor().account_id) {
+        return Err(Error::NotFound);
+    }
+    Ok(record)
 }
 
 /// Which part of the queue to show.
@@ -152,7 +351,19 @@ impl QueueView {
     }
 }
 
-/// The queue, oldest first.
+/// Filters of the queue, as typed in its search form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct QueueSearch {
+    /// Part of a name or reference.
+    pub q: String,
+    /// A source's stored name, or empty.
+    pub source: String,
+    /// A programme id, or empty.
+    pub programme: String,
+}
+
+/// The queue, oldest first, filtered.
 ///
 /// # Errors
 /// When the database fails.
@@ -160,11 +371,31 @@ pub async fn queue(
     state: &AppState,
     permit: &Permit<ViewReferrals>,
     view: QueueView,
+    search: &QueueSearch,
 ) -> Result<Vec<QueueEntry>, Error> {
-    Ok(referrals::queue(state.db(), permit.actor().organisation_id, view.statuses()).await?)
+    let filter = QueueFilter {
+        statuses: view.statuses(),
+        source: search.source.parse().ok(),
+        programme: search.programme.parse().ok(),
+        search: Some(search.q.as_str()),
+        referrer: None,
+    };
+    Ok(referrals::queue(state.db(), permit.actor().organisation_id, &filter).await?)
 }
 
-/// A referral with the person's details and its history; the view is audited.
+/// A referral as its page shows it.
+#[derive(Debug)]
+pub struct ReferralPage {
+    /// The referral and the person's record.
+    pub record: ReferralRecord,
+    /// Its history.
+    pub history: Vec<ReferralEventRecord>,
+    /// Other records that look like the same person.
+    pub duplicates: Vec<LikelyDuplicate>,
+}
+
+/// A referral with the person's record, its history and likely duplicates;
+/// the view is audited.
 ///
 /// # Errors
 /// [`Error::NotFound`] for another organisation's referral.
@@ -172,12 +403,21 @@ pub async fn show(
     state: &AppState,
     permit: &Permit<ViewReferrals>,
     id: Uuid,
-) -> Result<(ReferralRecord, Vec<ReferralEventRecord>), Error> {
+) -> Result<ReferralPage, Error> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), organisation, id).await?;
-    let history = referrals::history(state.db(), organisation, id).await?;
+    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    let history = referrals::history(state.db(), state.data_key(), organisation, id).await?;
+    let duplicates = if record.person.merged_into.is_none() {
+        people::likely_duplicates(state.db(), organisation, &record.person).await?
+    } else {
+        Vec::new()
+    };
     audit_view(state, permit, "referral", id, "referral and person viewed").await?;
-    Ok((record, history))
+    Ok(ReferralPage {
+        record,
+        history,
+        duplicates,
+    })
 }
 
 /// What the coordinator decided, as typed.
@@ -274,8 +514,8 @@ pub async fn triage(
             .into());
         }
     }
-    let current = referrals::find_in(&mut tx, organisation, id).await?;
-    let status = current.summary.status.apply(event)?;
+    let current = referrals::status_in(&mut tx, organisation, id).await?;
+    let status = current.apply(event)?;
     let words = match (event, decline_reason) {
         (ReferralEvent::Decline(_), Some(reason)) if note.is_empty() => reason.label().to_owned(),
         (ReferralEvent::Decline(_), Some(reason)) => format!("{}: {note}", reason.label()),
@@ -289,16 +529,203 @@ pub async fn triage(
         actor: permit.actor().account_id,
         note: &words,
     };
-    referrals::change_status(&mut tx, organisation, id, change, Utc::now()).await?;
+    referrals::change_status(
+        &mut tx,
+        state.data_key(),
+        organisation,
+        id,
+        change,
+        Utc::now(),
+    )
+    .await?;
     audit(
         &mut tx,
         permit,
         AuditEvent::Update,
         "referral",
         id,
-        format!("{} → {}", current.summary.status.as_str(), status.as_str()),
+        format!("{} → {}", current.as_str(), status.as_str()),
     )
     .await?;
     tx.commit().await?;
     Ok(status)
+}
+
+/// Records the first contact with the person: the waiting-time flag clears.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's referral.
+pub async fn record_first_contact(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    id: Uuid,
+    note: &str,
+) -> Result<(), Error> {
+    let note = text(note, "a note", 0, 2000).map_err(|e| FieldErrors::one("contact_note", e))?;
+    let words = if note.is_empty() {
+        "first contact made".to_owned()
+    } else {
+        format!("first contact made: {note}")
+    };
+    let mut tx = state.db().begin().await?;
+    referrals::record_first_contact(
+        &mut tx,
+        state.data_key(),
+        permit.actor().organisation_id,
+        id,
+        permit.actor().account_id,
+        &words,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "referral",
+        id,
+        "first contact recorded",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a coordinator typed to record or withdraw a consent.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ConsentInput {
+    /// A [`ConsentScope`] stored name.
+    pub scope: String,
+    /// "give" or "withdraw".
+    pub change: String,
+    /// A [`ConsentMethod`] stored name, when giving.
+    pub method: String,
+    /// What the person said, when withdrawing.
+    pub note: String,
+}
+
+/// Records a consent given, or its withdrawal, on the person of a referral.
+///
+/// # Errors
+/// [`Error::Invalid`] naming what is missing.
+pub async fn change_consent(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    id: Uuid,
+    input: &ConsentInput,
+) -> Result<(), Error> {
+    let organisation = permit.actor().organisation_id;
+    let mut errors = FieldErrors::new();
+    let scope = errors.check("scope", input.scope.parse::<ConsentScope>());
+    let note = errors
+        .check("consent_note", text(&input.note, "a note", 0, 500))
+        .unwrap_or_default();
+    let method = match input.change.as_str() {
+        "give" => errors
+            .check("method", input.method.parse::<ConsentMethod>())
+            .map(Some),
+        "withdraw" => Some(None),
+        _ => {
+            errors.add("change", "Choose whether consent is given or withdrawn");
+            None
+        }
+    };
+    let (Some(scope), Some(method)) = (scope, method) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    let person = record.person.id;
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    let detail = if let Some(method) = method {
+        people::record_consent(
+            &mut tx,
+            organisation,
+            person,
+            scope,
+            method,
+            Some(permit.actor().account_id),
+            now,
+        )
+        .await?;
+        format!("consent given: {} ({})", scope.as_str(), method.as_str())
+    } else {
+        let closed = people::withdraw_consent(
+            &mut tx,
+            organisation,
+            person,
+            scope,
+            permit.actor().account_id,
+            &note,
+            now,
+        )
+        .await?;
+        if closed == 0 {
+            return Err(FieldErrors::one(
+                "scope",
+                "That consent is not in force, so there is nothing to withdraw",
+            )
+            .into());
+        }
+        format!("consent withdrawn: {}", scope.as_str())
+    };
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "person",
+        person,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Merges another record of the same person into the person of referral
+/// `id`; both histories are kept.
+///
+/// # Errors
+/// [`Error::NotFound`] when the other record is not a likely duplicate in
+/// this organisation.
+pub async fn merge(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    id: Uuid,
+    other: &str,
+) -> Result<(), Error> {
+    let organisation = permit.actor().organisation_id;
+    let other: Uuid = other.parse().map_err(|_| Error::NotFound)?;
+    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    // Only a record the duplicate check found may be merged from this page.
+    let duplicates = people::likely_duplicates(state.db(), organisation, &record.person).await?;
+    if !duplicates.iter().any(|d| d.person_id == other) {
+        return Err(Error::NotFound);
+    }
+    let mut tx = state.db().begin().await?;
+    people::merge(
+        &mut tx,
+        state.data_key(),
+        organisation,
+        record.person.id,
+        other,
+        permit.actor().account_id,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "person",
+        other,
+        format!("merged into {}", record.person.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -50,6 +50,7 @@ impl TestApp {
         let organisation = Self::organisation_in(&test_db, "North").await;
         let state = AppState::new(
             test_db.db.clone(),
+            data_key(),
             settings,
             b"test key that is long enough for hmac".to_vec(),
         );
@@ -328,6 +329,7 @@ pub fn programme_form(name: &str) -> Vec<(&'static str, String)> {
         ("capacity", "20".to_owned()),
         ("funding_source", String::new()),
         ("contact_gap_days", String::new()),
+        ("waiting_target_days", "10".to_owned()),
         ("supervision_every_weeks", String::new()),
     ]
 }
@@ -335,4 +337,9 @@ pub fn programme_form(name: &str) -> Vec<(&'static str, String)> {
 /// Borrows owned pairs for `Browser::submit`.
 pub fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The data key of every test app, so tests can open what it sealed.
+pub fn data_key() -> alongside_db::sealed::DataKey {
+    alongside_db::sealed::DataKey::from_bytes([7; 32])
 }

@@ -1,0 +1,66 @@
+//! Idempotency keys of API requests: a retried request with the same key
+//! gets the first answer instead of making a second referral.
+
+use alongside_domain::AccountId;
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// What a key was first used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    /// A hash of the first request's body.
+    pub request_hash: String,
+    /// The referral it made.
+    pub referral: Uuid,
+}
+
+/// The first use of `key` by `account`, if there was one.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Remembered>> {
+    let row: Option<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT request_hash, referral_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2"
+    )
+    .bind(account.to_string())
+    .bind(key)
+    .fetch_optional(p)
+    .await
+    })?;
+    row.map(|(request_hash, referral)| {
+        Ok(Remembered {
+            request_hash,
+            referral: parse_id("idempotency key", &referral)?,
+        })
+    })
+    .transpose()
+}
+
+/// Remembers `key` in the transaction that made the referral.
+///
+/// # Errors
+/// [`DbError::Conflict`] when a concurrent request with the same key won.
+#[instrument(skip_all)]
+pub async fn remember(
+    tx: &mut Tx,
+    account: AccountId,
+    key: &str,
+    remembered: &Remembered,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, referral_id, created_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(account.to_string())
+    .bind(key)
+    .bind(&remembered.request_hash)
+    .bind(remembered.referral.to_string())
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| DbError::from(e).unique_as("this idempotency key is in use"))?;
+    Ok(())
+}

@@ -1,0 +1,532 @@
+//! People referred for support: their record, long-term conditions,
+//! consents, and the duplicate check and merge.
+
+use std::collections::HashMap;
+
+use alongside_domain::consent::{ConsentMethod, ConsentScope, ConsentState};
+use alongside_domain::preferences::PreferencesInput;
+use alongside_domain::referral::{DuplicateReason, Identity, NewReferral, likely_duplicate};
+use alongside_domain::{AccountId, OrganisationId};
+use chrono::{DateTime, NaiveDate, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::sealed::DataKey;
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A person's record as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    /// The record's id.
+    pub id: Uuid,
+    /// First name.
+    pub given_name: String,
+    /// Last name.
+    pub family_name: String,
+    /// What they like to be called; may be empty.
+    pub preferred_name: String,
+    /// Pronouns; may be empty.
+    pub pronouns: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// NHS number digits, when known.
+    pub nhs_number: Option<String>,
+    /// Address lines.
+    pub address: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Phone.
+    pub phone: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Preferred contact method's stored name.
+    pub contact_method: Option<String>,
+    /// Good times to contact.
+    pub contact_times: String,
+    /// Preferred language.
+    pub language: String,
+    /// Whether they need an interpreter.
+    pub interpreter_needed: bool,
+    /// Accessibility needs (opened from its sealed form).
+    pub accessibility_needs: String,
+    /// Whether they are a carer.
+    pub is_carer: bool,
+    /// Support preferences, as stored names.
+    pub preferences: PreferencesInput,
+    /// Long-term conditions: words and SNOMED CT code.
+    pub conditions: Vec<(String, Option<String>)>,
+    /// Every consent record, oldest first.
+    pub consents: Vec<ConsentRecord>,
+    /// The record this one was merged into, if it was.
+    pub merged_into: Option<Uuid>,
+}
+
+impl PersonRecord {
+    /// "Given Family".
+    #[must_use]
+    pub fn name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// The scopes of consent in force now.
+    #[must_use]
+    pub fn consents_in_force(&self) -> Vec<ConsentScope> {
+        let states: Vec<ConsentState> = self.consents.iter().map(ConsentRecord::state).collect();
+        alongside_domain::consent::in_force(&states)
+    }
+}
+
+/// One consent record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    /// Its id.
+    pub id: i64,
+    /// What was agreed.
+    pub scope: ConsentScope,
+    /// How.
+    pub method: ConsentMethod,
+    /// Who recorded it, by name; none when the person gave it online.
+    pub recorded_by: Option<String>,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// When it was withdrawn, if it was.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Who recorded the withdrawal.
+    pub withdrawn_by: Option<String>,
+    /// What the person said, or how they withdrew.
+    pub withdrawal_note: String,
+}
+
+impl ConsentRecord {
+    /// The record as the domain's consent rules read it.
+    #[must_use]
+    pub fn state(&self) -> ConsentState {
+        ConsentState {
+            scope: self.scope,
+            withdrawn: self.withdrawn_at.is_some(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    given_name: String,
+    family_name: String,
+    preferred_name: String,
+    pronouns: String,
+    date_of_birth: NaiveDate,
+    nhs_number: Option<String>,
+    address: String,
+    postcode: String,
+    phone: String,
+    email: Option<String>,
+    contact_method: Option<String>,
+    contact_times: String,
+    language: String,
+    interpreter_needed: bool,
+    accessibility_needs: String,
+    is_carer: bool,
+    preferences: String,
+    merged_into: Option<String>,
+}
+
+/// Stores the person of a new referral with their conditions and consents.
+pub(crate) async fn create(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    referral: &NewReferral,
+    consent_recorded_by: Option<AccountId>,
+    now: DateTime<Utc>,
+) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    let p = &referral.person;
+    let preferences = serde_json::to_string(&referral.preferences.to_input())
+        .map_err(|e| DbError::corrupt("person", e))?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO people (id, organisation_id, given_name, family_name, preferred_name, pronouns, date_of_birth, nhs_number,
+            address, postcode, phone, email, contact_method, contact_times, language, interpreter_needed, accessibility_needs,
+            is_carer, preferences, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+    )
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .bind(&p.given_name)
+    .bind(&p.family_name)
+    .bind(&p.preferred_name)
+    .bind(&p.pronouns)
+    .bind(p.date_of_birth)
+    .bind(p.nhs_number.map(|n| n.digits()))
+    .bind(&p.address)
+    .bind(p.postcode.as_str())
+    .bind(&p.phone)
+    .bind(p.email.as_ref().map(|e| e.as_str().to_owned()))
+    .bind(p.contact_method.map(|m| m.as_str()))
+    .bind(&p.contact_times)
+    .bind(&p.language)
+    .bind(p.interpreter_needed)
+    .bind(key.seal(&p.accessibility_needs))
+    .bind(p.is_carer)
+    .bind(preferences)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    for condition in &p.conditions {
+        on_tx!(tx, |c| {
+            sqlx::query(
+            "INSERT INTO person_conditions (person_id, description, snomed_code) VALUES ($1, $2, $3)"
+        )
+        .bind(id.to_string())
+        .bind(&condition.description)
+        .bind(condition.code.as_ref().map(|c| c.as_str().to_owned()))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+    }
+    for scope in &referral.consents {
+        record_consent(
+            tx,
+            organisation,
+            id,
+            *scope,
+            referral.consent_method,
+            consent_recorded_by,
+            now,
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Records a consent the person gave.
+#[instrument(skip_all)]
+pub async fn record_consent(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    person: Uuid,
+    scope: ConsentScope,
+    method: ConsentMethod,
+    recorded_by: Option<AccountId>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO consents (organisation_id, person_id, scope, method, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(organisation.to_string())
+    .bind(person.to_string())
+    .bind(scope.as_str())
+    .bind(method.as_str())
+    .bind(recorded_by.map(|a| a.to_string()))
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Records the withdrawal of every consent in force for `scope`; returns
+/// how many records it closed (none when nothing was in force).
+#[instrument(skip_all)]
+pub async fn withdraw_consent(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    person: Uuid,
+    scope: ConsentScope,
+    by: AccountId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdrawal_note = $3
+         WHERE organisation_id = $4 AND person_id = $5 AND scope = $6 AND withdrawn_at IS NULL"
+    )
+    .bind(now)
+    .bind(by.to_string())
+    .bind(note)
+    .bind(organisation.to_string())
+    .bind(person.to_string())
+    .bind(scope.as_str())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(DbError::from)
+}
+
+const SELECT: &str = "SELECT id, given_name, family_name, preferred_name, pronouns, date_of_birth, nhs_number, address, postcode,
+        phone, email, contact_method, contact_times, language, interpreter_needed, accessibility_needs, is_carer, preferences,
+        merged_into FROM people";
+
+/// A person's full record. Callers reach people through a referral of their
+/// own organisation, so the id is already scoped.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
+    let sql = format!("{SELECT} WHERE id = $1");
+    let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .fetch_one(p)
+        .await)?;
+    let conditions: Vec<(String, Option<String>)> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id"
+    )
+    .bind(id.to_string())
+    .fetch_all(p)
+    .await
+    })?;
+    let consents = consents(db, id).await?;
+    let bad = |e: String| DbError::corrupt("person", e);
+    Ok(PersonRecord {
+        id,
+        given_name: row.given_name,
+        family_name: row.family_name,
+        preferred_name: row.preferred_name,
+        pronouns: row.pronouns,
+        date_of_birth: row.date_of_birth,
+        nhs_number: row.nhs_number,
+        address: row.address,
+        postcode: row.postcode,
+        phone: row.phone,
+        email: row.email,
+        contact_method: row.contact_method,
+        contact_times: row.contact_times,
+        language: row.language,
+        interpreter_needed: row.interpreter_needed,
+        accessibility_needs: key.open(&row.accessibility_needs)?,
+        is_carer: row.is_carer,
+        preferences: serde_json::from_str(&row.preferences).map_err(|e| bad(e.to_string()))?,
+        conditions,
+        consents,
+        merged_into: row
+            .merged_into
+            .as_deref()
+            .map(|m| parse_id("person", m))
+            .transpose()?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    id: i64,
+    scope: String,
+    method: String,
+    recorded_by: Option<String>,
+    recorded_at: DateTime<Utc>,
+    withdrawn_at: Option<DateTime<Utc>>,
+    withdrawn_by: Option<String>,
+    withdrawal_note: String,
+}
+
+async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
+    let rows: Vec<ConsentRow> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT c.id, c.scope, c.method, a.display_name AS recorded_by, c.recorded_at, c.withdrawn_at,
+                w.display_name AS withdrawn_by, c.withdrawal_note
+         FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by LEFT JOIN accounts w ON w.id = c.withdrawn_by
+         WHERE c.person_id = $1 ORDER BY c.id"
+    )
+    .bind(person.to_string())
+    .fetch_all(p)
+    .await
+    })?;
+    rows.into_iter()
+        .map(|r| {
+            let bad = |e: &str| DbError::corrupt("consent", e);
+            Ok(ConsentRecord {
+                id: r.id,
+                scope: r.scope.parse().map_err(bad)?,
+                method: r.method.parse().map_err(bad)?,
+                recorded_by: r.recorded_by,
+                recorded_at: r.recorded_at,
+                withdrawn_at: r.withdrawn_at,
+                withdrawn_by: r.withdrawn_by,
+                withdrawal_note: r.withdrawal_note,
+            })
+        })
+        .collect()
+}
+
+/// The consent states of many people at once, keyed by person id.
+pub(crate) async fn consent_states(
+    db: &Db,
+    people: &[&str],
+) -> DbResult<HashMap<String, Vec<ConsentState>>> {
+    let mut out: HashMap<String, Vec<ConsentState>> = HashMap::new();
+    // Chunks keep within every engine's limit on bound parameters.
+    for chunk in people.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT person_id, scope, withdrawn_at IS NOT NULL AS withdrawn FROM consents WHERE person_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<(String, String, bool)> = on_db!(db, |p| {
+            let mut query = sqlx::query_as(&sql);
+            for person in chunk {
+                query = query.bind(*person);
+            }
+            query.fetch_all(p).await
+        })?;
+        for (person, scope, withdrawn) in rows {
+            let scope = scope
+                .parse()
+                .map_err(|e: &str| DbError::corrupt("consent", e))?;
+            out.entry(person)
+                .or_default()
+                .push(ConsentState { scope, withdrawn });
+        }
+    }
+    Ok(out)
+}
+
+/// Another record that likely describes the same person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyDuplicate {
+    /// The other record's id.
+    pub person_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Its postcode.
+    pub postcode: String,
+    /// Why it looks like the same person.
+    pub reason: DuplicateReason,
+    /// Its referrals: reference and id.
+    pub referrals: Vec<(String, Uuid)>,
+}
+
+/// Records of the organisation that likely describe the same person as
+/// `person` (merged records left out).
+#[instrument(skip_all)]
+pub async fn likely_duplicates(
+    db: &Db,
+    organisation: OrganisationId,
+    person: &PersonRecord,
+) -> DbResult<Vec<LikelyDuplicate>> {
+    let sql = format!(
+        "{SELECT} WHERE organisation_id = $1 AND id <> $2 AND merged_into IS NULL
+           AND (nhs_number = $3 OR (date_of_birth = $4 AND postcode = $5)) ORDER BY created_at"
+    );
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .bind(person.id.to_string())
+        .bind(person.nhs_number.clone())
+        .bind(person.date_of_birth)
+        .bind(&person.postcode)
+        .fetch_all(p)
+        .await)?;
+    let this = Identity {
+        given_name: &person.given_name,
+        family_name: &person.family_name,
+        date_of_birth: person.date_of_birth,
+        postcode: &person.postcode,
+        nhs_number: person.nhs_number.as_deref(),
+    };
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut references = crate::referrals::references_of(db, organisation, &ids).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let other = Identity {
+            given_name: &row.given_name,
+            family_name: &row.family_name,
+            date_of_birth: row.date_of_birth,
+            postcode: &row.postcode,
+            nhs_number: row.nhs_number.as_deref(),
+        };
+        if let Some(reason) = likely_duplicate(&this, &other) {
+            out.push(LikelyDuplicate {
+                person_id: parse_id("person", &row.id)?,
+                name: format!("{} {}", row.given_name, row.family_name),
+                date_of_birth: row.date_of_birth,
+                postcode: row.postcode.clone(),
+                reason,
+                referrals: references.remove(&row.id).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Merges record `from` into `keep`: referrals, conditions and consents
+/// move to `keep`, details `keep` lacks are filled from `from`, and `from`
+/// stays, marked as merged, so both histories are kept.
+///
+/// # Errors
+/// [`DbError::NotFound`] when either record is not the organisation's or
+/// was already merged.
+#[instrument(skip_all)]
+pub async fn merge(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    keep: Uuid,
+    from: Uuid,
+    actor: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    if keep == from {
+        return Err(DbError::Conflict("a record cannot be merged into itself"));
+    }
+    let (open,): (i64,) = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL"
+    )
+    .bind(organisation.to_string())
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .fetch_one(c)
+    .await
+    })?;
+    if open != 2 {
+        return Err(DbError::NotFound);
+    }
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE people SET
+            nhs_number = COALESCE(nhs_number, (SELECT o.nhs_number FROM people o WHERE o.id = $2)),
+            email = COALESCE(email, (SELECT o.email FROM people o WHERE o.id = $2)),
+            phone = CASE WHEN phone = '' THEN (SELECT o.phone FROM people o WHERE o.id = $2) ELSE phone END,
+            address = CASE WHEN address = '' THEN (SELECT o.address FROM people o WHERE o.id = $2) ELSE address END
+         WHERE id = $1"
+    )
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE person_conditions SET person_id = $1 WHERE person_id = $2
+           AND LOWER(description) NOT IN (SELECT LOWER(description) FROM person_conditions WHERE person_id = $1)"
+    )
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE consents SET person_id = $1 WHERE person_id = $2"
+    )
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE people SET merged_into = $1 WHERE id = $2"
+    )
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    crate::referrals::move_to_person(tx, key, organisation, from, keep, actor, now).await
+}

@@ -1,0 +1,232 @@
+//! Consent: what a person agreed to, how, and what they later withdrew.
+//!
+//! Consent is kept as records, never as a flag that is overwritten: each
+//! record says what was agreed (its [`ConsentScope`]), how
+//! ([`ConsentMethod`]) and, later, when it was withdrawn. What is in force
+//! now is worked out from the records by [`in_force`].
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// One thing a person can agree to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentScope {
+    /// Keep their details to arrange support. Without it nothing else holds.
+    StoreData,
+    /// Share their details with the peer supporter they are matched with.
+    ShareWithPeer,
+    /// Contact them by phone call.
+    ContactByPhone,
+    /// Contact them by text message.
+    ContactByText,
+    /// Contact them by email.
+    ContactByEmail,
+    /// Contact them by letter.
+    ContactByPost,
+    /// Ask them to fill in outcome questionnaires.
+    OutcomeQuestionnaires,
+    /// Include their answers, without identifying them, in evaluation.
+    AnonymisedEvaluation,
+}
+
+impl ConsentScope {
+    /// Every scope, in the order forms offer them.
+    pub const ALL: [ConsentScope; 8] = [
+        Self::StoreData,
+        Self::ShareWithPeer,
+        Self::ContactByPhone,
+        Self::ContactByText,
+        Self::ContactByEmail,
+        Self::ContactByPost,
+        Self::OutcomeQuestionnaires,
+        Self::AnonymisedEvaluation,
+    ];
+
+    /// The ways of making contact.
+    pub const CONTACT: [ConsentScope; 4] = [
+        Self::ContactByPhone,
+        Self::ContactByText,
+        Self::ContactByEmail,
+        Self::ContactByPost,
+    ];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::StoreData => "store_data",
+            Self::ShareWithPeer => "share_with_peer",
+            Self::ContactByPhone => "contact_by_phone",
+            Self::ContactByText => "contact_by_text",
+            Self::ContactByEmail => "contact_by_email",
+            Self::ContactByPost => "contact_by_post",
+            Self::OutcomeQuestionnaires => "outcome_questionnaires",
+            Self::AnonymisedEvaluation => "anonymised_evaluation",
+        }
+    }
+
+    /// What the person agreed to, in words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::StoreData => "Keep their details to arrange support",
+            Self::ShareWithPeer => "Share their details with their peer supporter",
+            Self::ContactByPhone => "Contact by phone call",
+            Self::ContactByText => "Contact by text message",
+            Self::ContactByEmail => "Contact by email",
+            Self::ContactByPost => "Contact by letter",
+            Self::OutcomeQuestionnaires => "Send outcome questionnaires",
+            Self::AnonymisedEvaluation => "Use their answers, anonymised, in evaluation",
+        }
+    }
+}
+
+impl FromStr for ConsentScope {
+    type Err = &'static str;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or("Choose what the person agreed to from the list")
+    }
+}
+
+/// How consent was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    /// Said out loud, to the person recording it.
+    Verbal,
+    /// Signed on paper.
+    Written,
+    /// Ticked by the person themself on an online form.
+    Online,
+}
+
+impl ConsentMethod {
+    /// Every method.
+    pub const ALL: [ConsentMethod; 3] = [Self::Verbal, Self::Written, Self::Online];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Verbal => "verbal",
+            Self::Written => "written",
+            Self::Online => "online",
+        }
+    }
+
+    /// The method in words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Verbal => "Verbally",
+            Self::Written => "In writing",
+            Self::Online => "Online, by the person",
+        }
+    }
+}
+
+impl FromStr for ConsentMethod {
+    type Err = &'static str;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or("Choose how the person gave consent")
+    }
+}
+
+/// A consent as stored: given at some time, perhaps withdrawn later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsentState {
+    /// What was agreed.
+    pub scope: ConsentScope,
+    /// Whether it has been withdrawn since.
+    pub withdrawn: bool,
+}
+
+/// The scopes in force: given and not withdrawn. Withdrawing
+/// [`ConsentScope::StoreData`] withdraws everything, since nothing else can
+/// hold without it.
+#[must_use]
+pub fn in_force(records: &[ConsentState]) -> Vec<ConsentScope> {
+    let holds = |scope| records.iter().any(|r| r.scope == scope && !r.withdrawn);
+    if !holds(ConsentScope::StoreData) {
+        return Vec::new();
+    }
+    ConsentScope::ALL
+        .into_iter()
+        .filter(|s| holds(*s))
+        .collect()
+}
+
+/// Whether any way of contacting the person is in force.
+#[must_use]
+pub fn may_contact(records: &[ConsentState]) -> bool {
+    in_force(records)
+        .iter()
+        .any(|s| ConsentScope::CONTACT.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn given(scope: ConsentScope) -> ConsentState {
+        ConsentState {
+            scope,
+            withdrawn: false,
+        }
+    }
+
+    #[test]
+    fn withdrawn_consent_is_not_in_force() {
+        let records = [
+            given(ConsentScope::StoreData),
+            given(ConsentScope::ContactByPhone),
+            ConsentState {
+                scope: ConsentScope::ContactByEmail,
+                withdrawn: true,
+            },
+        ];
+        assert_eq!(
+            in_force(&records),
+            vec![ConsentScope::StoreData, ConsentScope::ContactByPhone]
+        );
+        assert!(may_contact(&records));
+        assert!(!may_contact(&records[..1]));
+    }
+
+    #[test]
+    fn withdrawing_storage_withdraws_everything() {
+        let records = [
+            ConsentState {
+                scope: ConsentScope::StoreData,
+                withdrawn: true,
+            },
+            given(ConsentScope::ContactByPhone),
+        ];
+        assert!(in_force(&records).is_empty());
+        assert!(!may_contact(&records));
+        // Given again after a withdrawal: in force once more.
+        let again = [records[0], records[1], given(ConsentScope::StoreData)];
+        assert_eq!(in_force(&again).len(), 2);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for scope in ConsentScope::ALL {
+            assert_eq!(scope.as_str().parse(), Ok(scope));
+        }
+        for method in ConsentMethod::ALL {
+            assert_eq!(method.as_str().parse(), Ok(method));
+        }
+        assert!("telepathy".parse::<ConsentMethod>().is_err());
+    }
+}
