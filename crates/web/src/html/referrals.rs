@@ -7,7 +7,7 @@ use alongside_db::referrals::{QueueEntry, ReferralRecord};
 use alongside_domain::FieldErrors;
 use alongside_domain::access::{Action, role_may};
 use alongside_domain::consent::{ConsentMethod, ConsentScope};
-use alongside_domain::person::{ConditionInput, ContactMethod, PersonInput};
+use alongside_domain::person::{ConditionInput, ContactMethod, NhsNumber, PersonInput};
 use alongside_domain::preferences::{
     Channel, DayPart, GenderPreference, PreferencesInput, SupportPreferences, Weekday, WeeklySlot,
 };
@@ -308,6 +308,16 @@ impl Show {
             Some(code) => format!("{} (SNOMED CT {code})", condition.0),
             None => condition.0.clone(),
         }
+    }
+
+    fn nhs_number(&self) -> String {
+        self.page
+            .record
+            .person
+            .nhs_number
+            .as_deref()
+            .and_then(|n| NhsNumber::parse(n).ok())
+            .map_or_else(|| "Not given".to_owned(), |n| n.to_string())
     }
 
     fn contact_method(&self) -> &'static str {

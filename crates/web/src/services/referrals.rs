@@ -602,7 +602,7 @@ pub struct ConsentInput {
     /// A [`ConsentMethod`] stored name, when giving.
     pub method: String,
     /// What the person said, when withdrawing.
-    pub note: String,
+    pub consent_note: String,
 }
 
 /// Records a consent given, or its withdrawal, on the person of a referral.
@@ -619,7 +619,7 @@ pub async fn change_consent(
     let mut errors = FieldErrors::new();
     let scope = errors.check("scope", input.scope.parse::<ConsentScope>());
     let note = errors
-        .check("consent_note", text(&input.note, "a note", 0, 500))
+        .check("consent_note", text(&input.consent_note, "a note", 0, 500))
         .unwrap_or_default();
     let method = match input.change.as_str() {
         "give" => errors
@@ -728,4 +728,57 @@ pub async fn merge(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Stores many valid referrals in one transaction (an import): all of them
+/// or, on any failure, none.
+///
+/// # Errors
+/// When the database fails; nothing is stored then.
+pub(crate) async fn store_all(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referrals_to_store: &[NewReferral],
+    note: &str,
+) -> Result<Vec<Referred>, Error> {
+    let organisation = permit.actor().organisation_id;
+    let account = permit.actor().account_id;
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    let mut stored = Vec::with_capacity(referrals_to_store.len());
+    for referral in referrals_to_store {
+        let submitted = Submitted {
+            by: Some(account),
+            note,
+            consent_recorded_by: Some(account),
+        };
+        // A clash of references is one in a trillion; a clash fails the
+        // whole import, which can simply be run again.
+        let reference = new_reference();
+        let created = referrals::create(
+            &mut tx,
+            state.data_key(),
+            organisation,
+            referral,
+            &reference,
+            submitted,
+            now,
+        )
+        .await?;
+        stored.push(Referred {
+            reference,
+            id: created.referral,
+        });
+    }
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "referral",
+        Uuid::nil(),
+        format!("{} referrals imported", stored.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(stored)
 }

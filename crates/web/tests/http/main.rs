@@ -2,6 +2,7 @@
 
 mod api;
 mod errors;
+mod intake;
 mod matrix;
 mod pages;
 mod referrals;
