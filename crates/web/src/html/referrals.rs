@@ -398,6 +398,13 @@ async fn show_page(
         Ok(found) => found,
         Err(e) => return error_page(&e, Some(session)),
     };
+    // The programme the referrer asked for is the first suggestion.
+    let mut input = input;
+    if input.programme.is_empty() {
+        if let Some(asked) = page.record.summary.programme_id {
+            input.programme = asked.to_string();
+        }
+    }
     let programmes =
         match alongside_db::programmes::list(state.db(), permit.actor().organisation_id, false)
             .await

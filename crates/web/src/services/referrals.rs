@@ -451,6 +451,7 @@ pub async fn triage(
     let note = errors
         .check("note", text(&input.note, "a note", 0, 2000))
         .unwrap_or_default();
+    // The programme accepted onto, or signposted to.
     let mut programme = None;
     let mut decline_reason = None;
     let event = match input.decision.as_str() {
@@ -466,8 +467,12 @@ pub async fn triage(
             Some(ReferralEvent::Accept)
         }
         "signpost" => {
-            if note.is_empty() {
-                errors.add("note", "Say where the person was signposted to");
+            programme = input.programme.parse::<ProgrammeId>().ok();
+            if note.is_empty() && programme.is_none() {
+                errors.add(
+                    "note",
+                    "Say where the person was signposted to, or choose the programme",
+                );
             }
             Some(ReferralEvent::Signpost)
         }
@@ -495,6 +500,7 @@ pub async fn triage(
     };
 
     let mut tx = state.db().begin().await?;
+    let mut programme_name = None;
     if let Some(p) = programme {
         let chosen = programmes::find_in(&mut tx, organisation, p)
             .await
@@ -513,18 +519,27 @@ pub async fn triage(
             )
             .into());
         }
+        programme_name = Some(chosen.details.name);
     }
     let current = referrals::status_in(&mut tx, organisation, id).await?;
     let status = current.apply(event)?;
-    let words = match (event, decline_reason) {
-        (ReferralEvent::Decline(_), Some(reason)) if note.is_empty() => reason.label().to_owned(),
-        (ReferralEvent::Decline(_), Some(reason)) => format!("{}: {note}", reason.label()),
+    let words = match (event, decline_reason, programme_name) {
+        (ReferralEvent::Decline(_), Some(reason), _) if note.is_empty() => {
+            reason.label().to_owned()
+        }
+        (ReferralEvent::Decline(_), Some(reason), _) => format!("{}: {note}", reason.label()),
+        (ReferralEvent::Signpost, _, Some(name)) if note.is_empty() => {
+            format!("signposted to {name}")
+        }
+        (ReferralEvent::Signpost, _, Some(name)) => format!("signposted to {name}: {note}"),
         _ if note.is_empty() => event.done().to_owned(),
         _ => format!("{}: {note}", event.done()),
     };
     let change = StatusChange {
         status,
-        programme,
+        // A signpost names the programme in the history; the referral's
+        // programme stays the one asked for.
+        programme: programme.filter(|_| event == ReferralEvent::Accept),
         decline_reason,
         actor: permit.actor().account_id,
         note: &words,

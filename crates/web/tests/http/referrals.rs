@@ -259,6 +259,42 @@ async fn declining_needs_a_reason_and_signposting_a_place(db: TestDb) {
     );
 }
 
+async fn a_referral_is_signposted_to_another_programme(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.api(Some(&app.api_token(Role::Admin).await));
+    let created: serde_json::Value = admin
+        .post_json("/programmes", &programme_json("Sight loss peer group"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let programme = created["id"].as_str().unwrap().to_owned();
+    let reference = refer(&app.browser(), "Alan").await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let path = format!(
+        "/referrals/{}",
+        referral_id(&coordinator, &reference, "new").await
+    );
+    let triage = format!("{path}/triage");
+    coordinator
+        .submit(&path, &triage, &[("decision", "start")])
+        .await;
+    let signposted = coordinator
+        .submit(
+            &path,
+            &triage,
+            &[("decision", "signpost"), ("programme", &programme)],
+        )
+        .await;
+    assert_eq!(signposted.status(), StatusCode::SEE_OTHER);
+    let page = coordinator.get(&path).await.text().await.unwrap();
+    assert!(page.contains("signposted to Sight loss peer group"));
+    assert!(
+        !page.contains("Signposted: Sight loss peer group"),
+        "signposting does not put the person on that programme's list"
+    );
+}
+
 async fn a_bot_filling_the_hidden_field_stores_nothing(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let mut bot = answers("Spam", "LS1 4AP");
@@ -344,6 +380,7 @@ async fn referrals_stay_in_their_organisation(db: TestDb) {
 }
 
 on_both_engines!(
+    a_referral_is_signposted_to_another_programme,
     a_person_refers_themself_and_a_coordinator_triages,
     declining_needs_a_reason_and_signposting_a_place,
     a_bot_filling_the_hidden_field_stores_nothing,
