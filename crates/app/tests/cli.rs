@@ -259,7 +259,11 @@ fn the_data_key_is_made_once_and_a_wrong_or_missing_key_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
     let demo = |dir: &std::path::Path| alongside(dir).arg("demo").output().unwrap();
     let first = demo(dir.path());
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let key_file = dir.path().join("data/alongside.key");
     let key = std::fs::read_to_string(&key_file).unwrap();
     assert_eq!(key.trim().len(), 44, "32 bytes of base64");

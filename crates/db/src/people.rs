@@ -530,3 +530,65 @@ pub async fn merge(
     .map(|r| r.rows_affected()))?;
     crate::referrals::move_to_person(tx, key, organisation, from, keep, actor, now).await
 }
+
+/// Which of `people` have another record in the organisation that likely
+/// describes the same person: one query for a whole list.
+pub(crate) async fn with_likely_duplicates(
+    db: &Db,
+    organisation: OrganisationId,
+    people: &[&str],
+) -> DbResult<std::collections::HashSet<String>> {
+    type Pair = (
+        String,
+        String,
+        String,
+        NaiveDate,
+        String,
+        Option<String>,
+        String,
+        String,
+        NaiveDate,
+        String,
+        Option<String>,
+    );
+    let mut out = std::collections::HashSet::new();
+    for chunk in people.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number,
+                    o.given_name, o.family_name, o.date_of_birth, o.postcode, o.nhs_number
+             FROM people p JOIN people o ON o.organisation_id = p.organisation_id AND o.id <> p.id
+                AND o.merged_into IS NULL
+                AND (o.nhs_number = p.nhs_number OR (o.date_of_birth = p.date_of_birth AND o.postcode = p.postcode))
+             WHERE p.organisation_id = $1 AND p.id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<Pair> = on_db!(db, |p| {
+            let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
+            for person in chunk {
+                query = query.bind(*person);
+            }
+            query.fetch_all(p).await
+        })?;
+        for r in rows {
+            let this = Identity {
+                given_name: &r.1,
+                family_name: &r.2,
+                date_of_birth: r.3,
+                postcode: &r.4,
+                nhs_number: r.5.as_deref(),
+            };
+            let other = Identity {
+                given_name: &r.6,
+                family_name: &r.7,
+                date_of_birth: r.8,
+                postcode: &r.9,
+                nhs_number: r.10.as_deref(),
+            };
+            if likely_duplicate(&this, &other).is_some() {
+                out.insert(r.0);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -47,6 +47,10 @@ pub struct QueueEntry {
     pub risk_noted: bool,
     /// Whether the person needs an interpreter.
     pub interpreter_needed: bool,
+    /// Whether another record likely describes the same person (filled in
+    /// by the queue; always false on a single referral, whose page lists
+    /// the duplicates themselves).
+    pub possible_duplicate: bool,
 }
 
 /// One referral with the person's record.
@@ -139,6 +143,7 @@ impl Row {
             may_contact: alongside_domain::consent::may_contact(consents),
             risk_noted: self.risk.is_some(),
             interpreter_needed: self.interpreter_needed,
+            possible_duplicate: false,
         })
     }
 }
@@ -343,8 +348,13 @@ pub async fn queue(
     })?;
     let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
     let consents = people::consent_states(db, &person_ids).await?;
+    let duplicates = people::with_likely_duplicates(db, organisation, &person_ids).await?;
     rows.iter()
-        .map(|row| row.summary(consents.get(&row.person_id).map_or(&[], Vec::as_slice)))
+        .map(|row| {
+            let mut entry = row.summary(consents.get(&row.person_id).map_or(&[], Vec::as_slice))?;
+            entry.possible_duplicate = duplicates.contains(&row.person_id);
+            Ok(entry)
+        })
         .collect()
 }
 

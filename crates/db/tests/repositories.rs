@@ -1019,6 +1019,23 @@ async fn duplicates_are_found_and_merged_with_both_histories(t: TestDb) {
     )
     .await;
 
+    let queue = referrals::queue(&t.db, north, &statuses(&[ReferralStatus::Received]))
+        .await
+        .unwrap();
+    let flagged: Vec<_> = queue
+        .iter()
+        .map(|e| (e.reference.as_str(), e.possible_duplicate))
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("REF-A", true),
+            ("REF-B", true),
+            ("REF-C", true),
+            ("REF-D", true)
+        ],
+        "the queue flags likely duplicates in one query (D is like C, which has no NHS number)"
+    );
     let person = people::find(&t.db, &key(), a.person).await.unwrap();
     let found = people::likely_duplicates(&t.db, north, &person)
         .await

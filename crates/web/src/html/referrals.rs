@@ -400,10 +400,8 @@ async fn show_page(
     };
     // The programme the referrer asked for is the first suggestion.
     let mut input = input;
-    if input.programme.is_empty() {
-        if let Some(asked) = page.record.summary.programme_id {
-            input.programme = asked.to_string();
-        }
+    if let (true, Some(asked)) = (input.programme.is_empty(), page.record.summary.programme_id) {
+        input.programme = asked.to_string();
     }
     let programmes =
         match alongside_db::programmes::list(state.db(), permit.actor().organisation_id, false)
