@@ -4,7 +4,7 @@
 
 use alongside_db::referrals::Submitted;
 use alongside_db::sealed::DataKey;
-use alongside_db::{Db, accounts, audit, organisations, programmes, referrals};
+use alongside_db::{Db, accounts, audit, organisations, programmes, referrals, supporters};
 use alongside_domain::Role;
 use alongside_domain::account::EmailAddress;
 use alongside_domain::audit::AuditEvent;
@@ -13,6 +13,7 @@ use alongside_domain::person::{ConditionInput, PersonInput};
 use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
 use alongside_domain::referral::{NewReferral, ReferralInput, SelfReferralInput};
+use alongside_domain::supporter::{SupporterDetails, SupporterInput, SupporterStatus};
 use anyhow::Context;
 use chrono::Utc;
 
@@ -172,6 +173,129 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
         audit::record(&mut tx, &entry, now).await?;
     }
     let today = now.date_naive();
+    // Peer supporters: three who can be matched, one whose checks ran out,
+    // one on a break.
+    let in_a_year = (today + chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let last_month = (today - chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (
+        name,
+        gender,
+        age,
+        languages,
+        conditions,
+        experience,
+        interests,
+        slots,
+        channels,
+        postcode,
+        capacity,
+        checks,
+        paused,
+    ) in [
+        (
+            "Pat Hughes",
+            "woman",
+            "65-74",
+            "English",
+            "COPD",
+            "Carer",
+            "Gardening\nCrosswords",
+            &["tue-morning", "thu-morning"][..],
+            &["phone", "face_to_face"][..],
+            "LS1 3AB",
+            "2",
+            in_a_year.as_str(),
+            false,
+        ),
+        (
+            "Imran Shah",
+            "man",
+            "45-54",
+            "English\nUrdu\nPunjabi",
+            "Type 2 diabetes",
+            "",
+            "Cricket\nCooking",
+            &["mon-evening", "wed-evening"][..],
+            &["phone", "video", "face_to_face"][..],
+            "LS7 4BZ",
+            "3",
+            in_a_year.as_str(),
+            false,
+        ),
+        (
+            "Grace Okoro",
+            "woman",
+            "35-44",
+            "English",
+            "Chronic pain\nFibromyalgia",
+            "Bereavement",
+            "Walking\nBooks",
+            &["sat-morning", "tue-afternoon"][..],
+            &["video", "group"][..],
+            "LS6 2QT",
+            "2",
+            in_a_year.as_str(),
+            false,
+        ),
+        (
+            "Dave Marsh",
+            "man",
+            "55-64",
+            "English",
+            "COPD\nHeart failure",
+            "",
+            "Football",
+            &["fri-morning"][..],
+            &["phone"][..],
+            "LS9 8AA",
+            "1",
+            last_month.as_str(),
+            false,
+        ),
+        (
+            "Helen Byrne",
+            "woman",
+            "75+",
+            "English\nIrish",
+            "Asthma",
+            "Carer",
+            "Knitting",
+            &["wed-morning"][..],
+            &["phone", "face_to_face"][..],
+            "LS8 1AA",
+            "1",
+            in_a_year.as_str(),
+            true,
+        ),
+    ] {
+        let input = SupporterInput {
+            name: name.into(),
+            gender: gender.into(),
+            age_band: age.into(),
+            languages: languages.into(),
+            conditions: conditions.into(),
+            lived_experience: experience.into(),
+            interests: interests.into(),
+            availability: slots.iter().map(|s| (*s).to_owned()).collect(),
+            channels: channels.iter().map(|c| (*c).to_owned()).collect(),
+            postcode: postcode.into(),
+            capacity: capacity.into(),
+            checks_valid_until: checks.into(),
+            training: "Core peer support\nSafeguarding adults".into(),
+            ..SupporterInput::default()
+        };
+        let details = SupporterDetails::validate(&input)
+            .map_err(|e| anyhow::anyhow!("demo supporter {name}: {e}"))?;
+        let id = supporters::create(&mut tx, organisation.id, &details, now).await?;
+        if paused {
+            supporters::set_status(&mut tx, organisation.id, id, SupporterStatus::Paused, now)
+                .await?;
+        }
+    }
     for (reference, given, family, dob, postcode, help) in [
         (
             "R-DEMO-0001",

@@ -25,6 +25,7 @@ pub mod programmes;
 pub mod referrals;
 pub mod sealed;
 pub mod sessions;
+pub mod supporters;
 
 pub use connect::{ConnectError, Engine};
 

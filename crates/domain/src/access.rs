@@ -31,11 +31,13 @@ pub enum Action {
     /// Refer someone, and follow the outcome of one's own referrals (and
     /// nobody else's).
     MakeReferrals,
+    /// Add, edit, pause and read peer supporters' records.
+    ManageSupporters,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -44,6 +46,7 @@ impl Action {
         Action::ViewReferrals,
         Action::TriageReferrals,
         Action::MakeReferrals,
+        Action::ManageSupporters,
     ];
 
     /// The machine name, used in the audit log.
@@ -58,6 +61,7 @@ impl Action {
             Action::ViewReferrals => "view_referrals",
             Action::TriageReferrals => "triage_referrals",
             Action::MakeReferrals => "make_referrals",
+            Action::ManageSupporters => "manage_supporters",
         }
     }
 }
@@ -107,6 +111,9 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         // Referrers send people in; coordinators and admins take referrals
         // by phone too.
         A::MakeReferrals => matches!(role, R::Admin | R::Coordinator | R::Referrer),
+        // Supporters' records hold checks and personal details: those who
+        // match people to them keep them.
+        A::ManageSupporters => matches!(role, R::Admin | R::Coordinator),
     }
 }
 
@@ -138,6 +145,7 @@ mod tests {
                 Action::ViewReferrals,
                 Action::TriageReferrals,
                 Action::MakeReferrals,
+                Action::ManageSupporters,
             ],
         ),
         (
@@ -149,6 +157,7 @@ mod tests {
                 Action::ViewReferrals,
                 Action::TriageReferrals,
                 Action::MakeReferrals,
+                Action::ManageSupporters,
             ],
         ),
         (

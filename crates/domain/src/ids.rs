@@ -92,6 +92,11 @@ id_type!(
     "invitation id"
 );
 id_type!(
+    /// A peer supporter's record.
+    SupporterId,
+    "supporter id"
+);
+id_type!(
     /// A personal API token of an account.
     ApiTokenId,
     "API token id"

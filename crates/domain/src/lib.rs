@@ -21,11 +21,12 @@ pub mod programme;
 pub mod referral;
 pub mod role;
 pub mod snomed;
+pub mod supporter;
 pub mod transition;
 pub mod validation;
 
 pub use access::{Action, Actor, Decision};
-pub use ids::{AccountId, ApiTokenId, InvitationId, OrganisationId, ProgrammeId};
+pub use ids::{AccountId, ApiTokenId, InvitationId, OrganisationId, ProgrammeId, SupporterId};
 pub use role::Role;
 pub use transition::IllegalTransition;
 pub use validation::{FieldError, FieldErrors};

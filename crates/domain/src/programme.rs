@@ -362,33 +362,22 @@ impl ProgrammeDetails {
 /// trims them and drops repeats
 /// (ignoring case), keeping the order typed.
 fn parse_conditions(value: &str) -> Result<Vec<String>, String> {
-    let mut conditions: Vec<String> = Vec::new();
-    for part in value.split('\n') {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        if part.chars().count() > 100 {
-            return Err("Each condition must be 100 characters or fewer".into());
-        }
-        if part.chars().any(char::is_control) {
-            return Err("Conditions must not contain control characters".into());
-        }
-        if !conditions.iter().any(|c| c.eq_ignore_ascii_case(part)) {
-            conditions.push(part.to_owned());
-        }
-    }
-    if conditions.len() > ProgrammeDetails::MAX_CONDITIONS {
-        return Err(format!(
-            "List {} conditions or fewer",
-            ProgrammeDetails::MAX_CONDITIONS
-        ));
-    }
-    Ok(conditions)
+    crate::validation::lines(
+        value,
+        "condition",
+        "conditions",
+        100,
+        ProgrammeDetails::MAX_CONDITIONS,
+    )
 }
 
 /// An optional whole number within `min..=max`; empty means none.
-fn optional_number(value: &str, label: &str, min: u32, max: u32) -> Result<Option<u32>, String> {
+pub(crate) fn optional_number(
+    value: &str,
+    label: &str,
+    min: u32,
+    max: u32,
+) -> Result<Option<u32>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);

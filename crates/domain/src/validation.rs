@@ -145,6 +145,73 @@ pub fn capitalise(label: &str) -> String {
     }
 }
 
+/// A list typed one item per line: trimmed, blank lines dropped, repeats
+/// (ignoring case) removed. `one` and `many` name an item and the list in
+/// messages ("condition", "conditions").
+///
+/// # Errors
+/// A message naming the rule broken: an item too long, a control
+/// character, or too many items.
+pub fn lines(
+    value: &str,
+    one: &str,
+    many: &str,
+    max_chars: usize,
+    max_items: usize,
+) -> Result<Vec<String>, String> {
+    let mut items: Vec<String> = Vec::new();
+    for part in value.split('\n') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if part.chars().count() > max_chars {
+            return Err(format!(
+                "Each {one} must be {max_chars} characters or fewer"
+            ));
+        }
+        if part.chars().any(char::is_control) {
+            return Err(format!(
+                "{} must not contain control characters",
+                capitalise(many)
+            ));
+        }
+        if !items.iter().any(|c| c.eq_ignore_ascii_case(part)) {
+            items.push(part.to_owned());
+        }
+    }
+    if items.len() > max_items {
+        return Err(format!("List {max_items} {many} or fewer"));
+    }
+    Ok(items)
+}
+
+/// A date typed as `27/3/2026`, `27 3 2026` or `2026-03-27`.
+///
+/// # Errors
+/// A message with an example, naming the field in words.
+pub fn date(value: &str, label: &str) -> Result<chrono::NaiveDate, String> {
+    let value = value.trim();
+    let bad = || format!("{} must be a real date, like 27/3/2027", capitalise(label));
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(date);
+    }
+    let parts: Vec<&str> = value
+        .split(|c: char| c == '/' || c == '-' || c == '.' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [day, month, year] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (Ok(day), Ok(month), Ok(year)) = (day.parse(), month.parse(), year.parse::<i32>()) else {
+        return Err(bad());
+    };
+    if year < 1000 {
+        return Err(bad());
+    }
+    chrono::NaiveDate::from_ymd_opt(year, month, day).ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +232,25 @@ mod tests {
             Ok(20)
         );
         assert!(text("bell\u{7}", "a name", 1, 20).is_err());
+    }
+
+    #[test]
+    fn lists_and_dates_are_read_as_people_type_them() {
+        assert_eq!(
+            lines(" Urdu\n\nurdu \nEnglish", "language", "languages", 40, 5),
+            Ok(vec!["Urdu".to_owned(), "English".to_owned()])
+        );
+        assert_eq!(
+            lines("a\nb\nc", "language", "languages", 40, 2),
+            Err("List 2 languages or fewer".into())
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 27).unwrap();
+        for typed in ["27/3/2027", "27 03 2027", "2027-03-27", " 27-3-2027 "] {
+            assert_eq!(date(typed, "the check date"), Ok(day), "{typed}");
+        }
+        for bad in ["31/2/2027", "27/3/27", "next year", ""] {
+            assert!(date(bad, "the check date").is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub mod actions {
         ViewAuditLog,
         ViewReferrals,
         TriageReferrals,
-        MakeReferrals
+        MakeReferrals,
+        ManageSupporters
     );
 }
 

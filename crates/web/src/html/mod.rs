@@ -8,6 +8,7 @@ mod programmes;
 mod public;
 mod referrals;
 mod staff;
+mod supporters;
 
 use alongside_domain::access::{Action, role_may};
 use askama::Template;
@@ -51,6 +52,8 @@ pub struct Nav {
     pub may_view_referrals: bool,
     /// Whether to show "My referrals" (for those who refer but do not triage).
     pub may_refer_only: bool,
+    /// Whether to show "Supporters".
+    pub may_manage_supporters: bool,
 }
 
 impl Layout {
@@ -72,6 +75,7 @@ impl Layout {
                 may_view_referrals: role_may(s.actor.role, Action::ViewReferrals),
                 may_refer_only: role_may(s.actor.role, Action::MakeReferrals)
                     && !role_may(s.actor.role, Action::ViewReferrals),
+                may_manage_supporters: role_may(s.actor.role, Action::ManageSupporters),
             }),
             asset_version: crate::assets::VERSION,
         }
@@ -277,5 +281,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/referrals/sent/{reference}", get(referrals::sent))
         .route("/my-referrals", get(referrals::mine))
+        .route(
+            "/supporters",
+            get(supporters::list).post(supporters::create),
+        )
+        .route("/supporters/new", get(supporters::new_form))
+        .route("/supporters/{id}", get(supporters::show))
+        .route(
+            "/supporters/{id}/edit",
+            get(supporters::edit_form).post(supporters::update),
+        )
+        .route("/supporters/{id}/status", post(supporters::change_status))
         .route("/my-referrals/{id}", get(referrals::one_of_mine))
 }

@@ -9,6 +9,7 @@ pub mod passwords;
 pub mod programmes;
 pub mod referrals;
 pub mod staff;
+pub mod supporters;
 
 use alongside_db::Tx;
 use alongside_db::audit::{self, AuditEntry};

@@ -8,3 +8,4 @@ mod pages;
 mod referrals;
 mod sign_in;
 mod support;
+mod supporters;

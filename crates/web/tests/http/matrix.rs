@@ -47,6 +47,13 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("GET", "/referrals/sent/R-ABCD-EFGH", Action::MakeReferrals),
     ("GET", "/my-referrals", Action::MakeReferrals),
     ("GET", "/my-referrals/{rid}", Action::MakeReferrals),
+    ("GET", "/supporters", Action::ManageSupporters),
+    ("GET", "/supporters/new", Action::ManageSupporters),
+    ("POST", "/supporters", Action::ManageSupporters),
+    ("GET", "/supporters/{sid}", Action::ManageSupporters),
+    ("GET", "/supporters/{sid}/edit", Action::ManageSupporters),
+    ("POST", "/supporters/{sid}/edit", Action::ManageSupporters),
+    ("POST", "/supporters/{sid}/status", Action::ManageSupporters),
 ];
 
 /// (method, path under /api/v1, action) for every API route.
@@ -77,11 +84,16 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
     let reference = crate::referrals::refer(&app.browser(), "Matrix").await;
     let rid =
         crate::referrals::referral_id(&app.signed_in(Role::Admin).await, &reference, "new").await;
+    let supporter = crate::supporters::add(&app.signed_in(Role::Admin).await, "Matrix").await;
+    let sid = supporter.rsplit('/').next().unwrap().to_owned();
     for role in Role::ALL {
         let browser = app.signed_in(role).await;
         let csrf = browser.csrf("/dashboard").await;
         for (method, path, action) in PAGES {
-            let path = path.replace(ID, &id).replace("{rid}", &rid);
+            let path = path
+                .replace(ID, &id)
+                .replace("{rid}", &rid)
+                .replace("{sid}", &sid);
             let response = match *method {
                 "GET" => browser.get(&path).await,
                 _ => browser.post_form(&path, &csrf, &[]).await,

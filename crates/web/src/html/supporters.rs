@@ -1,0 +1,373 @@
+//! Peer supporter pages: list, view, add, edit, pause, resume, leave.
+
+use alongside_db::supporters::Supporter;
+use alongside_domain::preferences::{Channel, DayPart, Weekday, WeeklySlot};
+use alongside_domain::supporter::{
+    AgeBand, Gender, NotMatchable, SupporterEvent, SupporterInput, not_matchable,
+};
+use alongside_domain::{FieldErrors, SupporterId};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{Layout, error_page, render};
+use crate::auth::actions::ManageSupporters;
+use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::supporters as service;
+use crate::{AppState, Error};
+
+fn parse_id(id: &str) -> Result<SupporterId, Error> {
+    id.parse().map_err(|_| Error::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "supporters/list.html")]
+struct List {
+    layout: Layout,
+    supporters: Vec<(Supporter, Vec<NotMatchable>)>,
+    with_left: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    left: Option<String>,
+}
+
+/// The organisation's peer supporters, with whether each can be matched.
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let with_left = query.left.is_some();
+    let today = Utc::now().date_naive();
+    match service::list(&state, &auth.permit, with_left).await {
+        Ok(list) => render(
+            StatusCode::OK,
+            &List {
+                layout: Layout::signed_in("Peer supporters", "supporters", &auth.session),
+                supporters: list
+                    .into_iter()
+                    .map(|s| {
+                        let reasons = not_matchable(&s.details, s.status, &[], today);
+                        (s, reasons)
+                    })
+                    .collect(),
+                with_left,
+            },
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "supporters/show.html")]
+struct Show {
+    layout: Layout,
+    supporter: Supporter,
+    reasons: Vec<NotMatchable>,
+    notice: Option<&'static str>,
+    problem: Option<String>,
+}
+
+impl Show {
+    fn list(&self, items: &[String]) -> String {
+        if items.is_empty() {
+            "None given".to_owned()
+        } else {
+            items.join(", ")
+        }
+    }
+
+    fn availability(&self) -> String {
+        let slots: Vec<String> = self
+            .supporter
+            .details
+            .availability
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        self.list(&slots)
+    }
+
+    fn channels(&self) -> String {
+        let channels: Vec<String> = self
+            .supporter
+            .details
+            .channels
+            .iter()
+            .map(|c| c.label().to_owned())
+            .collect();
+        self.list(&channels)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    auth: &Authorised<ManageSupporters>,
+    id: SupporterId,
+    notice: Option<&'static str>,
+    problem: Option<String>,
+) -> Response {
+    match service::find(state, &auth.permit, id).await {
+        Ok(supporter) => {
+            let reasons = not_matchable(
+                &supporter.details,
+                supporter.status,
+                &[],
+                Utc::now().date_naive(),
+            );
+            let status = if problem.is_some() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::OK
+            };
+            render(
+                status,
+                &Show {
+                    layout: Layout::signed_in(
+                        supporter.details.name.clone(),
+                        "supporters",
+                        &auth.session,
+                    ),
+                    supporter,
+                    reasons,
+                    notice,
+                    problem,
+                },
+            )
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// One supporter.
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    match parse_id(&id) {
+        Ok(id) => {
+            let notice = query.saved.map(|_| "The change has been saved.");
+            show_page(&state, &auth, id, notice, None).await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Ticks as the checkbox macro shows them.
+type Ticks = Vec<(String, String, bool)>;
+
+#[derive(Template)]
+#[template(path = "supporters/form.html")]
+struct Form {
+    layout: Layout,
+    errors: FieldErrors,
+    input: SupporterInput,
+    action: String,
+    cancel: String,
+    gender_options: Vec<(&'static str, &'static str)>,
+    age_options: Vec<(&'static str, &'static str)>,
+    channel_ticks: Ticks,
+    availability: Vec<(&'static str, Ticks)>,
+}
+
+fn form_page(
+    session: &Session,
+    title: &str,
+    action: String,
+    cancel: String,
+    input: SupporterInput,
+    errors: FieldErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let channel_ticks = Channel::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.as_str().to_owned(),
+                c.label().to_owned(),
+                input.channels.iter().any(|x| x == c.as_str()),
+            )
+        })
+        .collect();
+    let availability = Weekday::ALL
+        .iter()
+        .map(|day| {
+            let slots = DayPart::ALL
+                .iter()
+                .map(|part| {
+                    let value = WeeklySlot {
+                        day: *day,
+                        part: *part,
+                    }
+                    .as_string();
+                    let checked = input.availability.contains(&value);
+                    (value, part.label().to_owned(), checked)
+                })
+                .collect();
+            (day.label(), slots)
+        })
+        .collect();
+    render(
+        status,
+        &Form {
+            layout: Layout::signed_in(title, "supporters", session).with_errors(!errors.is_empty()),
+            errors,
+            action,
+            cancel,
+            gender_options: Gender::ALL
+                .iter()
+                .map(|g| (g.as_str(), g.label()))
+                .collect(),
+            age_options: AgeBand::ALL
+                .iter()
+                .map(|a| (a.as_str(), a.label()))
+                .collect(),
+            channel_ticks,
+            availability,
+            input,
+        },
+    )
+}
+
+/// The form for a new supporter.
+pub async fn new_form(auth: Authorised<ManageSupporters>) -> Response {
+    form_page(
+        &auth.session,
+        "Add a peer supporter",
+        "/supporters".into(),
+        "/supporters".into(),
+        SupporterInput::default(),
+        FieldErrors::new(),
+    )
+}
+
+/// Adds a supporter.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    CsrfForm(input): CsrfForm<SupporterInput>,
+) -> Response {
+    match service::create(&state, &auth.permit, &input).await {
+        Ok(id) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => form_page(
+            &auth.session,
+            "Add a peer supporter",
+            "/supporters".into(),
+            "/supporters".into(),
+            input,
+            errors,
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// The form to change a supporter's details.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::find(&state, &auth.permit, id).await {
+        Ok(supporter) => form_page(
+            &auth.session,
+            &format!("Change {}", supporter.details.name),
+            format!("/supporters/{id}/edit"),
+            format!("/supporters/{id}"),
+            supporter.details.to_input(),
+            FieldErrors::new(),
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Saves a supporter's changed details.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<SupporterInput>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::update(&state, &auth.permit, id, &input).await {
+        Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => form_page(
+            &auth.session,
+            "Change a peer supporter",
+            format!("/supporters/{id}/edit"),
+            format!("/supporters/{id}"),
+            input,
+            errors,
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    change: String,
+}
+
+/// Pauses, resumes or ends a supporter's volunteering.
+pub async fn change_status(
+    State(state): State<AppState>,
+    auth: Authorised<ManageSupporters>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let event = match form.change.as_str() {
+        "pause" => SupporterEvent::Pause,
+        "resume" => SupporterEvent::Resume,
+        "leave" => SupporterEvent::Leave,
+        _ => {
+            return show_page(
+                &state,
+                &auth,
+                id,
+                None,
+                Some("Choose pause, resume or left.".into()),
+            )
+            .await;
+        }
+    };
+    match service::change_status(&state, &auth.permit, id, event).await {
+        Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
+        Err(Error::IllegalTransition(t)) => {
+            let message = format!(
+                "{}.",
+                alongside_domain::validation::capitalise(&t.to_string())
+            );
+            show_page(&state, &auth, id, None, Some(message)).await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}

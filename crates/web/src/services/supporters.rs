@@ -1,0 +1,135 @@
+//! Peer supporters' records: add, edit, pause, resume, leave; each change
+//! audited in its transaction.
+
+use alongside_db::supporters::{self, Supporter};
+use alongside_domain::SupporterId;
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::supporter::{SupporterDetails, SupporterEvent, SupporterInput};
+use chrono::Utc;
+
+use super::{audit, audit_view};
+use crate::auth::Permit;
+use crate::auth::actions::ManageSupporters;
+use crate::{AppState, Error};
+
+/// The organisation's supporters, by name.
+///
+/// # Errors
+/// When the database fails.
+pub async fn list(
+    state: &AppState,
+    permit: &Permit<ManageSupporters>,
+    with_left: bool,
+) -> Result<Vec<Supporter>, Error> {
+    let list = supporters::list(state.db(), permit.actor().organisation_id, with_left).await?;
+    audit_view(state, permit, "supporter", "list", "supporter list viewed").await?;
+    Ok(list)
+}
+
+/// One supporter; the view is audited.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's supporter.
+pub async fn find(
+    state: &AppState,
+    permit: &Permit<ManageSupporters>,
+    id: SupporterId,
+) -> Result<Supporter, Error> {
+    let supporter = supporters::find(state.db(), permit.actor().organisation_id, id).await?;
+    audit_view(state, permit, "supporter", id, "supporter viewed").await?;
+    Ok(supporter)
+}
+
+/// Adds a supporter, active.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem.
+pub async fn create(
+    state: &AppState,
+    permit: &Permit<ManageSupporters>,
+    input: &SupporterInput,
+) -> Result<SupporterId, Error> {
+    let details = SupporterDetails::validate(input)?;
+    let mut tx = state.db().begin().await?;
+    let id = supporters::create(
+        &mut tx,
+        permit.actor().organisation_id,
+        &details,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "supporter",
+        id,
+        "supporter added",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a supporter's details.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem; [`Error::NotFound`] for another
+/// organisation's supporter.
+pub async fn update(
+    state: &AppState,
+    permit: &Permit<ManageSupporters>,
+    id: SupporterId,
+    input: &SupporterInput,
+) -> Result<(), Error> {
+    let details = SupporterDetails::validate(input)?;
+    let mut tx = state.db().begin().await?;
+    supporters::update(
+        &mut tx,
+        permit.actor().organisation_id,
+        id,
+        &details,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "supporter",
+        id,
+        "details changed",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Pauses, resumes or ends a supporter's volunteering, through the domain's
+/// rules.
+///
+/// # Errors
+/// [`Error::IllegalTransition`] for a change the status does not allow.
+pub async fn change_status(
+    state: &AppState,
+    permit: &Permit<ManageSupporters>,
+    id: SupporterId,
+    event: SupporterEvent,
+) -> Result<(), Error> {
+    let organisation = permit.actor().organisation_id;
+    let mut tx = state.db().begin().await?;
+    let current = supporters::status_in(&mut tx, organisation, id).await?;
+    let next = current.apply(event)?;
+    supporters::set_status(&mut tx, organisation, id, next, Utc::now()).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "supporter",
+        id,
+        format!("{} → {}", current.as_str(), next.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
