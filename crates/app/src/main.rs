@@ -192,6 +192,21 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if settings.demo && demo::is_loaded(&db).await? {
         print!("{}", demo::sign_in_details(&web.public_url));
     }
+    match &settings.smtp_url {
+        Some(url) => {
+            let sender = alongside_web::mail::Sender::new(url.expose(), &settings.mail_from)
+                .map_err(anyhow::Error::msg)?;
+            tokio::spawn(alongside_web::mail::run(
+                db.clone(),
+                key.clone(),
+                sender,
+                std::future::pending(),
+            ));
+        }
+        None => println!(
+            "Email is not set up (ALONGSIDE_SMTP_URL): messages wait in the outbox until it is."
+        ),
+    }
     println!("Press Ctrl+C to stop.");
     tokio::spawn(sweep_expired_sessions(db.clone()));
     let state = alongside_web::AppState::new(db.clone(), key, web, csrf_key);

@@ -42,6 +42,17 @@ pub struct SettingsArgs {
     /// File holding the key that encrypts sensitive notes at rest (created on first start). Keep it out of database backups.
     #[arg(long, env = "ALONGSIDE_DATA_KEY_FILE", global = true)]
     pub data_key_file: Option<PathBuf>,
+    /// SMTP server for email: smtp://HOST:PORT (add ?tls=required for STARTTLS), smtps://HOST:PORT, with USER:PASSWORD@ if needed. Default: none; email waits in the outbox.
+    #[arg(
+        long,
+        env = "ALONGSIDE_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// The address email is sent from.
+    #[arg(long, env = "ALONGSIDE_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
     /// Load demo data into an empty database at start-up (true or false).
     #[arg(long, env = "ALONGSIDE_DEMO", global = true)]
     pub demo: Option<bool>,
@@ -68,6 +79,8 @@ pub struct FileSettings {
     public_url: Option<String>,
     secret_key: Option<String>,
     data_key_file: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
     demo: Option<bool>,
     session_hours: Option<u32>,
     sign_in_attempts_per_minute: Option<u32>,
@@ -100,6 +113,8 @@ pub struct Settings {
     pub public_url: String,
     pub secret_key: Option<Secret>,
     pub data_key_file: PathBuf,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
     pub demo: bool,
     pub session_hours: u32,
     pub sign_in_attempts_per_minute: u32,
@@ -139,6 +154,11 @@ impl Settings {
                 .data_key_file
                 .or(file.data_key_file)
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_KEY_FILE)),
+            smtp_url: args.smtp_url.or(file.smtp_url).map(Secret),
+            mail_from: args
+                .mail_from
+                .or(file.mail_from)
+                .unwrap_or_else(|| "Alongside <alongside@localhost>".to_owned()),
             demo: args.demo.or(file.demo).unwrap_or(true),
             session_hours: args.session_hours.or(file.session_hours).unwrap_or(8),
             sign_in_attempts_per_minute: args
@@ -191,7 +211,7 @@ impl Settings {
     /// The effective settings as TOML, the secret hidden and the database password redacted.
     pub fn to_toml(&self) -> String {
         format!(
-            "database_url = {:?}\nbind = \"{}\"\npublic_url = {:?}\nsecret_key = {:?}\ndata_key_file = {:?}\ndemo = {}\nsession_hours = {}\nsign_in_attempts_per_minute = {}\nmax_body_kib = {}\nlog = {:?}\n",
+            "database_url = {:?}\nbind = \"{}\"\npublic_url = {:?}\nsecret_key = {:?}\ndata_key_file = {:?}\nsmtp_url = {:?}\nmail_from = {:?}\ndemo = {}\nsession_hours = {}\nsign_in_attempts_per_minute = {}\nmax_body_kib = {}\nlog = {:?}\n",
             redact_password(&self.database_url),
             self.bind,
             self.public_url,
@@ -201,6 +221,12 @@ impl Settings {
                 "(generated, kept in the database)"
             },
             self.data_key_file.display().to_string(),
+            if self.smtp_url.is_some() {
+                "***"
+            } else {
+                "(none: email waits in the outbox)"
+            },
+            self.mail_from,
             self.demo,
             self.session_hours,
             self.sign_in_attempts_per_minute,
@@ -249,6 +275,14 @@ bind = "127.0.0.1:8080"
 # first start. Back it up apart from the database: without it those notes cannot be
 # read. Environment: ALONGSIDE_DATA_KEY_FILE.
 data_key_file = "data/alongside.key"
+
+# The SMTP server email goes through: smtp://HOST:PORT (?tls=required for
+# STARTTLS) or smtps://HOST:PORT, with USER:PASSWORD@ when it needs them.
+# Without it, email waits in the outbox. Environment: ALONGSIDE_SMTP_URL.
+# smtp_url = "smtps://alongside:secret@smtp.example.org:465"
+
+# The address email comes from. Environment: ALONGSIDE_MAIL_FROM.
+# mail_from = "Peer Support North <peer-support@example.org>"
 
 # Load demo data into an empty database at start-up. Environment: ALONGSIDE_DEMO.
 demo = true

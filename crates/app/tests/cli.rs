@@ -66,6 +66,20 @@ fn flags_beat_environment_which_beats_the_file() {
         out.contains("postgres://me:***@db.example/a") && !out.contains("hunter2"),
         "{out}"
     );
+    let (out, _) = text(
+        &alongside(dir.path())
+            .arg("config")
+            .env(
+                "ALONGSIDE_SMTP_URL",
+                "smtps://mail:hunter3@smtp.example.org",
+            )
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        out.contains("smtp_url = \"***\"") && !out.contains("hunter3"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod error;
 mod health;
 pub mod html;
+pub mod mail;
 mod metrics;
 pub mod services;
 

@@ -9,7 +9,7 @@ use alongside_db::people::{self, LikelyDuplicate};
 use alongside_db::referrals::{
     self, QueueEntry, QueueFilter, ReferralEventRecord, ReferralRecord, StatusChange, Submitted,
 };
-use alongside_db::{DbError, idempotency, organisations, programmes};
+use alongside_db::{DbError, idempotency, organisations, outbox, programmes};
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::consent::{ConsentMethod, ConsentScope};
 use alongside_domain::programme::ProgrammeStatus;
@@ -91,6 +91,14 @@ pub async fn self_refer(
         note: "referred themself online",
         consent_recorded_by: None,
     };
+    // Only to someone who agreed to email; the message holds the reference and
+    // nothing of what they wrote.
+    let acknowledgement = referral
+        .person
+        .email
+        .as_ref()
+        .filter(|_| referral.consents.contains(&ConsentScope::ContactByEmail))
+        .map(|to| (to.as_str().to_owned(), organisation.name.clone()));
     store(
         state,
         organisation.id,
@@ -98,6 +106,7 @@ pub async fn self_refer(
         submitted,
         request_id,
         None,
+        acknowledgement,
     )
     .await
 }
@@ -112,6 +121,7 @@ async fn store(
     submitted: Submitted<'_>,
     request_id: Option<&str>,
     also: Option<(&str, &str)>,
+    acknowledge: Option<(String, String)>,
 ) -> Result<Referred, Error> {
     // A clash of references is one in a trillion; try again rather than fail.
     for _ in 0..3 {
@@ -150,6 +160,21 @@ async fn store(
             request_id,
         };
         audit_log::record(&mut tx, &entry, now).await?;
+        if let Some((to, organisation_name)) = &acknowledge {
+            let body = format!(
+                "Thank you for asking {organisation_name} for peer support.\n\n\
+                 Your reference is {reference}. Please quote it if you get in touch.\n\n\
+                 A coordinator reads every request, usually within a week, and will contact you to talk about what would help.\n\n\
+                 If you feel unwell or need help urgently, call 111, or 999 in an emergency.\n"
+            );
+            let email = outbox::Email {
+                organisation: Some(organisation),
+                to,
+                subject: &format!("We have your request ({reference})"),
+                body: &body,
+            };
+            outbox::enqueue(&mut tx, state.data_key(), &email, now).await?;
+        }
         tx.commit().await?;
         return Ok(Referred {
             reference,
@@ -207,6 +232,7 @@ pub async fn refer(
         submitted,
         permit.request_id.as_deref(),
         None,
+        None,
     )
     .await
 }
@@ -262,6 +288,7 @@ pub async fn refer_once(
         submitted,
         permit.request_id.as_deref(),
         Some((key, request_hash)),
+        None,
     )
     .await
     {

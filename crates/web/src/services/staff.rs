@@ -2,7 +2,7 @@
 
 use alongside_db::audit::{self as audit_log, AuditEntry};
 use alongside_db::invitations::{self, Invitation, NewInvitation};
-use alongside_db::{DbError, accounts, organisations};
+use alongside_db::{DbError, accounts, organisations, outbox};
 use alongside_domain::account::{EmailAddress, NewPassword};
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::validation::text;
@@ -66,6 +66,8 @@ pub async fn invite(
     };
     let token = new_token("inv_");
     let now = Utc::now();
+    let base = state.settings().public_url.trim_end_matches('/');
+    let link = format!("{base}/invitations/{token}");
     let expires_at = now
         + chrono::Duration::from_std(state.settings().invitation_lifetime)
             .map_err(|e| Error::Internal(e.to_string()))?;
@@ -92,10 +94,25 @@ pub async fn invite(
         format!("invited as {role}"),
     )
     .await?;
+    let organisation = &permit.signed_in.organisation_name;
+    let body = format!(
+        "Hello,\n\n{inviter} has invited you to join {organisation} on Alongside as {role}.\n\n\
+         To accept, open this link and choose a password:\n{link}\n\n\
+         The link works once, until {expires}. If you were not expecting this, you can ignore it.\n",
+        inviter = permit.signed_in.display_name,
+        role = role.label().to_lowercase(),
+        expires = expires_at.format("%-d %B %Y, %H:%M UTC"),
+    );
+    let email_message = outbox::Email {
+        organisation: Some(permit.actor().organisation_id),
+        to: email.as_str(),
+        subject: &format!("You are invited to join {organisation} on Alongside"),
+        body: &body,
+    };
+    outbox::enqueue(&mut tx, state.data_key(), &email_message, now).await?;
     tx.commit().await?;
-    let base = state.settings().public_url.trim_end_matches('/');
     Ok(Invited {
-        link: format!("{base}/invitations/{token}"),
+        link,
         expires_at,
         email: email.as_str().to_owned(),
     })

@@ -3,6 +3,7 @@
 mod api;
 mod errors;
 mod intake;
+mod mail;
 mod matrix;
 mod pages;
 mod referrals;

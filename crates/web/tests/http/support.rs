@@ -343,3 +343,82 @@ pub fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a
 pub fn data_key() -> alongside_db::sealed::DataKey {
     alongside_db::sealed::DataKey::from_bytes([7; 32])
 }
+
+/// One message an [`SmtpSink`] received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl Received {
+    /// The message with quoted-printable soft line breaks undone.
+    pub fn text(&self) -> String {
+        self.data.replace("=\n", "").replace("=3D", "=")
+    }
+}
+
+/// A local SMTP server that accepts every message and keeps it, so tests
+/// can read what Alongside sent.
+pub struct SmtpSink {
+    pub url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let mut to = Vec::new();
+                    write.write_all(b"220 sink ready\r\n").await.ok();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let command = line.to_ascii_uppercase();
+                        let reply: &[u8] = if command.starts_with("EHLO") {
+                            b"250-sink\r\n250 8BITMIME\r\n"
+                        } else if command.starts_with("RCPT TO:") {
+                            to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                            b"250 ok\r\n"
+                        } else if command == "DATA" {
+                            write.write_all(b"354 go ahead\r\n").await.ok();
+                            let mut data = String::new();
+                            while let Ok(Some(line)) = lines.next_line().await {
+                                if line == "." {
+                                    break;
+                                }
+                                data.push_str(&line);
+                                data.push('\n');
+                            }
+                            store.lock().unwrap().push(Received {
+                                to: std::mem::take(&mut to),
+                                data,
+                            });
+                            b"250 queued\r\n"
+                        } else if command == "QUIT" {
+                            write.write_all(b"221 bye\r\n").await.ok();
+                            break;
+                        } else {
+                            b"250 ok\r\n"
+                        };
+                        if write.write_all(reply).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpSink { url, received }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}

@@ -1,0 +1,204 @@
+//! The email outbox: messages are written in the transaction of the change
+//! that causes them, and sent later by a sender that claims them, so an email
+//! is never sent for a change that rolled back, and a failed send is retried.
+
+use alongside_domain::OrganisationId;
+use chrono::{DateTime, Duration, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::sealed::DataKey;
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// Sends after this many failures are given up.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How long a claim lasts: a sender that dies mid-send frees its messages
+/// after this.
+pub const CLAIM_FOR: Duration = Duration::minutes(5);
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email<'a> {
+    /// The organisation it is sent for, if any.
+    pub organisation: Option<OrganisationId>,
+    /// The recipient.
+    pub to: &'a str,
+    /// The subject line.
+    pub subject: &'a str,
+    /// The plain-text body.
+    pub body: &'a str,
+}
+
+/// A message a sender has claimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// Its id.
+    pub id: Uuid,
+    /// The recipient.
+    pub to: String,
+    /// The subject line.
+    pub subject: String,
+    /// The body, opened.
+    pub body: String,
+    /// Failed sends so far.
+    pub attempts: i64,
+}
+
+/// Puts a message in the outbox, inside the caller's transaction.
+#[instrument(skip_all)]
+pub async fn enqueue(
+    tx: &mut Tx,
+    key: &DataKey,
+    email: &Email<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO outbox (id, organisation_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $6)"
+    )
+    .bind(id.to_string())
+    .bind(email.organisation.map(|o| o.to_string()))
+    .bind(email.to)
+    .bind(email.subject)
+    .bind(key.seal(email.body))
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(id)
+}
+
+/// Claims up to `limit` due messages for this sender. On PostgreSQL, rows
+/// another sender is claiming are skipped (`FOR UPDATE SKIP LOCKED`); SQLite
+/// has one writer at a time, so its single UPDATE is already exclusive.
+#[instrument(skip_all)]
+pub async fn claim(
+    db: &Db,
+    key: &DataKey,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<Claimed>> {
+    let until = now + CLAIM_FOR;
+    let rows: Vec<(String, String, String, String, i64)> = match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(
+                "UPDATE outbox SET status = 'sending', next_attempt_at = $1
+                 WHERE id IN (
+                    SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2
+                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                 RETURNING id, to_address, subject, body, attempts",
+            )
+            .bind(until)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(
+                "UPDATE outbox SET status = 'sending', next_attempt_at = $1
+                 WHERE id IN (
+                    SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2
+                    ORDER BY next_attempt_at, id LIMIT $3)
+                 RETURNING id, to_address, subject, body, attempts",
+            )
+            .bind(until)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    rows.into_iter()
+        .map(|(id, to, subject, body, attempts)| {
+            Ok(Claimed {
+                id: parse_id("email", &id)?,
+                to,
+                subject,
+                body: key.open(&body)?,
+                attempts,
+            })
+        })
+        .collect()
+}
+
+/// Marks a message sent and empties its body.
+#[instrument(skip_all)]
+pub async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE outbox SET status = 'sent', body = '', sent_at = $1, last_error = '' WHERE id = $2"
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Records a failed send: retried later, waiting twice as long each time,
+/// or given up after [`MAX_ATTEMPTS`].
+#[instrument(skip_all)]
+pub async fn mark_failed(
+    db: &Db,
+    message: &Claimed,
+    error: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let attempts = message.attempts + 1;
+    let (status, next) = if attempts >= MAX_ATTEMPTS {
+        ("failed", now)
+    } else {
+        ("pending", now + Duration::minutes(1 << attempts.min(12)))
+    };
+    let error: String = error.chars().take(500).collect();
+    on_db!(db, |p| {
+        sqlx::query(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5"
+    )
+    .bind(status)
+    .bind(attempts)
+    .bind(next)
+    .bind(error)
+    .bind(message.id.to_string())
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// How many messages wait in each state, for operators.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Waiting or being sent.
+    pub waiting: i64,
+    /// Sent.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+}
+
+/// Counts the outbox's messages by state.
+#[instrument(skip_all)]
+pub async fn counts(db: &Db) -> DbResult<Counts> {
+    let rows: Vec<(String, i64)> = on_db!(db, |p| sqlx::query_as(
+        "SELECT status, COUNT(*) FROM outbox GROUP BY status"
+    )
+    .fetch_all(p)
+    .await)?;
+    let mut counts = Counts::default();
+    for (status, n) in rows {
+        match status.as_str() {
+            "pending" | "sending" => counts.waiting += n,
+            "sent" => counts.sent += n,
+            "failed" => counts.failed += n,
+            other => return Err(DbError::corrupt("email", format!("unknown status {other}"))),
+        }
+    }
+    Ok(counts)
+}
