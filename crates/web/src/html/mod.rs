@@ -20,6 +20,50 @@ use axum::routing::{get, post};
 use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
 use crate::{AppState, Error};
 
+/// Checkboxes as the `checkboxes` macro shows them: value, label, ticked.
+pub(crate) type Ticks = Vec<(String, String, bool)>;
+
+/// Checkboxes for `options`, ticked where `chosen` holds the value.
+pub(crate) fn ticks<'a>(
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+    chosen: &[String],
+) -> Ticks {
+    options
+        .into_iter()
+        .map(|(value, label)| {
+            (
+                value.to_owned(),
+                label.to_owned(),
+                chosen.iter().any(|c| c == value),
+            )
+        })
+        .collect()
+}
+
+/// The weekly-times table: for each day, its morning, afternoon and evening
+/// boxes, ticked where `chosen` holds the slot (`mon-morning`).
+pub(crate) fn weekly_ticks(chosen: &[String]) -> Vec<(&'static str, Ticks)> {
+    use alongside_domain::preferences::{DayPart, Weekday, WeeklySlot};
+    Weekday::ALL
+        .iter()
+        .map(|day| {
+            let slots = DayPart::ALL
+                .iter()
+                .map(|part| {
+                    let value = WeeklySlot {
+                        day: *day,
+                        part: *part,
+                    }
+                    .as_string();
+                    let checked = chosen.contains(&value);
+                    (value, part.label().to_owned(), checked)
+                })
+                .collect();
+            (day.label(), slots)
+        })
+        .collect()
+}
+
 /// What the page layout shows around every page.
 pub struct Layout {
     /// The page's title (before " – Alongside").

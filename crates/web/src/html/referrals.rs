@@ -9,7 +9,7 @@ use alongside_domain::access::{Action, role_may};
 use alongside_domain::consent::{ConsentMethod, ConsentScope};
 use alongside_domain::person::{ConditionInput, ContactMethod, NhsNumber, PersonInput};
 use alongside_domain::preferences::{
-    Channel, DayPart, GenderPreference, PreferencesInput, SupportPreferences, Weekday, WeeklySlot,
+    Channel, GenderPreference, PreferencesInput, SupportPreferences,
 };
 use alongside_domain::programme::ProgrammeModel;
 use alongside_domain::referral::{
@@ -24,7 +24,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, error_page, render, request_id, visitor_form};
+use super::{Layout, Ticks, error_page, render, request_id, ticks, visitor_form, weekly_ticks};
 use crate::auth::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::referrals::{
@@ -708,22 +708,6 @@ impl ReferralForm {
     }
 }
 
-/// Ticks as the checkbox macro shows them.
-type Ticks = Vec<(String, String, bool)>;
-
-fn ticks<'a>(options: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &[String]) -> Ticks {
-    options
-        .into_iter()
-        .map(|(value, label)| {
-            (
-                value.to_owned(),
-                label.to_owned(),
-                chosen.iter().any(|c| c == value),
-            )
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "referrals/new.html")]
 struct NewReferralPage {
@@ -794,34 +778,7 @@ async fn new_page(
                 Channel::ALL.iter().map(|c| (c.as_str(), c.label())),
                 &form.channels,
             ),
-            availability: Weekday::ALL
-                .iter()
-                .map(|day| {
-                    let slots: Vec<(String, &'static str)> = DayPart::ALL
-                        .iter()
-                        .map(|part| {
-                            (
-                                WeeklySlot {
-                                    day: *day,
-                                    part: *part,
-                                }
-                                .as_string(),
-                                part.label(),
-                            )
-                        })
-                        .collect();
-                    (
-                        day.label(),
-                        slots
-                            .into_iter()
-                            .map(|(value, label)| {
-                                let checked = form.availability.contains(&value);
-                                (value, label.to_owned(), checked)
-                            })
-                            .collect(),
-                    )
-                })
-                .collect(),
+            availability: weekly_ticks(&form.availability),
             source_options: ReferralSource::ALL
                 .iter()
                 .filter(|s| **s != ReferralSource::SelfReferral)

@@ -1,7 +1,7 @@
 //! Peer supporter pages: list, view, add, edit, pause, resume, leave.
 
 use alongside_db::supporters::Supporter;
-use alongside_domain::preferences::{Channel, DayPart, Weekday, WeeklySlot};
+use alongside_domain::preferences::Channel;
 use alongside_domain::supporter::{
     AgeBand, Gender, NotMatchable, SupporterEvent, SupporterInput, not_matchable,
 };
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{Layout, error_page, render};
+use super::{Layout, Ticks, error_page, render, ticks, weekly_ticks};
 use crate::auth::actions::ManageSupporters;
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::supporters as service;
@@ -167,9 +167,6 @@ pub async fn show(
     }
 }
 
-/// Ticks as the checkbox macro shows them.
-type Ticks = Vec<(String, String, bool)>;
-
 #[derive(Template)]
 #[template(path = "supporters/form.html")]
 struct Form {
@@ -197,34 +194,11 @@ fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let channel_ticks = Channel::ALL
-        .iter()
-        .map(|c| {
-            (
-                c.as_str().to_owned(),
-                c.label().to_owned(),
-                input.channels.iter().any(|x| x == c.as_str()),
-            )
-        })
-        .collect();
-    let availability = Weekday::ALL
-        .iter()
-        .map(|day| {
-            let slots = DayPart::ALL
-                .iter()
-                .map(|part| {
-                    let value = WeeklySlot {
-                        day: *day,
-                        part: *part,
-                    }
-                    .as_string();
-                    let checked = input.availability.contains(&value);
-                    (value, part.label().to_owned(), checked)
-                })
-                .collect();
-            (day.label(), slots)
-        })
-        .collect();
+    let channel_ticks = ticks(
+        Channel::ALL.iter().map(|c| (c.as_str(), c.label())),
+        &input.channels,
+    );
+    let availability = weekly_ticks(&input.availability);
     render(
         status,
         &Form {
