@@ -20,6 +20,7 @@ pub mod preferences;
 pub mod programme;
 pub mod referral;
 pub mod role;
+pub mod schedule;
 pub mod snomed;
 pub mod supporter;
 pub mod transition;

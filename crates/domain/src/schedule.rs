@@ -1,0 +1,296 @@
+//! Follow-up schedules: when outcome questionnaires are due, for any subject
+//! with a start and an end (a person's support episode, a supporter's
+//! training course). Built once, whatever is followed.
+//!
+//! A timepoint is anchored on the start or the end and offset by whole
+//! months (calendar months, as evaluations count them: "two months after the
+//! end of support"). A response counts for a timepoint when it is given
+//! within the schedule's window either side of the due date.
+
+use chrono::{Months, NaiveDate};
+
+use crate::validation::FieldErrors;
+
+/// What a timepoint is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    /// The start (of support, of a course).
+    Start,
+    /// The end.
+    End,
+}
+
+/// One point at which outcomes are collected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timepoint {
+    /// Its name in words ("Baseline", "Two months after the end").
+    pub name: String,
+    /// What it is counted from.
+    pub anchor: Anchor,
+    /// Whole months after the anchor (0 for on the day).
+    pub months_after: u32,
+}
+
+/// The timepoints of a subject and the window that decides whether a
+/// response counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// The timepoints, in order.
+    pub timepoints: Vec<Timepoint>,
+    /// Days either side of a due date within which a response counts.
+    pub window_days: u16,
+}
+
+/// The dates of what a schedule follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// When it started.
+    pub start: NaiveDate,
+    /// When it ended, once it has.
+    pub end: Option<NaiveDate>,
+}
+
+/// A timepoint with its due date, once the date is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due<'a> {
+    /// The timepoint.
+    pub timepoint: &'a Timepoint,
+    /// When it is due; none while its anchor (the end) is not yet known.
+    pub on: Option<NaiveDate>,
+}
+
+impl Schedule {
+    /// Widest window allowed, in days.
+    pub const MAX_WINDOW_DAYS: u16 = 60;
+
+    /// The schedule of the Ley, Roberts and Willis evaluation, used unless a
+    /// programme sets its own: at the start, at the end, and two and five
+    /// months after the end, each with 14 days either side.
+    #[must_use]
+    pub fn standard() -> Self {
+        let point = |name: &str, anchor, months_after| Timepoint {
+            name: name.to_owned(),
+            anchor,
+            months_after,
+        };
+        Self {
+            timepoints: vec![
+                point("Baseline", Anchor::Start, 0),
+                point("End of support", Anchor::End, 0),
+                point("Two months after the end", Anchor::End, 2),
+                point("Five months after the end", Anchor::End, 5),
+            ],
+            window_days: 14,
+        }
+    }
+
+    /// A schedule from its parts, checked: at least one timepoint, names
+    /// given and not repeated, at most 36 months after an anchor, a window
+    /// of 0 to [`Schedule::MAX_WINDOW_DAYS`] days.
+    ///
+    /// # Errors
+    /// [`FieldErrors`] naming what is wrong.
+    pub fn new(timepoints: Vec<Timepoint>, window_days: u16) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if timepoints.is_empty() {
+            errors.add("timepoints", "Add at least one timepoint");
+        }
+        for (i, t) in timepoints.iter().enumerate() {
+            if t.name.trim().is_empty() {
+                errors.add("timepoints", format!("Name timepoint {}", i + 1));
+            } else if timepoints[..i]
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&t.name))
+            {
+                errors.add("timepoints", format!("Timepoint {} repeats a name", i + 1));
+            }
+            if t.months_after > 36 {
+                errors.add(
+                    "timepoints",
+                    format!("Timepoint {} must be at most 36 months after", i + 1),
+                );
+            }
+        }
+        if window_days > Self::MAX_WINDOW_DAYS {
+            errors.add(
+                "window_days",
+                format!("The window must be {} days or fewer", Self::MAX_WINDOW_DAYS),
+            );
+        }
+        errors.into_result(|| Self {
+            timepoints,
+            window_days,
+        })
+    }
+
+    /// Every timepoint with its due date for `span`.
+    #[must_use]
+    pub fn due_dates(&self, span: Span) -> Vec<Due<'_>> {
+        self.timepoints
+            .iter()
+            .map(|timepoint| Due {
+                timepoint,
+                on: due_on(timepoint, span),
+            })
+            .collect()
+    }
+
+    /// The timepoint a response given on `answered` counts for: the one
+    /// whose due date is nearest, if that is within the window (the earlier
+    /// one on a tie).
+    #[must_use]
+    pub fn timepoint_for(&self, span: Span, answered: NaiveDate) -> Option<&Timepoint> {
+        self.timepoints
+            .iter()
+            .filter_map(|t| {
+                let due = due_on(t, span)?;
+                let distance = (answered - due).num_days().abs();
+                (distance <= i64::from(self.window_days)).then_some((distance, due, t))
+            })
+            .min_by_key(|(distance, due, _)| (*distance, *due))
+            .map(|(_, _, t)| t)
+    }
+
+    /// Timepoints whose window has opened by `today` and not yet closed:
+    /// what to ask for now.
+    #[must_use]
+    pub fn open_on(&self, span: Span, today: NaiveDate) -> Vec<&Timepoint> {
+        let window = i64::from(self.window_days);
+        self.timepoints
+            .iter()
+            .filter(|t| due_on(t, span).is_some_and(|due| (today - due).num_days().abs() <= window))
+            .collect()
+    }
+}
+
+fn due_on(timepoint: &Timepoint, span: Span) -> Option<NaiveDate> {
+    let anchor = match timepoint.anchor {
+        Anchor::Start => span.start,
+        Anchor::End => span.end?,
+    };
+    // Adding months to 31 January gives the end of February, as people count.
+    anchor.checked_add_months(Months::new(timepoint.months_after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_standard_schedule_follows_the_real_dates() {
+        let schedule = Schedule::standard();
+        let ongoing = Span {
+            start: day(2026, 1, 31),
+            end: None,
+        };
+        let due: Vec<_> = schedule
+            .due_dates(ongoing)
+            .into_iter()
+            .map(|d| d.on)
+            .collect();
+        assert_eq!(
+            due,
+            [Some(day(2026, 1, 31)), None, None, None],
+            "end not known yet"
+        );
+        let ended = Span {
+            end: Some(day(2026, 6, 30)),
+            ..ongoing
+        };
+        let due: Vec<_> = schedule
+            .due_dates(ended)
+            .into_iter()
+            .map(|d| d.on)
+            .collect();
+        assert_eq!(
+            due,
+            [
+                Some(day(2026, 1, 31)),
+                Some(day(2026, 6, 30)),
+                Some(day(2026, 8, 30)),
+                Some(day(2026, 11, 30)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_response_counts_for_the_nearest_timepoint_within_the_window() {
+        let schedule = Schedule::standard();
+        let span = Span {
+            start: day(2026, 1, 1),
+            end: Some(day(2026, 3, 1)),
+        };
+        let name = |d| schedule.timepoint_for(span, d).map(|t| t.name.as_str());
+        assert_eq!(name(day(2025, 12, 18)), Some("Baseline"), "14 days early");
+        assert_eq!(name(day(2025, 12, 17)), None, "15 days early");
+        assert_eq!(name(day(2026, 1, 15)), Some("Baseline"));
+        assert_eq!(name(day(2026, 2, 20)), Some("End of support"));
+        assert_eq!(name(day(2026, 5, 10)), Some("Two months after the end"));
+        assert_eq!(name(day(2026, 6, 1)), None);
+        assert_eq!(
+            schedule
+                .open_on(span, day(2026, 2, 22))
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>(),
+            ["End of support"]
+        );
+    }
+
+    #[test]
+    fn a_custom_schedule_is_checked() {
+        let point = |name: &str, months_after| Timepoint {
+            name: name.into(),
+            anchor: Anchor::End,
+            months_after,
+        };
+        let errors = Schedule::new(vec![point("After", 2), point("after", 40)], 90).unwrap_err();
+        let messages: Vec<_> = errors
+            .as_slice()
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Timepoint 2 repeats a name",
+                "Timepoint 2 must be at most 36 months after",
+                "The window must be 60 days or fewer"
+            ]
+        );
+        assert!(Schedule::new(Vec::new(), 14).is_err());
+        assert!(Schedule::new(vec![point("Six months on", 6)], 0).is_ok());
+    }
+
+    proptest! {
+        /// A response on a due date always counts for some timepoint due that
+        /// day; one further than the window from every due date never counts.
+        #[test]
+        fn the_window_decides(start in 0i64..3000, length in 0i64..400, offset in -200i64..400) {
+            let schedule = Schedule::standard();
+            let start = day(2020, 1, 1) + chrono::Duration::days(start);
+            let span = Span { start, end: Some(start + chrono::Duration::days(length)) };
+            for due in schedule.due_dates(span) {
+                let on = due.on.unwrap();
+                let counted = schedule.timepoint_for(span, on).unwrap();
+                prop_assert_eq!(due_on(counted, span), Some(on));
+            }
+            let answered = start + chrono::Duration::days(offset);
+            let nearest = schedule
+                .due_dates(span)
+                .iter()
+                .map(|d| (answered - d.on.unwrap()).num_days().abs())
+                .min()
+                .unwrap();
+            prop_assert_eq!(
+                schedule.timepoint_for(span, answered).is_some(),
+                nearest <= i64::from(schedule.window_days)
+            );
+        }
+    }
+}
