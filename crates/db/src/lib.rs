@@ -19,6 +19,7 @@ mod connect;
 pub mod idempotency;
 pub mod instance_keys;
 pub mod invitations;
+pub mod matches;
 pub mod organisations;
 pub mod outbox;
 pub mod people;

@@ -512,6 +512,17 @@ pub async fn merge(
     .await
     .map(|r| r.rows_affected())
     })?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE match_exclusions SET person_id = $1 WHERE person_id = $2
+           AND supporter_id NOT IN (SELECT supporter_id FROM match_exclusions WHERE person_id = $1)"
+    )
+    .bind(keep.to_string())
+    .bind(from.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE consents SET person_id = $1 WHERE person_id = $2"
     )

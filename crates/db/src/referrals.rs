@@ -537,6 +537,21 @@ pub async fn change_status(
     .await
 }
 
+/// Adds a note to a referral's history without changing its status.
+#[instrument(skip_all)]
+pub async fn note(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    id: Uuid,
+    actor: AccountId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let status = status_in(tx, organisation, id).await?;
+    add_event(tx, key, organisation, id, status, Some(actor), note, now).await
+}
+
 /// Records the first contact with the person (the waiting-time clock stops);
 /// a later call keeps the first time.
 #[instrument(skip_all)]

@@ -1332,7 +1332,87 @@ async fn supporters_are_kept_paused_and_stay_in_their_organisation(t: TestDb) {
     );
 }
 
+async fn matches_count_in_caseloads_and_exclusions_are_kept_once(t: TestDb) {
+    use alongside_db::matches;
+    use alongside_domain::peer_match::{Answers, ExclusionReason, MatchStatus};
+    let north = organisation(&t, "North").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let now = Utc::now();
+    let created = create(
+        &t,
+        north,
+        &self_referral("Maureen"),
+        "REF-1",
+        online("x"),
+        now,
+    )
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
+    let pat = supporters::create(&mut tx, north, &supporter("Pat Hughes"), now)
+        .await
+        .unwrap();
+    let first = matches::propose(&mut tx, north, created.referral, pat, coordinator, now)
+        .await
+        .unwrap();
+    matches::propose(&mut tx, north, created.referral, pat, coordinator, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(matches::caseloads(&t.db, north).await.unwrap()[&pat], 2);
+    let mut tx = t.db.begin().await.unwrap();
+    let answers = Answers {
+        person: Some(true),
+        supporter: Some(false),
+    };
+    matches::set_status(&mut tx, north, first, MatchStatus::Declined, answers, now)
+        .await
+        .unwrap();
+    let found = matches::find_in(&mut tx, north, first).await.unwrap();
+    assert_eq!(
+        (found.status, found.answers),
+        (MatchStatus::Declined, answers)
+    );
+    for reason in [
+        ExclusionReason::DeclinedBefore,
+        ExclusionReason::ConflictOfInterest,
+    ] {
+        matches::exclude(
+            &mut tx,
+            north,
+            created.person,
+            pat,
+            reason,
+            coordinator,
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(
+        matches::caseloads(&t.db, north).await.unwrap()[&pat],
+        1,
+        "a declined match frees its place"
+    );
+    let excluded = matches::exclusions_for(&t.db, north, created.person)
+        .await
+        .unwrap();
+    assert_eq!(
+        excluded.into_iter().collect::<Vec<_>>(),
+        [(pat, ExclusionReason::ConflictOfInterest)],
+        "one exclusion per pair, the latest reason"
+    );
+    assert_eq!(
+        matches::for_referral(&t.db, north, created.referral)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
 on_both_engines!(
+    matches_count_in_caseloads_and_exclusions_are_kept_once,
     supporters_are_kept_paused_and_stay_in_their_organisation,
     referrals_queue_triage_and_stay_in_their_organisation,
     the_person_record_and_sensitive_text_are_stored_sealed,

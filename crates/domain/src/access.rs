@@ -33,11 +33,13 @@ pub enum Action {
     MakeReferrals,
     /// Add, edit, pause and read peer supporters' records.
     ManageSupporters,
+    /// Propose matches of people with peer supporters and record the answers.
+    MatchPeople,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -47,6 +49,7 @@ impl Action {
         Action::TriageReferrals,
         Action::MakeReferrals,
         Action::ManageSupporters,
+        Action::MatchPeople,
     ];
 
     /// The machine name, used in the audit log.
@@ -62,6 +65,7 @@ impl Action {
             Action::TriageReferrals => "triage_referrals",
             Action::MakeReferrals => "make_referrals",
             Action::ManageSupporters => "manage_supporters",
+            Action::MatchPeople => "match_people",
         }
     }
 }
@@ -113,7 +117,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         A::MakeReferrals => matches!(role, R::Admin | R::Coordinator | R::Referrer),
         // Supporters' records hold checks and personal details: those who
         // match people to them keep them.
-        A::ManageSupporters => matches!(role, R::Admin | R::Coordinator),
+        A::ManageSupporters | A::MatchPeople => matches!(role, R::Admin | R::Coordinator),
     }
 }
 
@@ -146,6 +150,7 @@ mod tests {
                 Action::TriageReferrals,
                 Action::MakeReferrals,
                 Action::ManageSupporters,
+                Action::MatchPeople,
             ],
         ),
         (
@@ -158,6 +163,7 @@ mod tests {
                 Action::TriageReferrals,
                 Action::MakeReferrals,
                 Action::ManageSupporters,
+                Action::MatchPeople,
             ],
         ),
         (

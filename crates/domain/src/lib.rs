@@ -15,6 +15,7 @@ pub mod audit;
 pub mod consent;
 pub mod ids;
 pub mod organisation;
+pub mod peer_match;
 pub mod person;
 pub mod preferences;
 pub mod programme;

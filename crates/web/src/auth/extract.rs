@@ -50,7 +50,8 @@ pub mod actions {
         ViewReferrals,
         TriageReferrals,
         MakeReferrals,
-        ManageSupporters
+        ManageSupporters,
+        MatchPeople
     );
 }
 

@@ -319,6 +319,8 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/contact", post(referrals::first_contact))
         .route("/referrals/{id}/consent", post(referrals::consent))
         .route("/referrals/{id}/merge", post(referrals::merge))
+        .route("/referrals/{id}/matches", post(referrals::propose_match))
+        .route("/matches/{id}", post(referrals::decide_match))
         .route(
             "/referrals/new",
             get(referrals::new_form).post(referrals::create),

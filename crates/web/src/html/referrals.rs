@@ -3,17 +3,20 @@
 
 use std::net::SocketAddr;
 
+use alongside_db::matches::MatchRecord;
 use alongside_db::referrals::{QueueEntry, ReferralRecord};
 use alongside_domain::FieldErrors;
 use alongside_domain::access::{Action, role_may};
 use alongside_domain::consent::{ConsentMethod, ConsentScope};
+use alongside_domain::peer_match::{MatchStatus, Side};
 use alongside_domain::person::{ConditionInput, ContactMethod, NhsNumber, PersonInput};
 use alongside_domain::preferences::{
     Channel, GenderPreference, PreferencesInput, SupportPreferences,
 };
 use alongside_domain::programme::ProgrammeModel;
 use alongside_domain::referral::{
-    DeclineReason, ReferralInput, ReferralSource, SelfReferralInput, days_waiting, waiting_too_long,
+    DeclineReason, ReferralInput, ReferralSource, ReferralStatus, SelfReferralInput, days_waiting,
+    waiting_too_long,
 };
 use alongside_domain::snomed::COMMON_CONDITIONS;
 use askama::Template;
@@ -25,8 +28,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Layout, Ticks, error_page, render, request_id, ticks, visitor_form, weekly_ticks};
-use crate::auth::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
+use crate::auth::actions::{MakeReferrals, MatchPeople, TriageReferrals, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::matches::{self as matches_service, Candidate, Decision};
 use crate::services::referrals::{
     self as service, ConsentInput, QueueSearch, QueueView, ReferralPage, TriageInput,
 };
@@ -300,9 +304,25 @@ struct Show {
     scope_options: Vec<(&'static str, &'static str)>,
     method_options: Vec<(&'static str, &'static str)>,
     preferences: Vec<(&'static str, String)>,
+    may_match: bool,
+    matches: Vec<MatchRecord>,
+    candidates: Vec<Candidate>,
+    open_match: bool,
 }
 
 impl Show {
+    fn any_blocked(&self) -> bool {
+        self.candidates.iter().any(|c| !c.blocked.is_empty())
+    }
+
+    fn answer(&self, answer: &Option<bool>) -> &'static str {
+        match answer {
+            None => "Not yet asked or no answer yet",
+            Some(true) => "Yes",
+            Some(false) => "No",
+        }
+    }
+
     fn condition_line(&self, condition: &(String, Option<String>)) -> String {
         match &condition.1 {
             Some(code) => format!("{} (SNOMED CT {code})", condition.0),
@@ -410,6 +430,29 @@ async fn show_page(
             Ok(p) => p,
             Err(e) => return error_page(&e.into(), Some(session)),
         };
+    let matcher = permit.also::<MatchPeople>();
+    let (matches, candidates) = match &matcher {
+        Some(matcher) => {
+            let organisation = permit.actor().organisation_id;
+            let id = page.record.summary.id;
+            let matches =
+                match alongside_db::matches::for_referral(state.db(), organisation, id).await {
+                    Ok(m) => m,
+                    Err(e) => return error_page(&e.into(), Some(session)),
+                };
+            let open = matches.iter().any(|m| m.status == MatchStatus::Proposed);
+            let candidates = if page.record.summary.status == ReferralStatus::Accepted && !open {
+                match matches_service::candidates(state, matcher, &page.record).await {
+                    Ok(c) => c,
+                    Err(e) => return error_page(&e, Some(session)),
+                }
+            } else {
+                Vec::new()
+            };
+            (matches, candidates)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -459,6 +502,10 @@ async fn show_page(
                 .map(|m| (m.as_str(), m.label()))
                 .collect(),
             preferences: preference_rows(&page.record.person.preferences),
+            may_match: matcher.is_some(),
+            open_match: matches.iter().any(|m| m.status == MatchStatus::Proposed),
+            matches,
+            candidates,
             page,
             errors,
             input,
@@ -899,6 +946,80 @@ pub async fn one_of_mine(
                 record,
             },
         ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProposeForm {
+    supporter: String,
+}
+
+/// Proposes a match with the chosen supporter.
+pub async fn propose_match(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ProposeForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let Some(viewer) = auth.permit.also::<ViewReferrals>() else {
+        return error_page(&Error::Forbidden, Some(&auth.session));
+    };
+    match matches_service::propose(&state, &auth.permit, id, &form.supporter).await {
+        Ok(_) => Redirect::to(&format!("/referrals/{id}?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            show_page(
+                &state,
+                &auth.session,
+                &viewer,
+                id,
+                TriageInput::default(),
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    decision: String,
+}
+
+/// Records an answer to a proposed match, or withdraws it.
+pub async fn decide_match(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let decision = match form.decision.as_str() {
+        "person_yes" => Decision::Answer(Side::Person, true),
+        "person_no" => Decision::Answer(Side::Person, false),
+        "supporter_yes" => Decision::Answer(Side::Supporter, true),
+        "supporter_no" => Decision::Answer(Side::Supporter, false),
+        "withdraw" => Decision::Withdraw,
+        _ => {
+            return error_page(
+                &Error::BadRequest("Choose an answer to record.".into()),
+                Some(&auth.session),
+            );
+        }
+    };
+    match matches_service::decide(&state, &auth.permit, id, decision).await {
+        Ok(referral) => Redirect::to(&format!("/referrals/{referral}?saved=1")).into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

@@ -4,6 +4,7 @@ mod api;
 mod errors;
 mod intake;
 mod mail;
+mod matches;
 mod matrix;
 mod pages;
 mod referrals;

@@ -1,0 +1,250 @@
+//! Matches of people with peer supporters, and the pairs excluded from
+//! being proposed again.
+
+use std::collections::HashMap;
+
+use alongside_domain::peer_match::{Answers, ExclusionReason, MatchStatus};
+use alongside_domain::{AccountId, OrganisationId, SupporterId};
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A match as its referral's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchRecord {
+    /// The match.
+    pub id: Uuid,
+    /// The referral it answers.
+    pub referral_id: Uuid,
+    /// The supporter.
+    pub supporter_id: SupporterId,
+    /// The supporter's name.
+    pub supporter_name: String,
+    /// Where it stands.
+    pub status: MatchStatus,
+    /// The answers so far.
+    pub answers: Answers,
+    /// Who proposed it, by name.
+    pub proposed_by: Option<String>,
+    /// When.
+    pub proposed_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    referral_id: String,
+    supporter_id: String,
+    supporter_name: String,
+    status: String,
+    person_answer: Option<bool>,
+    supporter_answer: Option<bool>,
+    proposed_by: Option<String>,
+    proposed_at: DateTime<Utc>,
+}
+
+impl TryFrom<Row> for MatchRecord {
+    type Error = DbError;
+
+    fn try_from(row: Row) -> DbResult<Self> {
+        Ok(Self {
+            id: parse_id("match", &row.id)?,
+            referral_id: parse_id("match", &row.referral_id)?,
+            supporter_id: parse_id("match", &row.supporter_id)?,
+            supporter_name: row.supporter_name,
+            status: row
+                .status
+                .parse()
+                .map_err(|e: &str| DbError::corrupt("match", e))?,
+            answers: Answers {
+                person: row.person_answer,
+                supporter: row.supporter_answer,
+            },
+            proposed_by: row.proposed_by,
+            proposed_at: row.proposed_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT m.id, m.referral_id, m.supporter_id, s.name AS supporter_name, m.status, m.person_answer,
+        m.supporter_answer, a.display_name AS proposed_by, m.proposed_at
+     FROM matches m JOIN supporters s ON s.id = m.supporter_id LEFT JOIN accounts a ON a.id = m.proposed_by";
+
+/// Stores a proposed match.
+#[instrument(skip_all)]
+pub async fn propose(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    referral: Uuid,
+    supporter: SupporterId,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO matches (id, organisation_id, referral_id, supporter_id, status, proposed_by, proposed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+    )
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .bind(referral.to_string())
+    .bind(supporter.to_string())
+    .bind(MatchStatus::Proposed.as_str())
+    .bind(by.to_string())
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(id)
+}
+
+/// The matches of a referral, newest first.
+#[instrument(skip_all)]
+pub async fn for_referral(
+    db: &Db,
+    organisation: OrganisationId,
+    referral: Uuid,
+) -> DbResult<Vec<MatchRecord>> {
+    let sql = format!(
+        "{SELECT} WHERE m.referral_id = $1 AND m.organisation_id = $2 ORDER BY m.proposed_at DESC, m.id"
+    );
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(referral.to_string())
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(MatchRecord::try_from).collect()
+}
+
+/// One match, read inside a transaction before a change.
+#[instrument(skip_all)]
+pub async fn find_in(tx: &mut Tx, organisation: OrganisationId, id: Uuid) -> DbResult<MatchRecord> {
+    let sql = format!("{SELECT} WHERE m.id = $1 AND m.organisation_id = $2");
+    let row: Row = on_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_one(c)
+        .await)?;
+    row.try_into()
+}
+
+/// Stores a match's new status and answers.
+#[instrument(skip_all)]
+pub async fn set_status(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: Uuid,
+    status: MatchStatus,
+    answers: Answers,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done =
+        on_tx!(tx, |c| {
+            sqlx::query(
+        "UPDATE matches SET status = $1, person_answer = $2, supporter_answer = $3, updated_at = $4
+         WHERE id = $5 AND organisation_id = $6"
+    )
+    .bind(status.as_str())
+    .bind(answers.person)
+    .bind(answers.supporter)
+    .bind(now)
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+        })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Places taken in each supporter's caseload (proposed or agreed matches).
+#[instrument(skip_all)]
+pub async fn caseloads(
+    db: &Db,
+    organisation: OrganisationId,
+) -> DbResult<HashMap<SupporterId, u32>> {
+    let rows: Vec<(String, i64)> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT supporter_id, COUNT(*) FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
+         GROUP BY supporter_id"
+    )
+    .bind(organisation.to_string())
+    .fetch_all(p)
+    .await
+    })?;
+    rows.into_iter()
+        .map(|(id, n)| {
+            Ok((
+                parse_id("match", &id)?,
+                u32::try_from(n).unwrap_or(u32::MAX),
+            ))
+        })
+        .collect()
+}
+
+/// Records that a pair must not be proposed again (kept once per pair; a
+/// later reason replaces an earlier one).
+#[instrument(skip_all)]
+pub async fn exclude(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    person: Uuid,
+    supporter: SupporterId,
+    reason: ExclusionReason,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO match_exclusions (organisation_id, person_id, supporter_id, reason, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (person_id, supporter_id) DO UPDATE SET reason = excluded.reason, recorded_by = excluded.recorded_by,
+            recorded_at = excluded.recorded_at"
+    )
+    .bind(organisation.to_string())
+    .bind(person.to_string())
+    .bind(supporter.to_string())
+    .bind(reason.as_str())
+    .bind(by.to_string())
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// The supporters excluded for a person, with why.
+#[instrument(skip_all)]
+pub async fn exclusions_for(
+    db: &Db,
+    organisation: OrganisationId,
+    person: Uuid,
+) -> DbResult<HashMap<SupporterId, ExclusionReason>> {
+    let rows: Vec<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT supporter_id, reason FROM match_exclusions WHERE organisation_id = $1 AND person_id = $2"
+    )
+    .bind(organisation.to_string())
+    .bind(person.to_string())
+    .fetch_all(p)
+    .await
+    })?;
+    rows.into_iter()
+        .map(|(id, reason)| {
+            Ok((
+                parse_id("exclusion", &id)?,
+                reason
+                    .parse()
+                    .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
+            ))
+        })
+        .collect()
+}

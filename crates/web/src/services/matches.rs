@@ -1,0 +1,308 @@
+//! Matching a person on a waiting list with a peer supporter by hand: the
+//! candidates and why some cannot be chosen, the proposal, the answers of
+//! both, and what follows (placed, or the pair excluded).
+
+use alongside_db::matches::{self, MatchRecord};
+use alongside_db::referrals::{self, ReferralRecord, StatusChange};
+use alongside_db::supporters::{self, Supporter};
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::peer_match::{ExclusionReason, MatchStatus, Side};
+use alongside_domain::referral::{ReferralEvent, ReferralStatus};
+use alongside_domain::supporter::not_matchable;
+use alongside_domain::{FieldErrors, SupporterId};
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::audit;
+use crate::auth::Permit;
+use crate::auth::actions::MatchPeople;
+use crate::{AppState, Error};
+
+/// A supporter as a candidate for one person.
+#[derive(Debug)]
+pub struct Candidate {
+    /// The supporter.
+    pub supporter: Supporter,
+    /// Places left in their caseload.
+    pub free_places: u32,
+    /// Why they cannot be chosen now; empty when they can.
+    pub blocked: Vec<String>,
+    /// What the two share, in words, to help the choice.
+    pub in_common: Vec<String>,
+}
+
+/// The organisation's active supporters as candidates for the person of
+/// `record`, those who can be chosen first.
+///
+/// # Errors
+/// When the database fails.
+pub async fn candidates(
+    state: &AppState,
+    permit: &Permit<MatchPeople>,
+    record: &ReferralRecord,
+) -> Result<Vec<Candidate>, Error> {
+    let organisation = permit.actor().organisation_id;
+    let today = Utc::now().date_naive();
+    let caseloads = matches::caseloads(state.db(), organisation).await?;
+    let excluded = matches::exclusions_for(state.db(), organisation, record.person.id).await?;
+    let person = &record.person;
+    let mut out: Vec<Candidate> = supporters::list(state.db(), organisation, false)
+        .await?
+        .into_iter()
+        .map(|supporter| {
+            let taken = caseloads.get(&supporter.id).copied().unwrap_or(0);
+            let free_places = u32::from(supporter.details.capacity).saturating_sub(taken);
+            let mut blocked: Vec<String> =
+                not_matchable(&supporter.details, supporter.status, &[], today)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+            if free_places == 0 {
+                blocked.push("No free place".to_owned());
+            }
+            if let Some(reason) = excluded.get(&supporter.id) {
+                blocked.push(format!("Excluded: {}", reason.label()));
+            }
+            let mut in_common = Vec::new();
+            let shared: Vec<&str> = person
+                .conditions
+                .iter()
+                .filter(|(c, _)| {
+                    supporter.details.conditions.iter().any(|s| {
+                        let (a, b) = (s.to_lowercase(), c.to_lowercase());
+                        a.contains(&b) || b.contains(&a)
+                    })
+                })
+                .map(|(c, _)| c.as_str())
+                .collect();
+            if !shared.is_empty() {
+                in_common.push(format!("Lived with {}", shared.join(", ")));
+            }
+            if supporter
+                .details
+                .languages
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(&person.language))
+                && !person.language.eq_ignore_ascii_case("English")
+            {
+                in_common.push(format!("Speaks {}", person.language));
+            }
+            let times = supporter
+                .details
+                .availability
+                .iter()
+                .filter(|s| person.preferences.availability.contains(&s.as_string()))
+                .count();
+            if times > 0 {
+                in_common.push(format!("{times} weekly times in common"));
+            }
+            if supporter.details.postcode.outward()
+                == person.postcode.split(' ').next().unwrap_or_default()
+            {
+                in_common.push("Same area".to_owned());
+            }
+            Candidate {
+                supporter,
+                free_places,
+                blocked,
+                in_common,
+            }
+        })
+        .collect();
+    out.sort_by_key(|c| (!c.blocked.is_empty(), std::cmp::Reverse(c.in_common.len())));
+    Ok(out)
+}
+
+/// Proposes a match of the person on referral `id` with `supporter`.
+///
+/// # Errors
+/// [`Error::Invalid`] when the supporter cannot be chosen or a proposal is
+/// already open; [`Error::NotFound`] for another organisation's records.
+pub async fn propose(
+    state: &AppState,
+    permit: &Permit<MatchPeople>,
+    id: Uuid,
+    supporter: &str,
+) -> Result<Uuid, Error> {
+    let organisation = permit.actor().organisation_id;
+    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    if record.summary.status != ReferralStatus::Accepted {
+        return Err(FieldErrors::one(
+            "supporter",
+            "Only a person on a waiting list can be matched",
+        )
+        .into());
+    }
+    let open = matches::for_referral(state.db(), organisation, id).await?;
+    if open.iter().any(|m| m.status == MatchStatus::Proposed) {
+        return Err(FieldErrors::one(
+            "supporter",
+            "A match is already proposed: record the answers or withdraw it first",
+        )
+        .into());
+    }
+    let chosen: SupporterId = supporter
+        .parse()
+        .map_err(|_| FieldErrors::one("supporter", "Choose a peer supporter"))?;
+    let candidates = candidates(state, permit, &record).await?;
+    let Some(candidate) = candidates.iter().find(|c| c.supporter.id == chosen) else {
+        return Err(FieldErrors::one("supporter", "Choose a peer supporter from the list").into());
+    };
+    if let Some(why) = candidate.blocked.first() {
+        return Err(FieldErrors::one(
+            "supporter",
+            format!(
+                "{} cannot be matched: {why}",
+                candidate.supporter.details.name
+            ),
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let account = permit.actor().account_id;
+    let mut tx = state.db().begin().await?;
+    let match_id = matches::propose(&mut tx, organisation, id, chosen, account, now).await?;
+    referrals::note(
+        &mut tx,
+        state.data_key(),
+        organisation,
+        id,
+        account,
+        &format!("match proposed with {}", candidate.supporter.details.name),
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "match",
+        match_id,
+        "match proposed",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(match_id)
+}
+
+/// What a coordinator recorded about a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// One side answered.
+    Answer(Side, bool),
+    /// The coordinator took the proposal back.
+    Withdraw,
+}
+
+/// Records an answer or a withdrawal. Both yes: the match is agreed and the
+/// referral placed. One no: the pair is excluded from later proposals.
+/// Returns the referral the match belongs to.
+///
+/// # Errors
+/// [`Error::IllegalTransition`] for a proposal no longer open.
+pub async fn decide(
+    state: &AppState,
+    permit: &Permit<MatchPeople>,
+    match_id: Uuid,
+    decision: Decision,
+) -> Result<Uuid, Error> {
+    let organisation = permit.actor().organisation_id;
+    let account = permit.actor().account_id;
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    let current: MatchRecord = matches::find_in(&mut tx, organisation, match_id).await?;
+    let (status, answers, words) = match decision {
+        Decision::Answer(side, yes) => {
+            let (status, answers) = current.status.answer(current.answers, side, yes)?;
+            let who = match side {
+                Side::Person => "the person",
+                Side::Supporter => current.supporter_name.as_str(),
+            };
+            let said = if yes { "said yes" } else { "said no" };
+            (status, answers, format!("{who} {said} to the match"))
+        }
+        Decision::Withdraw => (
+            current.status.withdraw()?,
+            current.answers,
+            format!("match with {} withdrawn", current.supporter_name),
+        ),
+    };
+    matches::set_status(&mut tx, organisation, match_id, status, answers, now).await?;
+    let referral = current.referral_id;
+    match status {
+        MatchStatus::Agreed => {
+            let placed = referrals::status_in(&mut tx, organisation, referral)
+                .await?
+                .apply(ReferralEvent::Place)?;
+            let note = format!(
+                "{words}; matched with {}, both agreed",
+                current.supporter_name
+            );
+            let change = StatusChange {
+                status: placed,
+                programme: None,
+                decline_reason: None,
+                actor: account,
+                note: &note,
+            };
+            referrals::change_status(
+                &mut tx,
+                state.data_key(),
+                organisation,
+                referral,
+                change,
+                now,
+            )
+            .await?;
+        }
+        MatchStatus::Declined => {
+            let person = referrals::find(state.db(), state.data_key(), organisation, referral)
+                .await?
+                .person
+                .id;
+            matches::exclude(
+                &mut tx,
+                organisation,
+                person,
+                current.supporter_id,
+                ExclusionReason::DeclinedBefore,
+                account,
+                now,
+            )
+            .await?;
+            referrals::note(
+                &mut tx,
+                state.data_key(),
+                organisation,
+                referral,
+                account,
+                &words,
+                now,
+            )
+            .await?;
+        }
+        MatchStatus::Proposed | MatchStatus::Withdrawn => {
+            referrals::note(
+                &mut tx,
+                state.data_key(),
+                organisation,
+                referral,
+                account,
+                &words,
+                now,
+            )
+            .await?;
+        }
+    }
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "match",
+        match_id,
+        format!("{} → {}", current.status.as_str(), status.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(referral)
+}
