@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod people;
 pub mod programmes;
 pub mod referrals;
+pub mod reports;
 pub mod sealed;
 pub mod sessions;
 pub mod supporters;

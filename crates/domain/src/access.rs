@@ -35,11 +35,13 @@ pub enum Action {
     ManageSupporters,
     /// Propose matches of people with peer supporters and record the answers.
     MatchPeople,
+    /// Read aggregate reports (a commissioner's with small numbers hidden).
+    ViewReports,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -50,6 +52,7 @@ impl Action {
         Action::MakeReferrals,
         Action::ManageSupporters,
         Action::MatchPeople,
+        Action::ViewReports,
     ];
 
     /// The machine name, used in the audit log.
@@ -66,6 +69,7 @@ impl Action {
             Action::MakeReferrals => "make_referrals",
             Action::ManageSupporters => "manage_supporters",
             Action::MatchPeople => "match_people",
+            Action::ViewReports => "view_reports",
         }
     }
 }
@@ -118,6 +122,8 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         // Supporters' records hold checks and personal details: those who
         // match people to them keep them.
         A::ManageSupporters | A::MatchPeople => matches!(role, R::Admin | R::Coordinator),
+        // Aggregates only; commissioners see them with small numbers hidden.
+        A::ViewReports => matches!(role, R::Admin | R::Coordinator | R::Commissioner),
     }
 }
 
@@ -151,6 +157,7 @@ mod tests {
                 Action::MakeReferrals,
                 Action::ManageSupporters,
                 Action::MatchPeople,
+                Action::ViewReports,
             ],
         ),
         (
@@ -164,6 +171,7 @@ mod tests {
                 Action::MakeReferrals,
                 Action::ManageSupporters,
                 Action::MatchPeople,
+                Action::ViewReports,
             ],
         ),
         (
@@ -188,7 +196,11 @@ mod tests {
         ),
         (
             Role::Commissioner,
-            &[Action::UseOwnAccount, Action::ViewProgrammes],
+            &[
+                Action::UseOwnAccount,
+                Action::ViewProgrammes,
+                Action::ViewReports,
+            ],
         ),
         (
             Role::Participant,

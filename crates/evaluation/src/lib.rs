@@ -6,3 +6,5 @@
 //! the suppression of small numbers. Pure: no database, no clock, no I/O. The
 //! instruments arrive with the evaluation capability; this crate holds its
 //! place in the workspace so the boundary is visible from the start.
+
+pub mod report;

@@ -51,7 +51,8 @@ pub mod actions {
         TriageReferrals,
         MakeReferrals,
         ManageSupporters,
-        MatchPeople
+        MatchPeople,
+        ViewReports
     );
 }
 

@@ -7,6 +7,7 @@ mod dashboard;
 mod programmes;
 mod public;
 mod referrals;
+mod reports;
 mod staff;
 mod supporters;
 
@@ -98,6 +99,8 @@ pub struct Nav {
     pub may_refer_only: bool,
     /// Whether to show "Supporters".
     pub may_manage_supporters: bool,
+    /// Whether to show "Reports".
+    pub may_view_reports: bool,
 }
 
 impl Layout {
@@ -120,6 +123,7 @@ impl Layout {
                 may_refer_only: role_may(s.actor.role, Action::MakeReferrals)
                     && !role_may(s.actor.role, Action::ViewReferrals),
                 may_manage_supporters: role_may(s.actor.role, Action::ManageSupporters),
+                may_view_reports: role_may(s.actor.role, Action::ViewReports),
             }),
             asset_version: crate::assets::VERSION,
         }
@@ -321,6 +325,8 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/merge", post(referrals::merge))
         .route("/referrals/{id}/matches", post(referrals::propose_match))
         .route("/matches/{id}", post(referrals::decide_match))
+        .route("/reports", get(reports::referrals))
+        .route("/reports/referrals.csv", get(reports::referrals_csv))
         .route(
             "/referrals/new",
             get(referrals::new_form).post(referrals::create),

@@ -9,6 +9,7 @@ pub mod matches;
 pub mod passwords;
 pub mod programmes;
 pub mod referrals;
+pub mod reports;
 pub mod staff;
 pub mod supporters;
 

@@ -8,6 +8,7 @@ mod matches;
 mod matrix;
 mod pages;
 mod referrals;
+mod reports;
 mod sign_in;
 mod support;
 mod supporters;

@@ -55,6 +55,8 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("POST", "/supporters/{sid}/edit", Action::ManageSupporters),
     ("POST", "/supporters/{sid}/status", Action::ManageSupporters),
     ("POST", "/referrals/{rid}/matches", Action::MatchPeople),
+    ("GET", "/reports", Action::ViewReports),
+    ("GET", "/reports/referrals.csv", Action::ViewReports),
     (
         "POST",
         "/matches/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",

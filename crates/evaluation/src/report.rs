@@ -1,0 +1,148 @@
+//! Figures for aggregate reports: counts that hide small numbers, and the
+//! median and 90th percentile of waiting times.
+
+use std::fmt;
+
+/// Counts from 1 to this are hidden in views for people outside the service
+/// (commissioners, exports), so no one can be recognised from a small cell.
+/// A zero is shown: it identifies no one.
+pub const SMALLEST_SHOWN: u64 = 5;
+
+/// A count as a report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The exact number.
+    Exact(u64),
+    /// A number from 1 to 4, hidden.
+    Fewer,
+}
+
+impl Shown {
+    /// `n` as an aggregate view may show it: exact when `exact` (a
+    /// coordinator inside the service), otherwise hidden when from 1 to 4.
+    #[must_use]
+    pub fn count(n: u64, exact: bool) -> Self {
+        if exact || n == 0 || n >= SMALLEST_SHOWN {
+            Self::Exact(n)
+        } else {
+            Self::Fewer
+        }
+    }
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Exact(n) => write!(f, "{n}"),
+            Self::Fewer => write!(f, "<{SMALLEST_SHOWN}"),
+        }
+    }
+}
+
+/// The middle value of `values` (the mean of the two middle ones for an
+/// even count); none for no values.
+#[must_use]
+pub fn median(values: &[f64]) -> Option<f64> {
+    quantile(values, 0.5)
+}
+
+/// The `p` quantile (0 ≤ p ≤ 1) of `values`, by linear interpolation
+/// between order statistics: the definition R uses by default (type 7) and
+/// spreadsheets call PERCENTILE.INC. None for no values or a `p` outside
+/// 0 to 1.
+#[must_use]
+pub fn quantile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() || !(0.0..=1.0).contains(&p) || values.iter().any(|v| v.is_nan()) {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let position = p * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    let fraction = position - below as f64;
+    Some(sorted[below] + (sorted[above] - sorted[below]) * fraction)
+}
+
+/// Median and 90th percentile of waits in days, with how many there were.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waits {
+    /// How many waits.
+    pub n: u64,
+    /// The median, in days.
+    pub median: Option<f64>,
+    /// The 90th percentile, in days.
+    pub p90: Option<f64>,
+}
+
+impl Waits {
+    /// The summary of `days`. When `exact` is false and there are fewer than
+    /// [`SMALLEST_SHOWN`] waits, the figures are withheld: a median of two
+    /// people is nearly their own wait.
+    #[must_use]
+    pub fn of(days: &[f64], exact: bool) -> Self {
+        let n = days.len() as u64;
+        if !exact && n < SMALLEST_SHOWN {
+            return Self {
+                n,
+                median: None,
+                p90: None,
+            };
+        }
+        Self {
+            n,
+            median: median(days),
+            p90: quantile(days, 0.9),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn small_counts_are_hidden_outside_the_service() {
+        assert_eq!(Shown::count(0, false).to_string(), "0");
+        for n in 1..5 {
+            assert_eq!(Shown::count(n, false).to_string(), "<5");
+            assert_eq!(Shown::count(n, true).to_string(), n.to_string());
+        }
+        assert_eq!(Shown::count(5, false).to_string(), "5");
+    }
+
+    #[test]
+    fn quantiles_match_r_type_7() {
+        // In R: quantile(c(1, 3, 4, 9, 10, 20), c(0.5, 0.9)) gives 6.5 and 15.
+        let values = [20.0, 1.0, 9.0, 3.0, 10.0, 4.0];
+        assert_eq!(median(&values), Some(6.5));
+        assert_eq!(quantile(&values, 0.9), Some(15.0));
+        assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+        assert_eq!(median(&[]), None);
+        assert_eq!(quantile(&values, 1.5), None);
+        assert_eq!(quantile(&[1.0, f64::NAN], 0.5), None);
+    }
+
+    #[test]
+    fn waits_of_fewer_than_five_are_withheld_from_aggregate_views() {
+        let few = Waits::of(&[3.0, 40.0], false);
+        assert_eq!((few.n, few.median, few.p90), (2, None, None));
+        let exact = Waits::of(&[3.0, 40.0], true);
+        assert_eq!(exact.median, Some(21.5));
+    }
+
+    proptest! {
+        /// A quantile lies between the smallest and the largest value and
+        /// never decreases as p grows.
+        #[test]
+        fn quantiles_are_ordered(values in prop::collection::vec(0.0f64..1000.0, 1..50), p in 0.0f64..1.0, q in 0.0f64..1.0) {
+            let (lo, hi) = if p <= q { (p, q) } else { (q, p) };
+            let a = quantile(&values, lo).unwrap();
+            let b = quantile(&values, hi).unwrap();
+            let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
+            let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            prop_assert!(min <= a && a <= b + 1e-9 && b <= max);
+        }
+    }
+}
