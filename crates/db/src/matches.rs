@@ -142,9 +142,8 @@ pub async fn set_status(
     answers: Answers,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE matches SET status = $1, person_answer = $2, supporter_answer = $3, updated_at = $4
          WHERE id = $5 AND organisation_id = $6"
     )
@@ -157,7 +156,7 @@ pub async fn set_status(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if done == 0 {
         return Err(DbError::NotFound);
     }
