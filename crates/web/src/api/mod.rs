@@ -6,6 +6,7 @@
 mod me;
 mod problem;
 mod programmes;
+pub(crate) mod referrals;
 
 use std::sync::OnceLock;
 
@@ -38,7 +39,8 @@ use crate::error::{Error, ProblemKind};
     components(schemas(ProblemBody, FieldProblem)),
     tags(
         (name = "account", description = "The token owner's own account"),
-        (name = "programmes", description = "Peer support programmes of the organisation")
+        (name = "programmes", description = "Peer support programmes of the organisation"),
+        (name = "referrals", description = "Referrals the token's owner sends, and their outcome")
     )
 )]
 struct ApiDoc;
@@ -63,6 +65,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::show, programmes::replace))
         .routes(routes!(programmes::archive))
         .routes(routes!(programmes::restore))
+        .routes(routes!(referrals::list, referrals::create))
+        .routes(routes!(referrals::show))
         .route("/openapi.json", get(openapi_json))
 }
 

@@ -60,6 +60,32 @@ impl Problem {
         }
     }
 
+    /// A validation failure whose field names are mapped to JSON pointers
+    /// by `pointer` (`dob_day` → `/person/birth_date`).
+    #[must_use]
+    pub fn invalid(
+        errors: &alongside_domain::FieldErrors,
+        pointer: impl Fn(&str) -> String,
+    ) -> Self {
+        let n = errors.as_slice().len();
+        let mut problem = Problem::new(
+            ProblemKind::ValidationFailed,
+            format!(
+                "{n} field{} not valid",
+                if n == 1 { " is" } else { "s are" }
+            ),
+        );
+        problem.body.errors = errors
+            .as_slice()
+            .iter()
+            .map(|e| FieldProblem {
+                pointer: pointer(e.field),
+                detail: e.message.clone(),
+            })
+            .collect();
+        problem
+    }
+
     /// The body, for tests and logs.
     #[must_use]
     pub fn body(&self) -> &ProblemBody {

@@ -290,9 +290,12 @@ async fn every_documented_operation_exists(db: TestDb) {
             "GET /me",
             "GET /programmes",
             "GET /programmes/{id}",
+            "GET /referrals",
+            "GET /referrals/{id}",
             "POST /programmes",
             "POST /programmes/{id}/archive",
             "POST /programmes/{id}/restore",
+            "POST /referrals",
             "PUT /programmes/{id}",
         ]
     );

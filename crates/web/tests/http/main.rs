@@ -1,6 +1,7 @@
 //! Alongside over HTTP: the real router on a real port, on both engines.
 
 mod api;
+mod api_referrals;
 mod errors;
 mod intake;
 mod mail;

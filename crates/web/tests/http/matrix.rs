@@ -73,6 +73,9 @@ const API: &[(&str, &str, Action)] = &[
     ("PUT", "/programmes/{id}", Action::ManageProgrammes),
     ("POST", "/programmes/{id}/archive", Action::ManageProgrammes),
     ("POST", "/programmes/{id}/restore", Action::ManageProgrammes),
+    ("GET", "/referrals", Action::MakeReferrals),
+    ("POST", "/referrals", Action::MakeReferrals),
+    ("GET", "/referrals/{rid}", Action::MakeReferrals),
 ];
 
 async fn a_programme(app: &TestApp) -> String {
@@ -144,10 +147,13 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
 async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let id = a_programme(&app).await;
+    let reference = crate::referrals::refer(&app.browser(), "Matrix").await;
+    let rid =
+        crate::referrals::referral_id(&app.signed_in(Role::Admin).await, &reference, "new").await;
     for role in Role::ALL {
         let api = app.api(Some(&app.api_token(role).await));
         for (method, path, action) in API {
-            let path = path.replace(ID, &id);
+            let path = path.replace(ID, &id).replace("{rid}", &rid);
             let response = api
                 .request(method.parse::<Method>().unwrap(), &path)
                 .json(&programme_json("Matrix programme"))
@@ -156,8 +162,16 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
                 .unwrap();
             let status = response.status();
             if role_may(role, *action) {
+                // The body sent is a programme's: a referral route refuses it
+                // as malformed, and a referral id of someone else's is not
+                // found; neither is a refusal.
+                let referral_route = path.starts_with("/referrals");
                 assert!(
-                    status.is_success() || status == StatusCode::CONFLICT,
+                    status.is_success()
+                        || status == StatusCode::CONFLICT
+                        || referral_route
+                            && (status == StatusCode::BAD_REQUEST
+                                || status == StatusCode::NOT_FOUND),
                     "{role} may {method} {path}: {status}"
                 );
             } else {
