@@ -40,6 +40,8 @@ pub struct QueueEntry {
     pub received_at: DateTime<Utc>,
     /// When the person was first contacted, if they have been.
     pub first_contact_at: Option<DateTime<Utc>>,
+    /// When the person was placed, if they ever were.
+    pub placed_at: Option<DateTime<Utc>>,
     /// Whether the person agreed to be contacted in any way (and has not
     /// withdrawn it).
     pub may_contact: bool,
@@ -103,6 +105,7 @@ struct Row {
     waiting_target_days: Option<i64>,
     received_at: DateTime<Utc>,
     first_contact_at: Option<DateTime<Utc>>,
+    placed_at: Option<DateTime<Utc>>,
     risk: Option<String>,
     interpreter_needed: bool,
     reason: String,
@@ -140,6 +143,7 @@ impl Row {
                 .unwrap_or(DEFAULT_WAITING_TARGET_DAYS),
             received_at: self.received_at,
             first_contact_at: self.first_contact_at,
+            placed_at: self.placed_at,
             may_contact: alongside_domain::consent::may_contact(consents),
             risk_noted: self.risk.is_some(),
             interpreter_needed: self.interpreter_needed,
@@ -150,6 +154,7 @@ impl Row {
 
 const SELECT: &str = "SELECT r.id, r.reference, r.person_id, p.given_name, p.family_name, r.source, r.status,
         r.programme_id, g.name AS programme_name, g.waiting_target_days, r.received_at, r.first_contact_at,
+        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed') AS placed_at,
         r.risk, p.interpreter_needed, r.reason, r.reason_code, r.referrer_account_id, r.referrer_name,
         r.referrer_organisation, r.referrer_contact, r.decline_reason, r.updated_at
      FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id";

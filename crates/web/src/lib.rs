@@ -16,6 +16,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod error;
+pub mod fhir;
 mod health;
 pub mod html;
 pub mod mail;
@@ -190,6 +191,7 @@ pub fn router(state: AppState) -> Router {
     let service = Router::new()
         .merge(html::router())
         .nest("/api/v1", api)
+        .nest("/fhir", fhir::router())
         .merge(health::metrics_router())
         .merge(assets::router())
         .fallback(error::fallback)

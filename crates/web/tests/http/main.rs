@@ -3,6 +3,7 @@
 mod api;
 mod api_referrals;
 mod errors;
+mod fhir;
 mod intake;
 mod mail;
 mod matches;

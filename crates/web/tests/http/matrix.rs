@@ -184,6 +184,37 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
                 assert_eq!(body["type"], "/problems/forbidden");
             }
         }
+        // FHIR answers the same policy, in OperationOutcome.
+        for (method, path) in [
+            ("GET", "/fhir/ServiceRequest"),
+            ("POST", "/fhir/ServiceRequest"),
+        ] {
+            let response = api
+                .client
+                .request(method.parse().unwrap(), format!("{}{path}", app.url))
+                .bearer_auth(api.token.as_deref().unwrap())
+                .header("content-type", "application/fhir+json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            if role_may(role, Action::MakeReferrals) {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{role} may {method} {path}");
+                assert!(
+                    status.is_success() || status.is_client_error(),
+                    "{role} {method} {path}: {status}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} may not {method} {path}"
+                );
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(body["resourceType"], "OperationOutcome");
+            }
+        }
     }
 }
 

@@ -1,0 +1,41 @@
+//! The CapabilityStatement: what this server supports.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::json;
+
+use crate::AppState;
+
+/// `GET /fhir/metadata`: no sign-in needed, as FHIR clients expect.
+pub async fn metadata(State(state): State<AppState>) -> impl IntoResponse {
+    let base = state.settings().public_url.trim_end_matches('/');
+    let body = json!({
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-24",
+        "kind": "instance",
+        "software": {"name": "Alongside", "version": env!("CARGO_PKG_VERSION")},
+        "implementation": {"description": "Alongside peer support referrals", "url": format!("{base}/fhir")},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [{
+            "mode": "server",
+            "documentation": "Referrals in as ServiceRequest with the patient contained (subject.reference = \"#id\"). The submission of an authenticated professional confirms the person agreed to the referral (recorded as verbal consent to store their details and to be contacted by the phone and email given). code defaults to SNOMED CT 871731000000106 (referral to social prescribing service). status on read: active while received, in triage, on a waiting list or placed; completed once closed after a place; revoked when signposted, declined or closed otherwise. A referrer reads only their own referrals. Send an Idempotency-Key header to make a retried create safe.",
+            "security": {
+                "description": "Personal API token of an Alongside account whose role may refer, as Authorization: Bearer TOKEN."
+            },
+            "resource": [{
+                "type": "ServiceRequest",
+                "profile": "http://hl7.org/fhir/StructureDefinition/ServiceRequest",
+                "interaction": [
+                    {"code": "create"},
+                    {"code": "read"},
+                    {"code": "search-type"}
+                ],
+                "searchParam": []
+            }]
+        }]
+    });
+    ([(header::CONTENT_TYPE, super::FHIR_JSON)], axum::Json(body))
+}

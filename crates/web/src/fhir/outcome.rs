@@ -1,0 +1,96 @@
+//! `OperationOutcome`: every problem with a request, each with its FHIRPath.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::api::Problem;
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// Always `error` here.
+    pub severity: &'static str,
+    /// The FHIR issue type: invalid, structure, required, value,
+    /// not-supported, security, forbidden, not-found, conflict, exception.
+    pub code: &'static str,
+    /// What is wrong, for a person.
+    pub diagnostics: String,
+    /// Where, as FHIRPath.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expression: Vec<String>,
+}
+
+impl Issue {
+    /// An error of type `code` at `expression` (empty for the whole request).
+    #[must_use]
+    pub fn new(code: &'static str, expression: &str, diagnostics: impl Into<String>) -> Self {
+        Self {
+            severity: "error",
+            code,
+            diagnostics: diagnostics.into(),
+            expression: if expression.is_empty() {
+                Vec::new()
+            } else {
+                vec![expression.to_owned()]
+            },
+        }
+    }
+}
+
+/// An `OperationOutcome` with its HTTP status.
+#[derive(Debug, Clone)]
+pub struct OperationOutcome {
+    /// The HTTP status to answer with.
+    pub status: StatusCode,
+    /// The problems.
+    pub issues: Vec<Issue>,
+}
+
+impl OperationOutcome {
+    /// One issue.
+    #[must_use]
+    pub fn one(status: StatusCode, issue: Issue) -> Self {
+        Self {
+            status,
+            issues: vec![issue],
+        }
+    }
+}
+
+impl From<Problem> for OperationOutcome {
+    fn from(problem: Problem) -> Self {
+        let body = problem.body();
+        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let code = match status {
+            StatusCode::UNAUTHORIZED => "security",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::NOT_FOUND => "not-found",
+            StatusCode::CONFLICT => "conflict",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+            s if s.is_server_error() => "exception",
+            _ => "invalid",
+        };
+        Self::one(status, Issue::new(code, "", body.detail.clone()))
+    }
+}
+
+impl IntoResponse for OperationOutcome {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "resourceType": "OperationOutcome",
+            "issue": self.issues,
+        });
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(super::FHIR_JSON),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
