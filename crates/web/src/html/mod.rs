@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod dashboard;
+mod import;
 mod programmes;
 mod public;
 mod referrals;
@@ -332,6 +333,14 @@ pub fn router() -> Router<AppState> {
             get(referrals::new_form).post(referrals::create),
         )
         .route("/referrals/sent/{reference}", get(referrals::sent))
+        .route(
+            "/referrals/import",
+            get(import::form)
+                .post(import::submit)
+                // A spreadsheet is bigger than a form.
+                .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)),
+        )
+        .route("/referrals/import/template.csv", get(import::template_csv))
         .route("/my-referrals", get(referrals::mine))
         .route(
             "/supporters",

@@ -777,7 +777,6 @@ pub async fn merge(
 ///
 /// # Errors
 /// When the database fails; nothing is stored then.
-#[expect(dead_code, reason = "the spreadsheet import is its only caller")]
 pub(crate) async fn store_all(
     state: &AppState,
     permit: &Permit<TriageReferrals>,

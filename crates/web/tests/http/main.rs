@@ -4,6 +4,7 @@ mod api;
 mod api_referrals;
 mod errors;
 mod fhir;
+mod import;
 mod intake;
 mod mail;
 mod matches;

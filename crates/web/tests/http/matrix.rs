@@ -42,6 +42,13 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("POST", "/referrals/{rid}/contact", Action::TriageReferrals),
     ("POST", "/referrals/{rid}/consent", Action::TriageReferrals),
     ("POST", "/referrals/{rid}/merge", Action::TriageReferrals),
+    ("GET", "/referrals/import", Action::TriageReferrals),
+    ("POST", "/referrals/import", Action::TriageReferrals),
+    (
+        "GET",
+        "/referrals/import/template.csv",
+        Action::TriageReferrals,
+    ),
     ("GET", "/referrals/new", Action::MakeReferrals),
     ("POST", "/referrals/new", Action::MakeReferrals),
     ("GET", "/referrals/sent/R-ABCD-EFGH", Action::MakeReferrals),

@@ -1,0 +1,40 @@
+//! Importing referrals from a spreadsheet: check every row, then store all
+//! of them in one transaction, or none.
+
+use alongside_domain::import::{self, RowProblem};
+use chrono::Utc;
+
+use super::referrals::{Referred, store_all};
+use crate::auth::Permit;
+use crate::auth::actions::TriageReferrals;
+use crate::{AppState, Error};
+
+/// What an import did, or would do.
+#[derive(Debug)]
+pub enum Imported {
+    /// Checked only: this many rows are ready.
+    Ready(usize),
+    /// Stored, with their references.
+    Stored(Vec<Referred>),
+    /// Nothing stored: the problems, by line.
+    Refused(Vec<RowProblem>),
+}
+
+/// Checks `text` and, unless `dry_run`, stores every referral in it.
+///
+/// # Errors
+/// When the database fails; nothing is stored then.
+pub async fn import(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    text: &str,
+    dry_run: bool,
+) -> Result<Imported, Error> {
+    match import::check(text, Utc::now().date_naive()) {
+        Err(problems) => Ok(Imported::Refused(problems)),
+        Ok(referrals) if dry_run => Ok(Imported::Ready(referrals.len())),
+        Ok(referrals) => Ok(Imported::Stored(
+            store_all(state, permit, &referrals, "imported from a spreadsheet").await?,
+        )),
+    }
+}
