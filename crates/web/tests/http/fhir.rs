@@ -167,7 +167,11 @@ async fn the_default_code_is_used_when_none_is_sent(db: TestDb) {
 }
 
 /// A fixture, the status it gets, and the (code, expression) of issues it must name.
-type Case = (&'static str, StatusCode, &'static [(&'static str, &'static str)]);
+type Case = (
+    &'static str,
+    StatusCode,
+    &'static [(&'static str, &'static str)],
+);
 
 async fn bad_resources_get_an_operation_outcome_naming_every_problem(db: TestDb) {
     let app = TestApp::spawn(db).await;
