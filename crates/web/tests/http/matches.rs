@@ -134,6 +134,42 @@ async fn a_coordinator_matches_a_person_by_hand(db: TestDb) {
     assert!(page.contains("Sam Lee: Agreed by both"));
     assert!(page.contains("Placed"));
     assert!(page.contains("matched with Sam Lee, both agreed"));
+    // A second person whose consent to share was withdrawn is not matched.
+    let other = refer(&app.browser(), "Alan").await;
+    let other_path = format!(
+        "/referrals/{}",
+        referral_id(&coordinator, &other, "new").await
+    );
+    accept(&app, &coordinator, &other_path).await;
+    let csrf = coordinator.csrf(&other_path).await;
+    for change in [
+        vec![
+            ("change", "give"),
+            ("scope", "share_with_peer"),
+            ("method", "verbal"),
+        ],
+        vec![("change", "withdraw"), ("scope", "share_with_peer")],
+    ] {
+        let response = coordinator
+            .post_form(&format!("{other_path}/consent"), &csrf, &change)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let refused = coordinator
+        .submit(
+            &other_path,
+            &format!("{other_path}/matches"),
+            &[("supporter", &supporter_id(&pat))],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("withdrawn their consent to share")
+    );
     let sam_page = coordinator.get(&sam).await.text().await.unwrap();
     assert!(sam_page.contains("Sam Lee"));
     let events = app.audit_events().await;
