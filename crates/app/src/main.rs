@@ -3,6 +3,7 @@
 
 mod data_key;
 mod demo;
+mod offline;
 mod settings;
 
 use std::io::BufRead as _;
@@ -54,6 +55,9 @@ enum Command {
     Demo,
     /// Print the OpenAPI document of /api/v1.
     Openapi,
+    /// Matching, for audits and benchmarks: `match solve FILE`.
+    #[command(subcommand)]
+    Match(MatchCommand),
     /// Print the effective settings (secrets hidden), or a commented example file.
     Config {
         /// Print the commented example alongside.toml instead.
@@ -62,8 +66,33 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum MatchCommand {
+    /// Solve the assignment problem in FILE exactly and print JSON:
+    /// `{"matched": N, "total_score": S, "pairs": [[person, supporter], ...]}`.
+    ///
+    /// The file has lines `p PERSONS SUPPORTERS EDGES`, then `s SUPPORTER
+    /// CAPACITY` for each supporter and `e PERSON SUPPORTER SCORE` for each
+    /// candidate pair (0-based indices, scores 1 to 1000000); lines starting
+    /// with `c` are comments.
+    Solve {
+        /// The problem file.
+        file: std::path::PathBuf,
+        /// Keep only each person's and each supporter's best K pairs first.
+        #[arg(long, value_name = "K")]
+        top: Option<usize>,
+        /// Print the time spent solving to standard error.
+        #[arg(long)]
+        timing: bool,
+    },
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // File commands need neither settings nor a runtime.
+    if let Some(Command::Match(MatchCommand::Solve { file, top, timing })) = &cli.command {
+        return print_or_fail(offline::match_solve(file, *top, *timing));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -119,6 +148,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", alongside_web::openapi().to_pretty_json()?);
             Ok(())
         }
+        Command::Match(_) => unreachable!("file commands run before the runtime starts"),
         Command::Config { example } => {
             print!(
                 "{}",
@@ -129,6 +159,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             );
             Ok(())
+        }
+    }
+}
+
+fn print_or_fail(result: anyhow::Result<String>) -> std::process::ExitCode {
+    match result {
+        Ok(out) => {
+            println!("{out}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

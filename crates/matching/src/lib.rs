@@ -1,8 +1,13 @@
 //! Alongside's matching engine: which peer supporter for which person.
 //!
-//! What belongs here: the candidate graph built from people's preferences
-//! and supporters' profiles, the hard constraints that remove a pair, the
-//! scoring of the pairs that remain, an exact assignment and the explanation
-//! of every proposal and every person left unmatched. Pure: no database, no
-//! clock, no I/O. The engine arrives with the matching capability; this crate
-//! holds its place in the workspace so the boundary is visible from the start.
+//! The candidate graph is built from people's preferences and supporters'
+//! profiles ([`candidate`]): hard constraints remove a pair, the pairs that
+//! remain get a score made of named parts. [`assignment`] then chooses the
+//! pairs exactly (most people matched, then the best total score), and
+//! [`plan`] explains every proposal and every person left unmatched.
+//! [`groups`] ranks the groups a person could join. [`format`] reads the
+//! plain text format of audits and benchmarks. Pure: no database, no clock,
+//! no I/O.
+
+pub mod assignment;
+pub mod format;
