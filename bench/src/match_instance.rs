@@ -155,11 +155,13 @@ fn main() -> std::process::ExitCode {
     if let Some(k) = size.top {
         let all: Vec<alongside_matching::assignment::Edge> = edges
             .iter()
-            .map(|&(person, supporter, score)| alongside_matching::assignment::Edge {
-                person,
-                supporter,
-                score,
-            })
+            .map(
+                |&(person, supporter, score)| alongside_matching::assignment::Edge {
+                    person,
+                    supporter,
+                    score,
+                },
+            )
             .collect();
         edges = alongside_matching::assignment::keep_best(&all, k)
             .into_iter()
@@ -170,7 +172,13 @@ fn main() -> std::process::ExitCode {
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let written = (|| -> std::io::Result<()> {
         writeln!(out, "c alongside matching benchmark, seed {seed}")?;
-        writeln!(out, "p {} {} {}", size.persons, size.supporters, edges.len())?;
+        writeln!(
+            out,
+            "p {} {} {}",
+            size.persons,
+            size.supporters,
+            edges.len()
+        )?;
         for (s, c) in capacities.iter().enumerate() {
             writeln!(out, "s {s} {c}")?;
         }

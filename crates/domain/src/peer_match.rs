@@ -158,7 +158,7 @@ impl FromStr for MatchStatus {
 }
 
 /// Why a pair must not be proposed again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionReason {
     /// The person or the supporter declined this pair.

@@ -10,4 +10,7 @@
 //! no I/O.
 
 pub mod assignment;
+pub mod candidate;
 pub mod format;
+pub mod groups;
+pub mod plan;
