@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod instance_keys;
 pub mod invitations;
 pub mod matches;
+pub mod matching_runs;
 pub mod organisations;
 pub mod outbox;
 pub mod people;

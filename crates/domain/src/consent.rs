@@ -174,6 +174,19 @@ pub fn may_contact(records: &[ConsentState]) -> bool {
         .any(|s| ConsentScope::CONTACT.contains(s))
 }
 
+/// Whether the person's details may go to a peer supporter: consent to keep
+/// their details holds, and any consent to share with a peer once given
+/// has not been withdrawn (a referral that never asked is not a refusal).
+#[must_use]
+pub fn may_share_with_peer(records: &[ConsentState]) -> bool {
+    let in_force = in_force(records);
+    let share_withdrawn = records
+        .iter()
+        .any(|r| r.scope == ConsentScope::ShareWithPeer && r.withdrawn)
+        && !in_force.contains(&ConsentScope::ShareWithPeer);
+    in_force.contains(&ConsentScope::StoreData) && !share_withdrawn
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +241,22 @@ mod tests {
             assert_eq!(method.as_str().parse(), Ok(method));
         }
         assert!("telepathy".parse::<ConsentMethod>().is_err());
+    }
+
+    #[test]
+    fn sharing_with_a_peer() {
+        let store = given(ConsentScope::StoreData);
+        let share = given(ConsentScope::ShareWithPeer);
+        let withdrawn = |mut c: ConsentState| {
+            c.withdrawn = true;
+            c
+        };
+        assert!(may_share_with_peer(&[store]));
+        assert!(may_share_with_peer(&[store, share]));
+        assert!(!may_share_with_peer(&[store, withdrawn(share)]));
+        // Given again after a withdrawal.
+        assert!(may_share_with_peer(&[store, withdrawn(share), share]));
+        assert!(!may_share_with_peer(&[withdrawn(store), share]));
+        assert!(!may_share_with_peer(&[]));
     }
 }

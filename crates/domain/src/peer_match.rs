@@ -157,6 +157,82 @@ impl FromStr for MatchStatus {
     }
 }
 
+/// Where a matching run's proposal stands with the coordinator: open until
+/// accepted (it becomes a proposed match) or rejected (the pair is
+/// excluded from then on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    /// Not yet decided.
+    Open,
+    /// Accepted: a match was proposed to both sides.
+    Accepted,
+    /// Rejected by the coordinator.
+    Rejected,
+}
+
+impl ProposalStatus {
+    /// Every status.
+    pub const ALL: [ProposalStatus; 3] = [Self::Open, Self::Accepted, Self::Rejected];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// The status in words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Open => "To decide",
+            Self::Accepted => "Accepted",
+            Self::Rejected => "Rejected",
+        }
+    }
+
+    /// The coordinator's decision: accepted or rejected.
+    ///
+    /// # Errors
+    /// [`IllegalTransition`] when the proposal was already decided.
+    pub fn decide(self, accept: bool) -> Result<Self, IllegalTransition> {
+        match self {
+            Self::Open if accept => Ok(Self::Accepted),
+            Self::Open => Ok(Self::Rejected),
+            other => Err(IllegalTransition::new(
+                "proposal",
+                other,
+                if accept { "accepted" } else { "rejected" },
+            )),
+        }
+    }
+}
+
+impl StateName for ProposalStatus {
+    fn state_name(&self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+impl FromStr for ProposalStatus {
+    type Err = &'static str;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or("unknown proposal status")
+    }
+}
+
 /// Why a pair must not be proposed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -256,6 +332,20 @@ mod tests {
         }
         for reason in ExclusionReason::ALL {
             assert_eq!(reason.as_str().parse(), Ok(reason));
+        }
+    }
+
+    #[test]
+    fn a_proposal_is_decided_once() {
+        assert_eq!(ProposalStatus::Open.decide(true), Ok(ProposalStatus::Accepted));
+        assert_eq!(ProposalStatus::Open.decide(false), Ok(ProposalStatus::Rejected));
+        for done in [ProposalStatus::Accepted, ProposalStatus::Rejected] {
+            for accept in [true, false] {
+                assert!(done.decide(accept).is_err());
+            }
+        }
+        for status in ProposalStatus::ALL {
+            assert_eq!(status.as_str().parse(), Ok(status));
         }
     }
 }

@@ -139,7 +139,8 @@ pub struct Rules {
 }
 
 /// A hard constraint that removes a pair.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Barrier {
     /// The supporter is paused or has left.
     NotActive,

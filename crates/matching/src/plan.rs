@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use alongside_domain::peer_match::ExclusionReason;
+use serde::{Deserialize, Serialize};
 
 use crate::assignment::{self, Edge, Problem};
 use crate::candidate::{Barrier, Person, Rules, Score, Supporter, barriers, score};
@@ -26,7 +27,7 @@ pub struct Proposal {
 }
 
 /// How many supporters one barrier removed for a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BarrierCount {
     /// The barrier.
     pub barrier: Barrier,
@@ -37,13 +38,16 @@ pub struct BarrierCount {
 }
 
 /// Why a person is left unmatched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Why {
     /// The programme has no supporters at all.
     NoSupporters,
-    /// Every supporter is ruled out; the barriers, those that alone keep
-    /// most supporters out first.
-    NoCandidates(Vec<BarrierCount>),
+    /// Every supporter is ruled out.
+    NoCandidates {
+        /// The barriers, those that alone keep most supporters out first.
+        barriers: Vec<BarrierCount>,
+    },
     /// They had candidates, but every one is full with people this run
     /// matched, and making room would leave someone else unmatched.
     CandidatesTaken {
@@ -145,7 +149,9 @@ pub fn plan(
             why: if supporters.is_empty() {
                 Why::NoSupporters
             } else if candidates[p] == 0 {
-                Why::NoCandidates(count(&blocked[p]))
+                Why::NoCandidates {
+                    barriers: count(&blocked[p]),
+                }
             } else {
                 Why::CandidatesTaken {
                     candidates: candidates[p],
@@ -262,7 +268,7 @@ mod tests {
         assert_eq!(plan.unmatched.len(), 2);
         // Person 1: two women ruled out by gender (one also paused), the
         // man by channel.
-        let Why::NoCandidates(counts) = &plan.unmatched[0].why else {
+        let Why::NoCandidates { barriers: counts } = &plan.unmatched[0].why else {
             panic!("{:?}", plan.unmatched[0]);
         };
         let gender = counts
@@ -272,7 +278,7 @@ mod tests {
         assert_eq!((gender.supporters, gender.only_barrier), (2, 1));
         assert_eq!(counts[0].only_barrier, 1);
         // Person 2: declined the one supporter with a place.
-        let Why::NoCandidates(counts) = &plan.unmatched[1].why else {
+        let Why::NoCandidates { barriers: counts } = &plan.unmatched[1].why else {
             panic!("{:?}", plan.unmatched[1]);
         };
         assert!(

@@ -6,7 +6,7 @@ use alongside_db::matches::{self, MatchRecord};
 use alongside_db::referrals::{self, ReferralRecord, StatusChange};
 use alongside_db::supporters::{self, Supporter};
 use alongside_domain::audit::AuditEvent;
-use alongside_domain::consent::ConsentScope;
+use alongside_domain::consent::may_share_with_peer;
 use alongside_domain::peer_match::{ExclusionReason, MatchStatus, Side};
 use alongside_domain::referral::{ReferralEvent, ReferralStatus};
 use alongside_domain::supporter::not_matchable;
@@ -136,14 +136,8 @@ pub async fn propose(
     }
     // A withdrawal is honoured here too: no consent to keep their details,
     // or sharing with a peer withdrawn, and there is no match to propose.
-    let in_force = record.person.consents_in_force();
-    let share_withdrawn = record
-        .person
-        .consents
-        .iter()
-        .any(|c| c.scope == ConsentScope::ShareWithPeer && c.withdrawn_at.is_some())
-        && !in_force.contains(&ConsentScope::ShareWithPeer);
-    if !in_force.contains(&ConsentScope::StoreData) || share_withdrawn {
+    let states: Vec<_> = record.person.consents.iter().map(|c| c.state()).collect();
+    if !may_share_with_peer(&states) {
         return Err(FieldErrors::one(
             "supporter",
             "The person has withdrawn their consent to share their details with a peer supporter",

@@ -1,0 +1,631 @@
+//! Matching runs: who is waiting on a programme, the programme's matching
+//! rules, and the runs with their proposals and the people left unmatched.
+
+use std::collections::HashMap;
+
+use alongside_domain::consent::{ConsentScope, ConsentState, may_share_with_peer};
+use alongside_domain::peer_match::{ExclusionReason, ProposalStatus};
+use alongside_domain::preferences::PreferencesInput;
+use alongside_domain::referral::ReferralStatus;
+use alongside_domain::{AccountId, OrganisationId, ProgrammeId, SupporterId};
+use alongside_matching::candidate::{Score, Weights};
+use alongside_matching::plan::Why;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A person on a programme's waiting list with no match under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// Their referral.
+    pub referral_id: Uuid,
+    /// The referral's reference.
+    pub reference: String,
+    /// The person.
+    pub person_id: Uuid,
+    /// "Given Family".
+    pub name: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Postcode.
+    pub postcode: String,
+    /// Preferred language.
+    pub language: String,
+    /// Whether they need an interpreter.
+    pub interpreter_needed: bool,
+    /// Whether they are a carer.
+    pub is_carer: bool,
+    /// Support preferences, as stored names.
+    pub preferences: PreferencesInput,
+    /// Long-term conditions, in words.
+    pub conditions: Vec<String>,
+    /// When the referral arrived.
+    pub received_at: DateTime<Utc>,
+    /// Whether their details may go to a peer supporter.
+    pub may_share: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct WaitingRow {
+    referral_id: String,
+    reference: String,
+    person_id: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: NaiveDate,
+    postcode: String,
+    language: String,
+    interpreter_needed: bool,
+    is_carer: bool,
+    preferences: String,
+    received_at: DateTime<Utc>,
+}
+
+const WAITING: &str = "FROM referrals r JOIN people p ON p.id = r.person_id
+     WHERE r.organisation_id = $1 AND r.programme_id = $2 AND r.status = $3
+       AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.referral_id = r.id AND m.status IN ('proposed', 'agreed'))";
+
+/// The programme's waiting list, oldest referral first: three queries
+/// whatever its length.
+#[instrument(skip_all)]
+pub async fn waiting_list(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<Vec<Waiting>> {
+    let accepted = ReferralStatus::Accepted.as_str();
+    let sql = format!(
+        "SELECT r.id AS referral_id, r.reference, p.id AS person_id, p.given_name, p.family_name, p.date_of_birth,
+            p.postcode, p.language, p.interpreter_needed, p.is_carer, p.preferences, r.received_at
+         {WAITING} ORDER BY r.received_at, r.id"
+    );
+    let rows: Vec<WaitingRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .bind(programme.to_string())
+        .bind(accepted)
+        .fetch_all(p)
+        .await)?;
+    let sql = format!(
+        "SELECT pc.person_id, pc.description FROM person_conditions pc
+         WHERE pc.person_id IN (SELECT r.person_id {WAITING}) ORDER BY pc.id"
+    );
+    let conditions: Vec<(String, String)> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .bind(programme.to_string())
+        .bind(accepted)
+        .fetch_all(p)
+        .await)?;
+    let sql = format!(
+        "SELECT c.person_id, c.scope, c.withdrawn_at IS NOT NULL AS withdrawn FROM consents c
+         WHERE c.person_id IN (SELECT r.person_id {WAITING}) ORDER BY c.id"
+    );
+    let consents: Vec<(String, String, bool)> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation.to_string())
+        .bind(programme.to_string())
+        .bind(accepted)
+        .fetch_all(p)
+        .await)?;
+    let mut conditions_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (person, description) in conditions {
+        conditions_of.entry(person).or_default().push(description);
+    }
+    let mut consents_of: HashMap<String, Vec<ConsentState>> = HashMap::new();
+    for (person, scope, withdrawn) in consents {
+        let scope: ConsentScope = scope
+            .parse()
+            .map_err(|e: &str| DbError::corrupt("consent", e))?;
+        consents_of
+            .entry(person)
+            .or_default()
+            .push(ConsentState { scope, withdrawn });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let preferences = serde_json::from_str(&row.preferences)
+                .map_err(|e| DbError::corrupt("person", e))?;
+            Ok(Waiting {
+                referral_id: parse_id("referral", &row.referral_id)?,
+                reference: row.reference,
+                name: format!("{} {}", row.given_name, row.family_name),
+                date_of_birth: row.date_of_birth,
+                postcode: row.postcode,
+                language: row.language,
+                interpreter_needed: row.interpreter_needed,
+                is_carer: row.is_carer,
+                preferences,
+                conditions: conditions_of.remove(&row.person_id).unwrap_or_default(),
+                received_at: row.received_at,
+                may_share: may_share_with_peer(
+                    consents_of
+                        .get(&row.person_id)
+                        .map_or(&[][..], Vec::as_slice),
+                ),
+                person_id: parse_id("person", &row.person_id)?,
+            })
+        })
+        .collect()
+}
+
+/// Every excluded pair of the organisation: (person, supporter, why).
+#[instrument(skip_all)]
+pub async fn exclusions(
+    db: &Db,
+    organisation: OrganisationId,
+) -> DbResult<Vec<(Uuid, SupporterId, ExclusionReason)>> {
+    let rows: Vec<(String, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT person_id, supporter_id, reason FROM match_exclusions WHERE organisation_id = $1",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(person, supporter, reason)| {
+            Ok((
+                parse_id("exclusion", &person)?,
+                parse_id("exclusion", &supporter)?,
+                reason
+                    .parse()
+                    .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
+            ))
+        })
+        .collect()
+}
+
+/// A programme's matching rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MatchingRules {
+    /// Courses every supporter must have done.
+    pub required_training: Vec<String>,
+    /// How much each part of the score counts.
+    pub weights: Weights,
+}
+
+/// The programme's matching rules (the defaults until someone sets them).
+#[instrument(skip_all)]
+pub async fn rules(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<MatchingRules> {
+    let row: Option<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT required_training, matching_weights FROM programmes WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    let (training, weights) = row.ok_or(DbError::NotFound)?;
+    Ok(MatchingRules {
+        required_training: training
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        weights: if weights.is_empty() {
+            Weights::default()
+        } else {
+            serde_json::from_str(&weights).map_err(|e| DbError::corrupt("programme", e))?
+        },
+    })
+}
+
+/// Stores the programme's matching rules.
+#[instrument(skip_all)]
+pub async fn set_rules(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+    rules: &MatchingRules,
+) -> DbResult<()> {
+    let weights =
+        serde_json::to_string(&rules.weights).map_err(|e| DbError::corrupt("programme", e))?;
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE programmes SET required_training = $1, matching_weights = $2 WHERE id = $3 AND organisation_id = $4",
+        )
+        .bind(rules.required_training.join("\n"))
+        .bind(&weights)
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// A proposal to store.
+#[derive(Debug, Clone)]
+pub struct NewProposal {
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// The supporter.
+    pub supporter_id: SupporterId,
+    /// The pair's score.
+    pub score: Score,
+    /// How many candidates the person had.
+    pub candidates: usize,
+}
+
+/// A run to store.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// The programme.
+    pub programme_id: ProgrammeId,
+    /// Who ran it.
+    pub run_by: AccountId,
+    /// When.
+    pub run_at: DateTime<Utc>,
+    /// People on the waiting list.
+    pub people: usize,
+    /// Supporters considered.
+    pub supporters: usize,
+    /// Candidate pairs considered.
+    pub candidate_pairs: usize,
+    /// Sum of the proposals' scores.
+    pub total_score: i64,
+    /// The rules it used.
+    pub rules: MatchingRules,
+    /// Its proposals.
+    pub proposals: Vec<NewProposal>,
+    /// People left unmatched: referral and why.
+    pub unmatched: Vec<(Uuid, Why)>,
+}
+
+fn json<T: Serialize>(value: &T) -> DbResult<String> {
+    serde_json::to_string(value).map_err(|e| DbError::corrupt("matching run", e))
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Stores a run with its proposals and unmatched people; its id.
+#[instrument(skip_all)]
+pub async fn create(tx: &mut Tx, organisation: OrganisationId, run: &NewRun) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    let rules = json(&run.rules)?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO matching_runs (id, organisation_id, programme_id, run_by, run_at, people, supporters,
+                candidate_pairs, total_score, rules)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .bind(run.programme_id.to_string())
+        .bind(run.run_by.to_string())
+        .bind(run.run_at)
+        .bind(count(run.people))
+        .bind(count(run.supporters))
+        .bind(count(run.candidate_pairs))
+        .bind(run.total_score)
+        .bind(&rules)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    for proposal in &run.proposals {
+        let parts = json(&proposal.score.parts)?;
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO matching_proposals (id, run_id, referral_id, supporter_id, score, parts, candidates, status)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(Uuid::new_v4().to_string())
+            .bind(id.to_string())
+            .bind(proposal.referral_id.to_string())
+            .bind(proposal.supporter_id.to_string())
+            .bind(proposal.score.total)
+            .bind(&parts)
+            .bind(count(proposal.candidates))
+            .bind(ProposalStatus::Open.as_str())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
+    for (referral, why) in &run.unmatched {
+        let why = json(why)?;
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO matching_unmatched (run_id, referral_id, why) VALUES ($1, $2, $3)",
+            )
+            .bind(id.to_string())
+            .bind(referral.to_string())
+            .bind(&why)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(id)
+}
+
+/// A stored proposal, with the names a page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalRecord {
+    /// The proposal.
+    pub id: Uuid,
+    /// The run it belongs to.
+    pub run_id: Uuid,
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// The person, "Given Family".
+    pub person_name: String,
+    /// The supporter.
+    pub supporter_id: SupporterId,
+    /// The supporter's name.
+    pub supporter_name: String,
+    /// The pair's score and its parts.
+    pub score: Score,
+    /// How many candidates the person had.
+    pub candidates: u32,
+    /// Where it stands.
+    pub status: ProposalStatus,
+    /// The match made when it was accepted.
+    pub match_id: Option<Uuid>,
+    /// Why it was rejected.
+    pub reject_reason: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    id: String,
+    run_id: String,
+    referral_id: String,
+    reference: String,
+    given_name: String,
+    family_name: String,
+    supporter_id: String,
+    supporter_name: String,
+    score: i64,
+    parts: String,
+    candidates: i64,
+    status: String,
+    match_id: Option<String>,
+    reject_reason: String,
+}
+
+impl TryFrom<ProposalRow> for ProposalRecord {
+    type Error = DbError;
+
+    fn try_from(row: ProposalRow) -> DbResult<Self> {
+        Ok(Self {
+            id: parse_id("proposal", &row.id)?,
+            run_id: parse_id("proposal", &row.run_id)?,
+            referral_id: parse_id("proposal", &row.referral_id)?,
+            reference: row.reference,
+            person_name: format!("{} {}", row.given_name, row.family_name),
+            supporter_id: parse_id("proposal", &row.supporter_id)?,
+            supporter_name: row.supporter_name,
+            score: Score {
+                parts: serde_json::from_str(&row.parts)
+                    .map_err(|e| DbError::corrupt("proposal", e))?,
+                total: row.score,
+            },
+            candidates: u32::try_from(row.candidates).unwrap_or(u32::MAX),
+            status: row
+                .status
+                .parse()
+                .map_err(|e: &str| DbError::corrupt("proposal", e))?,
+            match_id: row
+                .match_id
+                .as_deref()
+                .map(|m| parse_id("proposal", m))
+                .transpose()?,
+            reject_reason: row.reject_reason,
+        })
+    }
+}
+
+const PROPOSALS: &str = "SELECT mp.id, mp.run_id, mp.referral_id, r.reference, p.given_name, p.family_name, mp.supporter_id,
+        s.name AS supporter_name, mp.score, mp.parts, mp.candidates, mp.status, mp.match_id, mp.reject_reason
+     FROM matching_proposals mp JOIN matching_runs mr ON mr.id = mp.run_id
+       JOIN referrals r ON r.id = mp.referral_id JOIN people p ON p.id = r.person_id
+       JOIN supporters s ON s.id = mp.supporter_id";
+
+/// A person a run left unmatched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedRecord {
+    /// Their referral.
+    pub referral_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// The person, "Given Family".
+    pub person_name: String,
+    /// Why.
+    pub why: Why,
+}
+
+/// A stored run with everything it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The run.
+    pub id: Uuid,
+    /// The programme.
+    pub programme_id: ProgrammeId,
+    /// Who ran it, by name.
+    pub run_by: Option<String>,
+    /// When.
+    pub run_at: DateTime<Utc>,
+    /// People on the waiting list.
+    pub people: u32,
+    /// Supporters considered.
+    pub supporters: u32,
+    /// Candidate pairs considered.
+    pub candidate_pairs: u32,
+    /// Sum of the proposals' scores.
+    pub total_score: i64,
+    /// The rules it used.
+    pub rules: MatchingRules,
+    /// Proposals, by person's name.
+    pub proposals: Vec<ProposalRecord>,
+    /// People left unmatched, by name.
+    pub unmatched: Vec<UnmatchedRecord>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: String,
+    programme_id: String,
+    run_by: Option<String>,
+    run_at: DateTime<Utc>,
+    people: i64,
+    supporters: i64,
+    candidate_pairs: i64,
+    total_score: i64,
+    rules: String,
+}
+
+fn small(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One run of the organisation, with its proposals and unmatched people:
+/// three queries.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<RunRecord> {
+    let row: Option<RunRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT mr.id, mr.programme_id, a.display_name AS run_by, mr.run_at, mr.people, mr.supporters,
+                mr.candidate_pairs, mr.total_score, mr.rules
+             FROM matching_runs mr LEFT JOIN accounts a ON a.id = mr.run_by
+             WHERE mr.id = $1 AND mr.organisation_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    let row = row.ok_or(DbError::NotFound)?;
+    let sql = format!(
+        "{PROPOSALS} WHERE mp.run_id = $1 AND mr.organisation_id = $2 ORDER BY p.family_name, p.given_name, mp.id"
+    );
+    let proposals: Vec<ProposalRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await)?;
+    let unmatched: Vec<(String, String, String, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT mu.referral_id, r.reference, p.given_name, p.family_name, mu.why
+             FROM matching_unmatched mu JOIN referrals r ON r.id = mu.referral_id JOIN people p ON p.id = r.person_id
+             WHERE mu.run_id = $1 AND r.organisation_id = $2 ORDER BY p.family_name, p.given_name, r.id",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    Ok(RunRecord {
+        id: parse_id("matching run", &row.id)?,
+        programme_id: parse_id("matching run", &row.programme_id)?,
+        run_by: row.run_by,
+        run_at: row.run_at,
+        people: small(row.people),
+        supporters: small(row.supporters),
+        candidate_pairs: small(row.candidate_pairs),
+        total_score: row.total_score,
+        rules: serde_json::from_str(&row.rules).map_err(|e| DbError::corrupt("matching run", e))?,
+        proposals: proposals
+            .into_iter()
+            .map(ProposalRecord::try_from)
+            .collect::<DbResult<_>>()?,
+        unmatched: unmatched
+            .into_iter()
+            .map(|(referral, reference, given, family, why)| {
+                Ok(UnmatchedRecord {
+                    referral_id: parse_id("matching run", &referral)?,
+                    reference,
+                    person_name: format!("{given} {family}"),
+                    why: serde_json::from_str(&why)
+                        .map_err(|e| DbError::corrupt("matching run", e))?,
+                })
+            })
+            .collect::<DbResult<_>>()?,
+    })
+}
+
+/// The newest run of a programme, if any.
+#[instrument(skip_all)]
+pub async fn latest(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<Option<Uuid>> {
+    let id: Option<(String,)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id FROM matching_runs WHERE organisation_id = $1 AND programme_id = $2
+             ORDER BY run_at DESC, id DESC LIMIT 1",
+        )
+        .bind(organisation.to_string())
+        .bind(programme.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    id.map(|(id,)| parse_id("matching run", &id)).transpose()
+}
+
+/// One proposal, read inside a transaction before a decision.
+#[instrument(skip_all)]
+pub async fn proposal_in(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: Uuid,
+) -> DbResult<ProposalRecord> {
+    let sql = format!("{PROPOSALS} WHERE mp.id = $1 AND mr.organisation_id = $2");
+    let row: Option<ProposalRow> = on_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(c)
+        .await)?;
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+/// Records the coordinator's decision on a proposal.
+#[instrument(skip_all)]
+pub async fn decide(
+    tx: &mut Tx,
+    id: Uuid,
+    status: ProposalStatus,
+    match_id: Option<Uuid>,
+    reject_reason: &str,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE matching_proposals SET status = $1, match_id = $2, reject_reason = $3, decided_by = $4, decided_at = $5
+             WHERE id = $6 AND status = $7",
+        )
+        .bind(status.as_str())
+        .bind(match_id.map(|m| m.to_string()))
+        .bind(reject_reason)
+        .bind(by.to_string())
+        .bind(now)
+        .bind(id.to_string())
+        .bind(ProposalStatus::Open.as_str())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
