@@ -365,6 +365,8 @@ pub struct ProposalRecord {
     pub referral_id: Uuid,
     /// Its reference.
     pub reference: String,
+    /// The person.
+    pub person_id: Uuid,
     /// The person, "Given Family".
     pub person_name: String,
     /// The supporter.
@@ -389,6 +391,7 @@ struct ProposalRow {
     run_id: String,
     referral_id: String,
     reference: String,
+    person_id: String,
     given_name: String,
     family_name: String,
     supporter_id: String,
@@ -410,6 +413,7 @@ impl TryFrom<ProposalRow> for ProposalRecord {
             run_id: parse_id("proposal", &row.run_id)?,
             referral_id: parse_id("proposal", &row.referral_id)?,
             reference: row.reference,
+            person_id: parse_id("proposal", &row.person_id)?,
             person_name: format!("{} {}", row.given_name, row.family_name),
             supporter_id: parse_id("proposal", &row.supporter_id)?,
             supporter_name: row.supporter_name,
@@ -433,7 +437,7 @@ impl TryFrom<ProposalRow> for ProposalRecord {
     }
 }
 
-const PROPOSALS: &str = "SELECT mp.id, mp.run_id, mp.referral_id, r.reference, p.given_name, p.family_name, mp.supporter_id,
+const PROPOSALS: &str = "SELECT mp.id, mp.run_id, mp.referral_id, r.reference, p.id AS person_id, p.given_name, p.family_name, mp.supporter_id,
         s.name AS supporter_name, mp.score, mp.parts, mp.candidates, mp.status, mp.match_id, mp.reject_reason
      FROM matching_proposals mp JOIN matching_runs mr ON mr.id = mp.run_id
        JOIN referrals r ON r.id = mp.referral_id JOIN people p ON p.id = r.person_id

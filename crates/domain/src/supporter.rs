@@ -49,6 +49,23 @@ choice_enum!(
     }
 );
 
+impl AgeBand {
+    /// The band of someone `years` old; none under 18.
+    #[must_use]
+    pub const fn of_age(years: u32) -> Option<Self> {
+        Some(match years {
+            0..=17 => return None,
+            18..=24 => Self::From18To24,
+            25..=34 => Self::From25To34,
+            35..=44 => Self::From35To44,
+            45..=54 => Self::From45To54,
+            55..=64 => Self::From55To64,
+            65..=74 => Self::From65To74,
+            _ => Self::From75,
+        })
+    }
+}
+
 /// Where a supporter stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -569,5 +586,14 @@ mod tests {
             not_matchable(&unchecked, SupporterStatus::Active, &[], day(2026, 1, 1)),
             [NotMatchable::NoChecks]
         );
+    }
+
+    #[test]
+    fn age_bands_by_age() {
+        assert_eq!(AgeBand::of_age(17), None);
+        assert_eq!(AgeBand::of_age(18), Some(AgeBand::From18To24));
+        assert_eq!(AgeBand::of_age(64), Some(AgeBand::From55To64));
+        assert_eq!(AgeBand::of_age(65), Some(AgeBand::From65To74));
+        assert_eq!(AgeBand::of_age(101), Some(AgeBand::From75));
     }
 }

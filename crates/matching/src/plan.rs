@@ -43,6 +43,9 @@ pub struct BarrierCount {
 pub enum Why {
     /// The programme has no supporters at all.
     NoSupporters,
+    /// They withdrew consent to share their details with a peer, so they
+    /// were not put forward.
+    ConsentWithdrawn,
     /// Every supporter is ruled out.
     NoCandidates {
         /// The barriers, those that alone keep most supporters out first.

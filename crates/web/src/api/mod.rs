@@ -3,6 +3,7 @@
 //! matches the real routes. Clients authenticate with a personal API token
 //! (`Authorization: Bearer ...`); errors are RFC 9457 problem+json.
 
+mod matching_runs;
 mod me;
 mod problem;
 mod programmes;
@@ -40,7 +41,8 @@ use crate::error::{Error, ProblemKind};
     tags(
         (name = "account", description = "The token owner's own account"),
         (name = "programmes", description = "Peer support programmes of the organisation"),
-        (name = "referrals", description = "Referrals the token's owner sends, and their outcome")
+        (name = "referrals", description = "Referrals the token's owner sends, and their outcome"),
+        (name = "matching", description = "Matching people on a programme's waiting list with peer supporters")
     )
 )]
 struct ApiDoc;
@@ -67,6 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::restore))
         .routes(routes!(referrals::list, referrals::create))
         .routes(routes!(referrals::show))
+        .routes(routes!(matching_runs::create))
+        .routes(routes!(matching_runs::show))
         .route("/openapi.json", get(openapi_json))
 }
 

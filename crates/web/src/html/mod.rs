@@ -5,6 +5,7 @@ mod account;
 mod audit;
 mod dashboard;
 mod import;
+mod matching;
 mod programmes;
 mod public;
 mod referrals;
@@ -326,6 +327,15 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/merge", post(referrals::merge))
         .route("/referrals/{id}/matches", post(referrals::propose_match))
         .route("/matches/{id}", post(referrals::decide_match))
+        .route("/programmes/{id}/matching", get(matching::programme))
+        .route(
+            "/programmes/{id}/matching/rules",
+            post(matching::save_rules),
+        )
+        .route("/programmes/{id}/matching-runs", post(matching::start_run))
+        .route("/matching-runs/{id}", get(matching::show_run))
+        .route("/matching-proposals/{id}/accept", post(matching::accept))
+        .route("/matching-proposals/{id}/reject", post(matching::reject))
         .route("/reports", get(reports::referrals))
         .route("/reports/referrals.csv", get(reports::referrals_csv))
         .route(

@@ -57,6 +57,7 @@ struct Show {
     layout: Layout,
     programme: Programme,
     may_manage: bool,
+    may_match: bool,
     notice: Option<String>,
     problem: Option<String>,
 }
@@ -87,6 +88,7 @@ fn show_page(
             layout: Layout::signed_in(programme.details.name.clone(), "programmes", session)
                 .with_errors(problem.is_some()),
             may_manage: role_may(session.signed_in.actor.role, Action::ManageProgrammes),
+            may_match: role_may(session.signed_in.actor.role, Action::MatchPeople),
             programme,
             notice,
             problem,

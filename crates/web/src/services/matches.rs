@@ -3,11 +3,12 @@
 //! both, and what follows (placed, or the pair excluded).
 
 use alongside_db::matches::{self, MatchRecord};
+use alongside_db::matching_runs;
 use alongside_db::referrals::{self, ReferralRecord, StatusChange};
 use alongside_db::supporters::{self, Supporter};
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::consent::may_share_with_peer;
-use alongside_domain::peer_match::{ExclusionReason, MatchStatus, Side};
+use alongside_domain::peer_match::{ExclusionReason, MatchStatus, ProposalStatus, Side};
 use alongside_domain::referral::{ReferralEvent, ReferralStatus};
 use alongside_domain::supporter::not_matchable;
 use alongside_domain::{FieldErrors, SupporterId};
@@ -125,6 +126,22 @@ pub async fn propose(
     id: Uuid,
     supporter: &str,
 ) -> Result<Uuid, Error> {
+    propose_from_run(state, permit, id, supporter, None).await
+}
+
+/// Proposes a match as [`propose`] does; with `proposal`, the matching
+/// run's proposal it comes from is marked accepted in the same transaction.
+///
+/// # Errors
+/// As [`propose`]; [`Error::NotFound`] when the run's proposal was decided
+/// meanwhile.
+pub async fn propose_from_run(
+    state: &AppState,
+    permit: &Permit<MatchPeople>,
+    id: Uuid,
+    supporter: &str,
+    proposal: Option<Uuid>,
+) -> Result<Uuid, Error> {
     let organisation = permit.actor().organisation_id;
     let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
     if record.summary.status != ReferralStatus::Accepted {
@@ -173,6 +190,18 @@ pub async fn propose(
     let account = permit.actor().account_id;
     let mut tx = state.db().begin().await?;
     let match_id = matches::propose(&mut tx, organisation, id, chosen, account, now).await?;
+    if let Some(proposal) = proposal {
+        matching_runs::decide(
+            &mut tx,
+            proposal,
+            ProposalStatus::Accepted,
+            Some(match_id),
+            "",
+            account,
+            now,
+        )
+        .await?;
+    }
     referrals::note(
         &mut tx,
         state.data_key(),

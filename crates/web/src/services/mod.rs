@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod import;
 pub mod matches;
+pub mod matching_runs;
 pub mod passwords;
 pub mod programmes;
 pub mod referrals;

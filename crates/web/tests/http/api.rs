@@ -262,7 +262,7 @@ async fn every_documented_operation_exists(db: TestDb) {
             let response = api
                 .request(
                     method.to_uppercase().parse().unwrap(),
-                    &path.replace("{id}", id),
+                    &path.replace("{id}", id).replace("{run}", id),
                 )
                 .json(&programme_json("Probe"))
                 .send()
@@ -290,10 +290,12 @@ async fn every_documented_operation_exists(db: TestDb) {
             "GET /me",
             "GET /programmes",
             "GET /programmes/{id}",
+            "GET /programmes/{id}/matching-runs/{run}",
             "GET /referrals",
             "GET /referrals/{id}",
             "POST /programmes",
             "POST /programmes/{id}/archive",
+            "POST /programmes/{id}/matching-runs",
             "POST /programmes/{id}/restore",
             "POST /referrals",
             "PUT /programmes/{id}",

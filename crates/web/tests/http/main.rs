@@ -8,6 +8,7 @@ mod import;
 mod intake;
 mod mail;
 mod matches;
+mod matching_runs;
 mod matrix;
 mod pages;
 mod referrals;

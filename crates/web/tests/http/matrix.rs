@@ -62,6 +62,32 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("POST", "/supporters/{sid}/edit", Action::ManageSupporters),
     ("POST", "/supporters/{sid}/status", Action::ManageSupporters),
     ("POST", "/referrals/{rid}/matches", Action::MatchPeople),
+    ("GET", "/programmes/{id}/matching", Action::MatchPeople),
+    (
+        "POST",
+        "/programmes/{id}/matching/rules",
+        Action::MatchPeople,
+    ),
+    (
+        "POST",
+        "/programmes/{id}/matching-runs",
+        Action::MatchPeople,
+    ),
+    (
+        "GET",
+        "/matching-runs/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",
+        Action::MatchPeople,
+    ),
+    (
+        "POST",
+        "/matching-proposals/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/accept",
+        Action::MatchPeople,
+    ),
+    (
+        "POST",
+        "/matching-proposals/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/reject",
+        Action::MatchPeople,
+    ),
     ("GET", "/reports", Action::ViewReports),
     ("GET", "/reports/referrals.csv", Action::ViewReports),
     (
@@ -83,6 +109,16 @@ const API: &[(&str, &str, Action)] = &[
     ("GET", "/referrals", Action::MakeReferrals),
     ("POST", "/referrals", Action::MakeReferrals),
     ("GET", "/referrals/{rid}", Action::MakeReferrals),
+    (
+        "POST",
+        "/programmes/{id}/matching-runs",
+        Action::MatchPeople,
+    ),
+    (
+        "GET",
+        "/programmes/{id}/matching-runs/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",
+        Action::MatchPeople,
+    ),
 ];
 
 async fn a_programme(app: &TestApp) -> String {
@@ -129,6 +165,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
                         || status == StatusCode::BAD_REQUEST && path.starts_with("/matches/")
                         || status == StatusCode::NOT_FOUND
                             && (path.contains("revoke")
+                                || path.starts_with("/matching-")
                                 || path.ends_with("/merge")
                                 || path.starts_with("/my-referrals/")),
                     "{role} {method} {path}: {status}"
@@ -176,6 +213,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
                 assert!(
                     status.is_success()
                         || status == StatusCode::CONFLICT
+                        || status == StatusCode::NOT_FOUND && path.contains("/matching-runs/")
                         || referral_route
                             && (status == StatusCode::BAD_REQUEST
                                 || status == StatusCode::NOT_FOUND),

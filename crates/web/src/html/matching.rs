@@ -1,0 +1,419 @@
+//! Matching pages: a programme's matching rules and runs, and the review of
+//! each run's proposals.
+
+use alongside_db::matching_runs::RunRecord;
+use alongside_domain::peer_match::ProposalStatus;
+use alongside_domain::programme::Programme;
+use alongside_domain::{FieldErrors, ProgrammeId};
+use alongside_matching::candidate::Part;
+use alongside_matching::plan::Why;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Layout, error_page, render};
+use crate::auth::actions::MatchPeople;
+use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::matching_runs::{self as service, Overview, RulesInput, weight_field};
+use crate::{AppState, Error};
+
+fn programme_id(id: &str) -> Result<ProgrammeId, Error> {
+    id.parse().map_err(|_| Error::NotFound)
+}
+
+fn uuid(id: &str) -> Result<Uuid, Error> {
+    // Only the canonical form names a record: anything else is not there.
+    Uuid::try_parse(id)
+        .ok()
+        .filter(|u| u.hyphenated().to_string() == id)
+        .ok_or(Error::NotFound)
+}
+
+/// A weight's row on the rules form.
+struct WeightRow {
+    field: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "matching/programme.html")]
+struct ProgrammePage {
+    layout: Layout,
+    programme: Programme,
+    waiting: usize,
+    supporters_with_places: usize,
+    latest: Option<Uuid>,
+    training: String,
+    weights: Vec<WeightRow>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+fn programme_page(
+    session: &Session,
+    overview: Overview,
+    input: RulesInput,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let weights = Part::ALL
+        .iter()
+        .map(|&part| WeightRow {
+            field: weight_field(part),
+            label: part.label(),
+            unit: part.unit(),
+            value: input.weight(part).to_owned(),
+        })
+        .collect();
+    render(
+        status,
+        &ProgrammePage {
+            layout: Layout::signed_in(
+                format!("Matching: {}", overview.programme.details.name),
+                "programmes",
+                session,
+            )
+            .with_errors(!errors.is_empty()),
+            waiting: overview.waiting,
+            supporters_with_places: overview.supporters_with_places,
+            latest: overview.latest,
+            programme: overview.programme,
+            training: input.required_training,
+            weights,
+            errors,
+            notice,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProgrammeQuery {
+    saved: Option<String>,
+}
+
+/// A programme's matching page: who is waiting, the rules, the last run.
+pub async fn programme(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    Query(query): Query<ProgrammeQuery>,
+) -> Response {
+    let overview = match programme_id(&id) {
+        Ok(id) => service::overview(&state, &auth.permit, id).await,
+        Err(e) => Err(e),
+    };
+    match overview {
+        Ok(overview) => {
+            let input = RulesInput::of(&overview.rules);
+            let notice = query
+                .saved
+                .is_some()
+                .then_some("The matching rules have been saved.");
+            programme_page(
+                &auth.session,
+                overview,
+                input,
+                FieldErrors::default(),
+                notice,
+            )
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RulesForm {
+    required_training: String,
+    weight_shared_condition: String,
+    weight_lived_experience: String,
+    weight_age_band: String,
+    weight_interests: String,
+    weight_distance: String,
+    weight_availability: String,
+    weight_waiting: String,
+}
+
+impl RulesForm {
+    fn into_input(self) -> RulesInput {
+        RulesInput {
+            required_training: self.required_training,
+            weights: vec![
+                (Part::SharedCondition, self.weight_shared_condition),
+                (Part::LivedExperience, self.weight_lived_experience),
+                (Part::AgeBand, self.weight_age_band),
+                (Part::Interests, self.weight_interests),
+                (Part::Distance, self.weight_distance),
+                (Part::Availability, self.weight_availability),
+                (Part::Waiting, self.weight_waiting),
+            ],
+        }
+    }
+}
+
+/// Saves the programme's matching rules.
+pub async fn save_rules(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RulesForm>,
+) -> Response {
+    let id = match programme_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let input = form.into_input();
+    match service::update_rules(&state, &auth.permit, id, &input).await {
+        Ok(()) => Redirect::to(&format!("/programmes/{id}/matching?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => match service::overview(&state, &auth.permit, id).await {
+            Ok(overview) => programme_page(&auth.session, overview, input, errors, None),
+            Err(e) => error_page(&e, Some(&auth.session)),
+        },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RunForm {}
+
+/// Runs matching on the programme's waiting list.
+pub async fn start_run(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(_form): CsrfForm<RunForm>,
+) -> Response {
+    let id = match programme_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::run(&state, &auth.permit, id).await {
+        Ok(run) => Redirect::to(&format!("/matching-runs/{run}")).into_response(),
+        Err(Error::Invalid(errors)) => match service::overview(&state, &auth.permit, id).await {
+            Ok(overview) => {
+                let input = RulesInput::of(&overview.rules);
+                programme_page(&auth.session, overview, input, errors, None)
+            }
+            Err(e) => error_page(&e, Some(&auth.session)),
+        },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// A rejection that could not be saved: which proposal, why, and what was
+/// typed.
+struct Problem {
+    proposal: Uuid,
+    message: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "matching/run.html")]
+struct RunPage {
+    layout: Layout,
+    run: RunRecord,
+    programme_name: String,
+    problem: Option<Problem>,
+    notice: Option<&'static str>,
+}
+
+impl RunPage {
+    fn open(&self, status: &ProposalStatus) -> bool {
+        *status == ProposalStatus::Open
+    }
+
+    fn reason_for(&self, proposal: &Uuid) -> &str {
+        self.problem
+            .as_ref()
+            .filter(|p| p.proposal == *proposal)
+            .map_or("", |p| p.reason.as_str())
+    }
+
+    fn error_for(&self, proposal: &Uuid) -> Option<&str> {
+        self.problem
+            .as_ref()
+            .filter(|p| p.proposal == *proposal)
+            .map(|p| p.message.as_str())
+    }
+
+    /// Why a person is unmatched, in sentences a coordinator can act on.
+    fn why(&self, why: &Why) -> Vec<String> {
+        match why {
+            Why::NoSupporters => vec!["No peer supporters are recorded yet.".to_owned()],
+            Why::ConsentWithdrawn => vec![
+                "They withdrew consent to share their details with a peer supporter, so they were not put forward.".to_owned(),
+            ],
+            Why::CandidatesTaken { candidates } => vec![format!(
+                "All {candidates} possible supporters are full with people matched in this run; making room would leave someone else unmatched. Recruiting or freeing a place would help."
+            )],
+            Why::NoCandidates { barriers } => barriers
+                .iter()
+                .map(|b| {
+                    let only = if b.only_barrier > 0 {
+                        format!(" ({} of them for this reason alone)", b.only_barrier)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{}: {} supporter{}{only}. To change: {}.",
+                        b.barrier,
+                        b.supporters,
+                        if b.supporters == 1 { "" } else { "s" },
+                        b.barrier.remedy()
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+async fn run_page(
+    state: &AppState,
+    auth: &Authorised<MatchPeople>,
+    id: Uuid,
+    problem: Option<Problem>,
+    notice: Option<&'static str>,
+) -> Response {
+    let run = match service::find(state, &auth.permit, id, None).await {
+        Ok(run) => run,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let programme_name = match service::overview(state, &auth.permit, run.programme_id).await {
+        Ok(overview) => overview.programme.details.name,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &RunPage {
+            layout: Layout::signed_in(
+                format!("Matching run: {programme_name}"),
+                "programmes",
+                &auth.session,
+            )
+            .with_errors(problem.is_some()),
+            run,
+            programme_name,
+            problem,
+            notice,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RunQuery {
+    accepted: Option<String>,
+    rejected: Option<String>,
+}
+
+/// One run: proposals to review and people left unmatched.
+pub async fn show_run(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    Query(query): Query<RunQuery>,
+) -> Response {
+    let id = match uuid(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let notice = if query.accepted.is_some() {
+        Some(
+            "The match has been proposed to the person and the supporter. Both must agree before an introduction.",
+        )
+    } else if query.rejected.is_some() {
+        Some("The proposal has been rejected; the pair will not be proposed again.")
+    } else {
+        None
+    };
+    run_page(&state, &auth, id, None, notice).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    run: String,
+    reason: String,
+}
+
+/// Accepts a proposal: it becomes a proposed match.
+pub async fn accept(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Response {
+    let id = match uuid(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::accept(&state, &auth.permit, id).await {
+        Ok(run) => Redirect::to(&format!("/matching-runs/{run}?accepted=1")).into_response(),
+        Err(Error::Invalid(errors)) => match uuid(&form.run) {
+            Ok(run) => {
+                let message = errors
+                    .as_slice()
+                    .first()
+                    .map_or_else(String::new, |e| e.message.clone());
+                let problem = Problem {
+                    proposal: id,
+                    message,
+                    reason: String::new(),
+                };
+                run_page(&state, &auth, run, Some(problem), None).await
+            }
+            Err(e) => error_page(&e, Some(&auth.session)),
+        },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Rejects a proposal with a reason.
+pub async fn reject(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Response {
+    let id = match uuid(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::reject(&state, &auth.permit, id, &form.reason).await {
+        Ok(run) => Redirect::to(&format!("/matching-runs/{run}?rejected=1")).into_response(),
+        Err(Error::Invalid(errors)) => match uuid(&form.run) {
+            Ok(run) => {
+                let message = errors
+                    .as_slice()
+                    .first()
+                    .map_or_else(String::new, |e| e.message.clone());
+                let problem = Problem {
+                    proposal: id,
+                    message,
+                    reason: form.reason,
+                };
+                run_page(&state, &auth, run, Some(problem), None).await
+            }
+            Err(e) => error_page(&e, Some(&auth.session)),
+        },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
