@@ -101,7 +101,7 @@ fn main() -> std::process::ExitCode {
             persons: 100_000,
             supporters: 30_000,
             side: 400.0,
-            reach: 15.0,
+            reach: 8.5,
             fixed_capacity: Some(3),
             top: Some(50),
         },

@@ -166,8 +166,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn print_or_fail(result: anyhow::Result<String>) -> std::process::ExitCode {
     match result {
         Ok(out) => {
-            println!("{out}");
-            std::process::ExitCode::SUCCESS
+            // A closed pipe (`| head`) is not worth a panic.
+            use std::io::Write as _;
+            match writeln!(std::io::stdout().lock(), "{out}") {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(_) => std::process::ExitCode::FAILURE,
+            }
         }
         Err(e) => {
             eprintln!("error: {e:#}");
