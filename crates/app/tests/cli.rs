@@ -308,3 +308,41 @@ fn the_data_key_is_made_once_and_a_wrong_or_missing_key_stops_start_up() {
     assert!(stderr.contains("is missing"), "{stderr}");
     assert!(!key_file.exists(), "no new key is made over sealed data");
 }
+
+#[test]
+fn match_solve_prints_the_optimum_and_names_a_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Greedy would give person 0 supporter 0 (10) and person 1 supporter 1
+    // (1): 11. The optimum pairs them the other way: 9 + 8 = 17.
+    std::fs::write(
+        dir.path().join("problem.txt"),
+        "c two people, two supporters\np 2 2 4\ns 0 1\ns 1 1\ne 0 0 10\ne 0 1 9\ne 1 0 8\ne 1 1 1\n",
+    )
+    .unwrap();
+    let output = alongside(dir.path())
+        .args(["match", "solve", "problem.txt"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{:?}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"matched": 2, "total_score": 17, "pairs": [[0, 1], [1, 0]]})
+    );
+
+    std::fs::write(dir.path().join("bad.txt"), "p 1 1 1\ns 0 1\ne 0 0 0\n").unwrap();
+    let output = alongside(dir.path())
+        .args(["match", "solve", "bad.txt"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let (_, err) = text(&output);
+    assert!(err.contains("line 3") && err.contains("SCORE"), "{err}");
+
+    let output = alongside(dir.path())
+        .args(["match", "solve", "missing.txt"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(text(&output).1.contains("cannot read missing.txt"));
+}
