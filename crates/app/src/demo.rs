@@ -391,6 +391,7 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
             shared_condition: "yes".into(),
             availability: vec!["tue-morning".into(), "thu-morning".into()],
             travel_miles: "2".into(),
+            interests: "Gardening\nBirdwatching".into(),
             ..PreferencesInput::default()
         },
         ..ReferralInput::default()

@@ -337,8 +337,14 @@ mod tests {
 
     #[test]
     fn a_proposal_is_decided_once() {
-        assert_eq!(ProposalStatus::Open.decide(true), Ok(ProposalStatus::Accepted));
-        assert_eq!(ProposalStatus::Open.decide(false), Ok(ProposalStatus::Rejected));
+        assert_eq!(
+            ProposalStatus::Open.decide(true),
+            Ok(ProposalStatus::Accepted)
+        );
+        assert_eq!(
+            ProposalStatus::Open.decide(false),
+            Ok(ProposalStatus::Rejected)
+        );
         for done in [ProposalStatus::Accepted, ProposalStatus::Rejected] {
             for accept in [true, false] {
                 assert!(done.decide(accept).is_err());

@@ -139,6 +139,8 @@ pub struct PreferencesInput {
     pub availability: Vec<String>,
     /// Miles they can travel to meet; empty when not said.
     pub travel_miles: String,
+    /// Interests, one per line, for finding a peer with things in common.
+    pub interests: String,
 }
 
 /// What a person would like from support, every value valid.
@@ -156,6 +158,8 @@ pub struct SupportPreferences {
     pub availability: BTreeSet<WeeklySlot>,
     /// How far they can travel to meet face to face, in miles (0 to 100).
     pub travel_miles: Option<u8>,
+    /// Interests, in their words.
+    pub interests: Vec<String>,
 }
 
 impl SupportPreferences {
@@ -198,6 +202,12 @@ impl SupportPreferences {
                 }
             },
         };
+        let interests = errors
+            .check(
+                "interests",
+                crate::validation::lines(&input.interests, "interest", "interests", 100, 20),
+            )
+            .unwrap_or_default();
         (errors.as_slice().len() == before).then(|| Self {
             models,
             channels,
@@ -205,6 +215,7 @@ impl SupportPreferences {
             shared_condition: input.shared_condition == "yes",
             availability,
             travel_miles,
+            interests,
         })
     }
 
@@ -225,6 +236,7 @@ impl SupportPreferences {
             shared_condition: if self.shared_condition { "yes" } else { "" }.to_owned(),
             availability: self.availability.iter().map(|s| s.as_string()).collect(),
             travel_miles: self.travel_miles.map(|m| m.to_string()).unwrap_or_default(),
+            interests: self.interests.join("\n"),
         }
     }
 }
@@ -242,11 +254,13 @@ mod tests {
             shared_condition: "yes".into(),
             availability: vec!["tue-evening".into(), "mon-morning".into()],
             travel_miles: "5".into(),
+            interests: "Gardening\n  Crosswords \ngardening".into(),
         };
         let mut errors = FieldErrors::new();
         let prefs = SupportPreferences::validate(&input, &mut errors).unwrap();
         assert!(errors.is_empty());
         assert_eq!(prefs.availability.len(), 2);
+        assert_eq!(prefs.interests, ["Gardening", "Crosswords"]);
         assert_eq!(
             prefs.availability.iter().next().unwrap().to_string(),
             "Monday morning"

@@ -126,6 +126,8 @@ pub struct PreferencesRequest {
     pub availability: Vec<String>,
     /// Miles they can travel to meet.
     pub travel_miles: Option<u8>,
+    /// Interests, each up to 100 characters, at most 20.
+    pub interests: Vec<String>,
 }
 
 /// A referral.
@@ -221,6 +223,7 @@ impl ReferralRequest {
                     .travel_miles
                     .map(|m| m.to_string())
                     .unwrap_or_default(),
+                interests: self.preferences.interests.join("\n"),
             },
         }
     }
@@ -244,7 +247,7 @@ fn pointer(field: &str) -> String {
         "consent_method" => "/consent/method".to_owned(),
         "consents" => "/consent/scopes".to_owned(),
         "models" | "channels" | "peer_gender" | "shared_condition" | "availability"
-        | "travel_miles" => format!("/preferences/{field}"),
+        | "travel_miles" | "interests" => format!("/preferences/{field}"),
         "source" | "reason" | "reason_code" => format!("/{field}"),
         person => format!("/person/{person}"),
     }

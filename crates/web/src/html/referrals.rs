@@ -402,6 +402,9 @@ fn preference_rows(input: &PreferencesInput) -> Vec<(&'static str, String)> {
     if let Some(m) = p.travel_miles {
         rows.push(("Can travel", format!("{m} miles")));
     }
+    if !p.interests.is_empty() {
+        rows.push(("Interests", join(p.interests.clone())));
+    }
     rows
 }
 
@@ -693,6 +696,7 @@ pub struct ReferralForm {
     shared_condition: String,
     availability: Vec<String>,
     travel_miles: String,
+    interests: String,
 }
 
 impl ReferralForm {
@@ -750,6 +754,7 @@ impl ReferralForm {
                 shared_condition: self.shared_condition.clone(),
                 availability: self.availability.clone(),
                 travel_miles: self.travel_miles.clone(),
+                interests: self.interests.clone(),
             },
         }
     }

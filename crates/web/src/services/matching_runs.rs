@@ -100,7 +100,10 @@ fn as_person(waiting: &Waiting, today: NaiveDate) -> candidate::Person {
     candidate::Person {
         conditions: waiting.conditions.clone(),
         lived_experience,
-        interests: Vec::new(),
+        interests: preferences
+            .as_ref()
+            .map(|p| p.interests.clone())
+            .unwrap_or_default(),
         language: waiting.language.clone(),
         interpreter_needed: waiting.interpreter_needed,
         channels: preferences
