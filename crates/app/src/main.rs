@@ -58,6 +58,9 @@ enum Command {
     /// Matching, for audits and benchmarks: `match solve FILE`.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Statistics, for audits: `stats paired FILE`.
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// Print the effective settings (secrets hidden), or a commented example file.
     Config {
         /// Print the commented example alongside.toml instead.
@@ -87,11 +90,43 @@ enum MatchCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Compare two timepoints in a CSV with the header `pre,post` (one row
+    /// per person, an empty cell for a missing answer) on complete pairs, and
+    /// print JSON: n, means, mean and SD of the change, the paired t-test
+    /// with its 95% CI (as R's `t.test(post, pre, paired = TRUE)`), Cohen's
+    /// dz and d_av, and Wilcoxon's V and p (as R's `wilcox.test`).
+    Paired {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The measure's reliability (0 to below 1), to count reliable
+        /// change (Jacobson and Truax).
+        #[arg(long, value_name = "R")]
+        reliability: Option<f64>,
+        /// Higher scores are better (the default).
+        #[arg(long, conflicts_with = "lower_is_better")]
+        higher_is_better: bool,
+        /// Lower scores are better (PHQ-9, GAD-7, loneliness).
+        #[arg(long)]
+        lower_is_better: bool,
+    },
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // File commands need neither settings nor a runtime.
     if let Some(Command::Match(MatchCommand::Solve { file, top, timing })) = &cli.command {
         return print_or_fail(offline::match_solve(file, *top, *timing));
+    }
+    if let Some(Command::Stats(StatsCommand::Paired {
+        file,
+        reliability,
+        lower_is_better,
+        ..
+    })) = &cli.command
+    {
+        return print_or_fail(offline::stats_paired(file, *reliability, *lower_is_better));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -148,7 +183,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", alongside_web::openapi().to_pretty_json()?);
             Ok(())
         }
-        Command::Match(_) => unreachable!("file commands run before the runtime starts"),
+        Command::Match(_) | Command::Stats(_) => {
+            unreachable!("file commands run before the runtime starts")
+        }
         Command::Config { example } => {
             print!(
                 "{}",

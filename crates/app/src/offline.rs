@@ -35,3 +35,46 @@ pub fn match_solve(file: &Path, top: Option<usize>, timing: bool) -> anyhow::Res
     })
     .to_string())
 }
+
+/// `stats paired`: the paired comparison of the `pre,post` CSV in `file`, as
+/// JSON; with `reliability`, also the counts of reliable change.
+pub fn stats_paired(
+    file: &Path,
+    reliability: Option<f64>,
+    lower_is_better: bool,
+) -> anyhow::Result<String> {
+    use alongside_evaluation::change::{self, Direction};
+    let text = read(file)?;
+    let pairs = change::read_pairs(&text)
+        .with_context(|| format!("{} is not a pre,post file", file.display()))?;
+    let r = change::paired(&pairs)?;
+    let mut out = json!({
+        "n": r.n,
+        "mean_pre": r.mean_pre,
+        "mean_post": r.mean_post,
+        "mean_change": r.mean_change,
+        "sd_change": r.sd_change,
+        "t": r.t,
+        "df": r.df,
+        "p_t": r.p_t,
+        "ci_low": r.ci_low,
+        "ci_high": r.ci_high,
+        "dz": r.dz,
+        "d_av": r.d_av,
+        "wilcoxon_v": r.wilcoxon_v,
+        "p_wilcoxon": r.p_wilcoxon,
+        "wilcoxon_method": r.wilcoxon_method.as_str(),
+    });
+    if let Some(reliability) = reliability {
+        let direction = if lower_is_better {
+            Direction::LowerIsBetter
+        } else {
+            Direction::HigherIsBetter
+        };
+        let rc = change::reliable_change(&pairs, reliability, direction)?;
+        out["reliable_improved"] = json!(rc.improved);
+        out["unchanged"] = json!(rc.unchanged);
+        out["reliable_deteriorated"] = json!(rc.deteriorated);
+    }
+    Ok(out.to_string())
+}

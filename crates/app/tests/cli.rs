@@ -346,3 +346,84 @@ fn match_solve_prints_the_optimum_and_names_a_bad_line() {
     assert!(!output.status.success());
     assert!(text(&output).1.contains("cannot read missing.txt"));
 }
+
+#[test]
+fn stats_paired_matches_r_on_the_sleep_data_and_refuses_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // R's sleep data, drug 1 then drug 2, with one incomplete row.
+    std::fs::write(
+        dir.path().join("sleep.csv"),
+        "pre,post\n0.7,1.9\n-1.6,0.8\n-0.2,1.1\n-1.2,0.1\n-0.1,-0.1\n3.4,4.4\n3.7,5.5\n0.8,1.6\n0.0,4.6\n2.0,3.4\n,3\n",
+    )
+    .unwrap();
+    let output = alongside(dir.path())
+        .args([
+            "stats",
+            "paired",
+            "sleep.csv",
+            "--reliability",
+            "0.8",
+            "--higher-is-better",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{:?}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let number = |key: &str| {
+        json[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key}: {json}"))
+    };
+    assert_eq!(json["n"], 10);
+    for (key, r) in [
+        ("t", 4.062_127_7),
+        ("df", 9.0),
+        ("p_t", 0.002_832_890),
+        ("ci_low", 0.700_114_2),
+        ("ci_high", 2.459_885_8),
+        ("mean_change", 1.58),
+        ("wilcoxon_v", 45.0),
+        ("p_wilcoxon", 0.009_090_7),
+    ] {
+        assert!(
+            (number(key) - r).abs() < 1e-6,
+            "{key}: {} against R's {r}",
+            number(key)
+        );
+    }
+    assert_eq!(json["wilcoxon_method"], "normal_approximation");
+    let counted = ["reliable_improved", "unchanged", "reliable_deteriorated"]
+        .iter()
+        .map(|k| json[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(counted, 10, "every complete pair is counted once");
+
+    for (body, words) in [
+        ("before,after\n1,2\n", "header must be `pre,post`"),
+        ("pre,post\n1,2\n3,lots\n", "line 3: post is not a number"),
+        ("pre,post\n1,2\n,3\n", "at least two complete pairs"),
+    ] {
+        std::fs::write(dir.path().join("bad.csv"), body).unwrap();
+        let output = alongside(dir.path())
+            .args(["stats", "paired", "bad.csv"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{body}");
+        let (_, err) = text(&output);
+        assert!(err.contains(words), "{body}: {err}");
+    }
+    let both = alongside(dir.path())
+        .args([
+            "stats",
+            "paired",
+            "sleep.csv",
+            "--higher-is-better",
+            "--lower-is-better",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !both.status.success(),
+        "the two directions exclude each other"
+    );
+}

@@ -1,10 +1,12 @@
 //! Alongside's evaluation: outcome instruments, their scoring and the
 //! statistics of reports.
 //!
-//! What belongs here: questionnaire definitions with their scoring and
-//! missing-item rules, paired comparisons, effect sizes, reliable change and
-//! the suppression of small numbers. Pure: no database, no clock, no I/O. The
-//! instruments arrive with the evaluation capability; this crate holds its
-//! place in the workspace so the boundary is visible from the start.
+//! [`probability`] holds the normal and t distributions; [`change`] compares
+//! two timepoints (paired t-test, Wilcoxon signed-rank, effect sizes,
+//! reliable change, caseness and recovery) and reads the audit CSV format;
+//! [`report`] hides small numbers and gives medians and percentiles. Pure:
+//! no database, no clock, no I/O.
 
+pub mod change;
+pub mod probability;
 pub mod report;
