@@ -1,12 +1,14 @@
 //! Alongside's evaluation: outcome instruments, their scoring and the
 //! statistics of reports.
 //!
-//! [`probability`] holds the normal and t distributions; [`change`] compares
+//! [`instruments`] holds the outcome questionnaires, their scoring and
+//! missing-item rules; [`probability`] holds the normal and t distributions; [`change`] compares
 //! two timepoints (paired t-test, Wilcoxon signed-rank, effect sizes,
 //! reliable change, caseness and recovery) and reads the audit CSV format;
 //! [`report`] hides small numbers and gives medians and percentiles. Pure:
 //! no database, no clock, no I/O.
 
 pub mod change;
+pub mod instruments;
 pub mod probability;
 pub mod report;
