@@ -23,6 +23,7 @@ pub mod matches;
 pub mod matching_runs;
 pub mod organisations;
 pub mod outbox;
+pub mod outcomes;
 pub mod people;
 pub mod programmes;
 pub mod referrals;

@@ -365,6 +365,11 @@ pub const ALL: [&Instrument; 8] = [
     &PHQ9, &GAD7, &SEMCD6, &GSE10, &ONS4, &UCLA3, &WEMWBS, &SWEMWBS,
 ];
 
+/// What a programme collects unless it chooses otherwise: confidence in
+/// managing a condition, loneliness and personal wellbeing, the outcomes
+/// peer support for long-term conditions aims at.
+pub const DEFAULT: [&Instrument; 3] = [&SEMCD6, &UCLA3, &ONS4];
+
 /// The instrument with `code`.
 #[must_use]
 pub fn by_code(code: &str) -> Option<&'static Instrument> {

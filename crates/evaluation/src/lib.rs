@@ -5,10 +5,12 @@
 //! missing-item rules; [`probability`] holds the normal and t distributions; [`change`] compares
 //! two timepoints (paired t-test, Wilcoxon signed-rank, effect sizes,
 //! reliable change, caseness and recovery) and reads the audit CSV format;
-//! [`report`] hides small numbers and gives medians and percentiles. Pure:
+//! [`outcomes`] builds a report's outcome table (completion per timepoint,
+//! change with attrition); [`report`] hides small numbers and gives medians and percentiles. Pure:
 //! no database, no clock, no I/O.
 
 pub mod change;
 pub mod instruments;
+pub mod outcomes;
 pub mod probability;
 pub mod report;

@@ -1,0 +1,438 @@
+//! Outcome questionnaires: a programme's instruments, private links, and
+//! responses (drafts, then submitted versions that are never changed).
+
+use alongside_domain::{AccountId, OrganisationId, ProgrammeId};
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// The instrument codes a programme collects; empty when it keeps the
+/// default set.
+#[instrument(skip_all)]
+pub async fn instruments(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<Vec<String>> {
+    let row: Option<(String,)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT outcome_instruments FROM programmes WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    let (codes,) = row.ok_or(DbError::NotFound)?;
+    Ok(codes.lines().map(str::to_owned).collect())
+}
+
+/// Stores the instrument codes a programme collects.
+#[instrument(skip_all)]
+pub async fn set_instruments(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+    codes: &[&str],
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE programmes SET outcome_instruments = $1 WHERE id = $2 AND organisation_id = $3",
+        )
+        .bind(codes.join("\n"))
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// A private link to answer a timepoint's questionnaires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The organisation.
+    pub organisation_id: OrganisationId,
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// The programme the referral is on.
+    pub programme_id: Option<ProgrammeId>,
+    /// The timepoint.
+    pub timepoint: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was used to submit, if it was.
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// A link to store.
+#[derive(Debug, Clone)]
+pub struct NewLink<'a> {
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// The timepoint it answers.
+    pub timepoint: &'a str,
+    /// The SHA-256 of its token: the token itself is never stored.
+    pub token_hash: &'a str,
+    /// Who made it.
+    pub created_by: AccountId,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Stores a new link under the hash of its token.
+#[instrument(skip_all)]
+pub async fn create_link(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    link: &NewLink<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO questionnaire_links (token_hash, organisation_id, referral_id, timepoint, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(link.token_hash)
+        .bind(organisation.to_string())
+        .bind(link.referral_id.to_string())
+        .bind(link.timepoint)
+        .bind(link.created_by.to_string())
+        .bind(now)
+        .bind(link.expires_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+type LinkRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+/// The link with this token hash, whatever its state.
+#[instrument(skip_all)]
+pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
+    let row: Option<LinkRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT l.organisation_id, l.referral_id, r.programme_id, l.timepoint, l.expires_at, l.used_at
+             FROM questionnaire_links l JOIN referrals r ON r.id = l.referral_id WHERE l.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await
+    })?;
+    row.map(
+        |(org, referral, programme, timepoint, expires_at, used_at)| {
+            Ok(Link {
+                organisation_id: parse_id("link", &org)?,
+                referral_id: parse_id("link", &referral)?,
+                programme_id: programme
+                    .as_deref()
+                    .map(|p| parse_id("link", p))
+                    .transpose()?,
+                timepoint,
+                expires_at,
+                used_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// Marks a link used; false when it was used already (a second submission
+/// racing the first).
+#[instrument(skip_all)]
+pub async fn use_link(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(done == 1)
+}
+
+/// A draft or submitted response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Its id.
+    pub id: Uuid,
+    /// The instrument's code.
+    pub instrument: String,
+    /// The timepoint.
+    pub timepoint: String,
+    /// Whether it is submitted (or a draft).
+    pub submitted: bool,
+    /// One answer per item.
+    pub answers: Vec<Option<i32>>,
+    /// The score, once submitted and scorable.
+    pub score: Option<f64>,
+    /// Who entered it on the person's behalf, by name.
+    pub entered_by: Option<String>,
+    /// The response it corrects.
+    pub amends: Option<Uuid>,
+    /// When it was submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// A response to store.
+#[derive(Debug, Clone)]
+pub struct NewResponse<'a> {
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// The instrument's code.
+    pub instrument: &'a str,
+    /// The timepoint.
+    pub timepoint: &'a str,
+    /// One answer per item.
+    pub answers: &'a [Option<i32>],
+    /// The score (submitted responses).
+    pub score: Option<f64>,
+    /// Staff entering it on the person's behalf.
+    pub entered_by: Option<AccountId>,
+}
+
+fn answers_json(answers: &[Option<i32>]) -> DbResult<String> {
+    serde_json::to_string(answers).map_err(|e| DbError::corrupt("response", e))
+}
+
+/// Keeps the answers so far as the one draft of this instrument and
+/// timepoint.
+#[instrument(skip_all)]
+pub async fn save_draft(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    response: &NewResponse<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let answers = answers_json(response.answers)?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "DELETE FROM questionnaire_responses
+             WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
+        )
+        .bind(response.referral_id.to_string())
+        .bind(response.instrument)
+        .bind(response.timepoint)
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
+                entered_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(organisation.to_string())
+        .bind(response.referral_id.to_string())
+        .bind(response.instrument)
+        .bind(response.timepoint)
+        .bind(&answers)
+        .bind(response.entered_by.map(|a| a.to_string()))
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Stores a submitted response, replacing the draft; when one was
+/// submitted before for the same instrument and timepoint, the new one is
+/// its amended version. Returns its id.
+#[instrument(skip_all)]
+pub async fn submit(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    response: &NewResponse<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Uuid> {
+    let answers = answers_json(response.answers)?;
+    let previous: Option<(String,)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT q.id FROM questionnaire_responses q
+             WHERE q.referral_id = $1 AND q.instrument = $2 AND q.timepoint = $3 AND q.status = 'submitted'
+               AND q.organisation_id = $4
+               AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)",
+        )
+        .bind(response.referral_id.to_string())
+        .bind(response.instrument)
+        .bind(response.timepoint)
+        .bind(organisation.to_string())
+        .fetch_optional(c)
+        .await
+    })?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "DELETE FROM questionnaire_responses
+             WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
+        )
+        .bind(response.referral_id.to_string())
+        .bind(response.instrument)
+        .bind(response.timepoint)
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    let id = Uuid::new_v4();
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
+                score, entered_by, amends, created_at, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .bind(response.referral_id.to_string())
+        .bind(response.instrument)
+        .bind(response.timepoint)
+        .bind(&answers)
+        .bind(response.score)
+        .bind(response.entered_by.map(|a| a.to_string()))
+        .bind(previous.as_ref().map(|(p,)| p.clone()))
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(id)
+}
+
+type ResponseRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<f64>,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+);
+
+/// The current responses of a referral: its drafts and the newest version
+/// of each submitted response, by timepoint and instrument.
+#[instrument(skip_all)]
+pub async fn for_referral(
+    db: &Db,
+    organisation: OrganisationId,
+    referral: Uuid,
+) -> DbResult<Vec<Response>> {
+    let rows: Vec<ResponseRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name, q.amends, q.submitted_at
+             FROM questionnaire_responses q LEFT JOIN accounts a ON a.id = q.entered_by
+             WHERE q.referral_id = $1 AND q.organisation_id = $2
+               AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
+             ORDER BY q.timepoint, q.instrument, q.status, q.id",
+        )
+        .bind(referral.to_string())
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                instrument,
+                timepoint,
+                status,
+                answers,
+                score,
+                entered_by,
+                amends,
+                submitted_at,
+            )| {
+                Ok(Response {
+                    id: parse_id("response", &id)?,
+                    instrument,
+                    timepoint,
+                    submitted: status == "submitted",
+                    answers: serde_json::from_str(&answers)
+                        .map_err(|e| DbError::corrupt("response", e))?,
+                    score,
+                    entered_by,
+                    amends: amends
+                        .as_deref()
+                        .map(|a| parse_id("response", a))
+                        .transpose()?,
+                    submitted_at,
+                })
+            },
+        )
+        .collect()
+}
+
+/// One submitted score, newest version only, for reports: whose, which
+/// instrument, which timepoint. No names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreFact {
+    /// The referral (stands for the person).
+    pub referral_id: Uuid,
+    /// The instrument's code.
+    pub instrument: String,
+    /// The timepoint.
+    pub timepoint: String,
+    /// The score; none when not scorable on its own (ONS4).
+    pub score: Option<f64>,
+    /// The answers, for instruments whose items are reported apart.
+    pub answers: Vec<Option<i32>>,
+}
+
+/// Every current submitted response of the organisation, or of one
+/// programme: one query.
+#[instrument(skip_all)]
+pub async fn score_facts(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+) -> DbResult<Vec<ScoreFact>> {
+    let rows: Vec<(String, String, String, Option<f64>, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers
+             FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
+             WHERE q.organisation_id = $1 AND q.status = 'submitted'
+               AND ($2 IS NULL OR r.programme_id = $2)
+               AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
+             ORDER BY q.referral_id, q.instrument, q.timepoint",
+        )
+        .bind(organisation.to_string())
+        .bind(programme.map(|p| p.to_string()))
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(referral, instrument, timepoint, score, answers)| {
+            Ok(ScoreFact {
+                referral_id: parse_id("response", &referral)?,
+                instrument,
+                timepoint,
+                score,
+                answers: serde_json::from_str(&answers)
+                    .map_err(|e| DbError::corrupt("response", e))?,
+            })
+        })
+        .collect()
+}
