@@ -3,7 +3,7 @@
 
 mod extract;
 mod limiter;
-mod secrets;
+pub(crate) mod secrets;
 
 pub use extract::{ApiAuthorised, Authorised, CsrfForm, Permission, Permit, Session, actions};
 pub use limiter::AttemptLimiter;

@@ -6,6 +6,7 @@ mod audit;
 mod dashboard;
 mod import;
 mod matching;
+mod outcomes;
 mod programmes;
 mod public;
 mod referrals;
@@ -233,6 +234,17 @@ impl IntoResponse for Error {
     }
 }
 
+/// A number as reports show it: up to two decimals, without trailing zeros.
+pub(crate) fn number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The CSRF token for a signed-out visitor's forms, and the cookie to set if
 /// the browser has none yet. No database work.
 fn visitor_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
@@ -327,6 +339,18 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/merge", post(referrals::merge))
         .route("/referrals/{id}/matches", post(referrals::propose_match))
         .route("/matches/{id}", post(referrals::decide_match))
+        .route(
+            "/referrals/{id}/outcomes/{timepoint}",
+            get(outcomes::enter_form).post(outcomes::enter),
+        )
+        .route(
+            "/referrals/{id}/outcomes/{timepoint}/link",
+            post(outcomes::make_link),
+        )
+        .route(
+            "/q/{token}",
+            get(outcomes::answer_form).post(outcomes::answer),
+        )
         .route("/programmes/{id}/matching", get(matching::programme))
         .route(
             "/programmes/{id}/matching/rules",

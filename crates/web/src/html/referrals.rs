@@ -308,9 +308,35 @@ struct Show {
     matches: Vec<MatchRecord>,
     candidates: Vec<Candidate>,
     open_match: bool,
+    outcomes: Vec<crate::services::outcomes::TimepointRow>,
 }
 
 impl Show {
+    fn outcome_state(&self, state: &crate::services::outcomes::State) -> String {
+        use crate::services::outcomes::State;
+        match state {
+            State::NotYet => "Not yet".to_owned(),
+            State::Draft => "Started, not sent".to_owned(),
+            State::Submitted {
+                score,
+                entered_by,
+                amended,
+            } => {
+                let mut text = match score {
+                    Some(s) => format!("Score {}", crate::html::number(*s)),
+                    None => "Answered".to_owned(),
+                };
+                if let Some(by) = entered_by {
+                    text.push_str(&format!(", entered by {by}"));
+                }
+                if *amended {
+                    text.push_str(" (corrected)");
+                }
+                text
+            }
+        }
+    }
+
     fn any_blocked(&self) -> bool {
         self.candidates.iter().any(|c| !c.blocked.is_empty())
     }
@@ -456,6 +482,15 @@ async fn show_page(
         }
         None => (Vec::new(), Vec::new()),
     };
+    let outcomes = match permit.also::<TriageReferrals>() {
+        Some(triage) => {
+            match crate::services::outcomes::for_referral(state, &triage, &page.record).await {
+                Ok(rows) => rows,
+                Err(e) => return error_page(&e, Some(session)),
+            }
+        }
+        None => Vec::new(),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -509,6 +544,7 @@ async fn show_page(
             open_match: matches.iter().any(|m| m.status == MatchStatus::Proposed),
             matches,
             candidates,
+            outcomes,
             page,
             errors,
             input,

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod import;
 pub mod matches;
 pub mod matching_runs;
+pub mod outcomes;
 pub mod passwords;
 pub mod programmes;
 pub mod referrals;

@@ -10,6 +10,7 @@ mod mail;
 mod matches;
 mod matching_runs;
 mod matrix;
+mod outcomes;
 mod pages;
 mod referrals;
 mod reports;

@@ -62,6 +62,21 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("POST", "/supporters/{sid}/edit", Action::ManageSupporters),
     ("POST", "/supporters/{sid}/status", Action::ManageSupporters),
     ("POST", "/referrals/{rid}/matches", Action::MatchPeople),
+    (
+        "GET",
+        "/referrals/{rid}/outcomes/0",
+        Action::TriageReferrals,
+    ),
+    (
+        "POST",
+        "/referrals/{rid}/outcomes/0",
+        Action::TriageReferrals,
+    ),
+    (
+        "POST",
+        "/referrals/{rid}/outcomes/0/link",
+        Action::TriageReferrals,
+    ),
     ("GET", "/programmes/{id}/matching", Action::MatchPeople),
     (
         "POST",

@@ -1,0 +1,308 @@
+//! Outcome questionnaire pages: the private link a person answers through
+//! (no account), staff entering answers on their behalf, and making a link.
+
+use std::collections::HashMap;
+
+use alongside_evaluation::instruments::Instrument;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+use super::{Layout, error_page, render, visitor_form};
+use crate::auth::actions::TriageReferrals;
+use crate::auth::{Authorised, CsrfForm};
+use crate::services::outcomes::{
+    self as service, AnswerError, AnswerProblem, Answered, LinkProblem, Questionnaire,
+};
+use crate::{AppState, Error};
+
+fn referral_id(id: &str) -> Result<Uuid, Error> {
+    Uuid::try_parse(id)
+        .ok()
+        .filter(|u| u.hyphenated().to_string() == id)
+        .ok_or(Error::NotFound)
+}
+
+fn timepoint(index: &str) -> Result<String, Error> {
+    index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| {
+            service::schedule()
+                .timepoints
+                .get(i)
+                .map(|t| t.name.clone())
+        })
+        .ok_or(Error::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "outcomes/answer.html")]
+struct AnswerPage {
+    layout: Layout,
+    caption: String,
+    action: String,
+    staff: bool,
+    q: Questionnaire,
+    problems: Vec<AnswerProblem>,
+    typed: HashMap<String, String>,
+    back: Option<String>,
+}
+
+impl AnswerPage {
+    /// The value of an item, as typed or as saved.
+    fn value(&self, instrument: &Instrument, item: &usize) -> String {
+        let field = format!("{}-{item}", instrument.code);
+        if let Some(v) = self.typed.get(&field) {
+            return v.clone();
+        }
+        self.q
+            .answers
+            .get(instrument.code)
+            .and_then(|a| a.get(item - 1).copied().flatten())
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    fn problem(&self, instrument: &Instrument, item: &usize) -> Option<&str> {
+        let field = format!("{}-{item}", instrument.code);
+        self.problems
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn items(&self, instrument: &Instrument) -> Vec<(usize, &'static str)> {
+        instrument
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (i + 1, *text))
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "outcomes/closed.html")]
+struct Closed {
+    layout: Layout,
+    heading: &'static str,
+    message: &'static str,
+}
+
+fn closed(problem: LinkProblem, submitted: bool) -> Response {
+    let (status, heading, message) = match (problem, submitted) {
+        (_, true) => (
+            StatusCode::OK,
+            "Thank you",
+            "Your answers have been sent. You can close this page.",
+        ),
+        (LinkProblem::Unknown, _) => (
+            StatusCode::NOT_FOUND,
+            "This link does not work",
+            "Check that the whole link was copied. If it still does not work, ask the person who sent it for a new one.",
+        ),
+        (LinkProblem::Closed, _) => (
+            StatusCode::GONE,
+            "This link has been used or has run out",
+            "Each link can be used to send answers once and works for 30 days. Ask the person who sent it for a new one if you need to.",
+        ),
+    };
+    render(
+        status,
+        &Closed {
+            layout: Layout::visitor(heading, String::new()),
+            heading,
+            message,
+        },
+    )
+}
+
+fn public_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    q: Questionnaire,
+    problems: Vec<AnswerProblem>,
+    typed: HashMap<String, String>,
+) -> Response {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let has_errors = !problems.is_empty();
+    visitor_form(state, headers, |csrf| {
+        render(
+            status,
+            &AnswerPage {
+                layout: Layout::visitor("Your questionnaire", csrf).with_errors(has_errors),
+                caption: q.timepoint.clone(),
+                action: format!("/q/{token}"),
+                staff: false,
+                q,
+                problems,
+                typed,
+                back: None,
+            },
+        )
+    })
+}
+
+/// The questionnaire behind a private link.
+pub async fn answer_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    match service::open_link(&state, &token).await {
+        Ok(Ok((_, q))) => public_page(&state, &headers, &token, q, Vec::new(), HashMap::new()),
+        Ok(Err(problem)) => closed(problem, false),
+        Err(e) => error_page(&e, None),
+    }
+}
+
+/// Saves or sends answers given through a private link.
+pub async fn answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let submit = form.get("action").map(String::as_str) != Some("save");
+    match service::answer_link(&state, &token, &form, submit).await {
+        Ok(Ok(Answered::Submitted)) => closed(LinkProblem::Closed, true),
+        Ok(Ok(Answered::Saved)) => Redirect::to(&format!("/q/{token}?saved=1")).into_response(),
+        Ok(Err((q, problems))) => public_page(&state, &headers, &token, q, problems, form),
+        Err(AnswerError::Link(problem)) => closed(problem, false),
+        Err(AnswerError::Failed(e)) => error_page(&e, None),
+    }
+}
+
+/// Staff enter a timepoint's answers with the person.
+pub async fn enter_form(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path((id, index)): Path<(String, String)>,
+) -> Response {
+    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
+        Ok(found) => found,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::staff_questionnaire(&state, &auth.permit, id, &name).await {
+        Ok((record, q)) => staff_page(
+            &auth,
+            id,
+            &index,
+            &record.summary.name,
+            q,
+            Vec::new(),
+            HashMap::new(),
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+fn staff_page(
+    auth: &Authorised<TriageReferrals>,
+    id: Uuid,
+    index: &str,
+    name: &str,
+    q: Questionnaire,
+    problems: Vec<AnswerProblem>,
+    typed: HashMap<String, String>,
+) -> Response {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &AnswerPage {
+            layout: Layout::signed_in(
+                format!("Questionnaires: {name}"),
+                "referrals",
+                &auth.session,
+            )
+            .with_errors(!problems.is_empty()),
+            caption: format!("{name}: {}", q.timepoint),
+            action: format!("/referrals/{id}/outcomes/{index}"),
+            staff: true,
+            q,
+            problems,
+            typed,
+            back: Some(format!("/referrals/{id}#outcomes")),
+        },
+    )
+}
+
+/// Saves or submits answers staff entered on the person's behalf.
+pub async fn enter(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path((id, index)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
+        Ok(found) => found,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let submit = form.get("action").map(String::as_str) != Some("save");
+    match service::enter(&state, &auth.permit, id, &name, &form, submit).await {
+        Ok(Ok(())) => Redirect::to(&format!("/referrals/{id}?saved=1#outcomes")).into_response(),
+        Ok(Err((record, q, problems))) => {
+            staff_page(&auth, id, &index, &record.summary.name, q, problems, form)
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "outcomes/link.html")]
+struct LinkPage {
+    layout: Layout,
+    referral: Uuid,
+    timepoint: String,
+    link: Option<String>,
+    problem: Option<String>,
+}
+
+/// Makes a private link for a timepoint and shows it once.
+pub async fn make_link(
+    State(state): State<AppState>,
+    auth: Authorised<TriageReferrals>,
+    Path((id, index)): Path<(String, String)>,
+    CsrfForm(_form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
+        Ok(found) => found,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let (status, link, problem) = match service::make_link(&state, &auth.permit, id, &name).await {
+        Ok(token) => (
+            StatusCode::OK,
+            Some(format!("{}/q/{token}", state.settings().public_url)),
+            None,
+        ),
+        Err(Error::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors.as_slice().first().map(|e| e.message.clone()),
+        ),
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    render(
+        status,
+        &LinkPage {
+            layout: Layout::signed_in("Private questionnaire link", "referrals", &auth.session)
+                .with_errors(problem.is_some()),
+            referral: id,
+            timepoint: name,
+            link,
+            problem,
+        },
+    )
+}

@@ -1,0 +1,543 @@
+//! Outcome questionnaires of a person's support: which are due, private
+//! links to answer them without an account, answers entered by staff on the
+//! person's behalf, drafts, and submitted responses that are never changed
+//! (a correction is a new version).
+
+use std::collections::HashMap;
+
+use alongside_db::outcomes::{self, Link, NewLink, NewResponse, Response};
+use alongside_db::referrals::{self, ReferralRecord};
+use alongside_domain::audit::AuditEvent;
+use alongside_domain::consent::ConsentScope;
+use alongside_domain::referral::ReferralStatus;
+use alongside_domain::schedule::Schedule;
+use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
+use alongside_evaluation::instruments::{self, Instrument};
+use chrono::{Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::audit;
+use crate::auth::Permit;
+use crate::auth::actions::TriageReferrals;
+use crate::auth::secrets::{hash_token, new_token};
+use crate::{AppState, Error};
+
+/// How long a private link works.
+pub const LINK_DAYS: i64 = 30;
+
+/// The schedule every programme follows for now.
+#[must_use]
+pub fn schedule() -> Schedule {
+    Schedule::standard()
+}
+
+/// The answerable instruments of a programme: its choice or the default
+/// set, leaving out licensed ones whose text is not loaded.
+///
+/// # Errors
+/// When the database fails.
+pub async fn instruments_of(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> Result<Vec<&'static Instrument>, Error> {
+    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
+    let chosen: Vec<&'static Instrument> = if codes.is_empty() {
+        instruments::DEFAULT.to_vec()
+    } else {
+        codes
+            .iter()
+            .filter_map(|c| instruments::by_code(c))
+            .collect()
+    };
+    Ok(chosen.into_iter().filter(|i| i.has_text()).collect())
+}
+
+/// Where one instrument stands at one timepoint.
+#[derive(Debug, Clone)]
+pub enum State {
+    /// Nothing yet.
+    NotYet,
+    /// Answers saved, not submitted.
+    Draft,
+    /// Submitted.
+    Submitted {
+        /// The score, when it has one.
+        score: Option<f64>,
+        /// Staff who entered it, when not the person.
+        entered_by: Option<String>,
+        /// Whether it corrects an earlier version.
+        amended: bool,
+    },
+}
+
+/// A timepoint of a person's support, with each instrument's state.
+#[derive(Debug, Clone)]
+pub struct TimepointRow {
+    /// Its name.
+    pub name: String,
+    /// When it is due, once known.
+    pub due: Option<NaiveDate>,
+    /// Each instrument and where it stands.
+    pub instruments: Vec<(&'static Instrument, State)>,
+}
+
+/// The outcome questionnaires of the referral in `record`; empty unless the
+/// person is on a programme.
+///
+/// # Errors
+/// When the database fails.
+pub async fn for_referral(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    record: &ReferralRecord,
+) -> Result<Vec<TimepointRow>, Error> {
+    let organisation = permit.actor().organisation_id;
+    let Some(programme) = record.summary.programme_id else {
+        return Ok(Vec::new());
+    };
+    if !matches!(
+        record.summary.status,
+        ReferralStatus::Accepted | ReferralStatus::Placed
+    ) {
+        return Ok(Vec::new());
+    }
+    let chosen = instruments_of(state, organisation, programme).await?;
+    let responses = outcomes::for_referral(state.db(), organisation, record.summary.id).await?;
+    let schedule = schedule();
+    let span = record
+        .summary
+        .placed_at
+        .map(|start| alongside_domain::schedule::Span {
+            start: start.date_naive(),
+            end: None,
+        });
+    let due: Vec<Option<NaiveDate>> = match span {
+        Some(span) => schedule.due_dates(span).into_iter().map(|d| d.on).collect(),
+        None => vec![None; schedule.timepoints.len()],
+    };
+    Ok(schedule
+        .timepoints
+        .iter()
+        .zip(due)
+        .map(|(t, due)| TimepointRow {
+            name: t.name.clone(),
+            due,
+            instruments: chosen
+                .iter()
+                .map(|i| (*i, state_of(&responses, &t.name, i.code)))
+                .collect(),
+        })
+        .collect())
+}
+
+fn state_of(responses: &[Response], timepoint: &str, code: &str) -> State {
+    let here = |submitted: bool| {
+        responses
+            .iter()
+            .find(|r| r.timepoint == timepoint && r.instrument == code && r.submitted == submitted)
+    };
+    if let Some(r) = here(true) {
+        State::Submitted {
+            score: r.score,
+            entered_by: r.entered_by.clone(),
+            amended: r.amends.is_some(),
+        }
+    } else if here(false).is_some() {
+        State::Draft
+    } else {
+        State::NotYet
+    }
+}
+
+fn known_timepoint(name: &str) -> Result<String, Error> {
+    schedule()
+        .timepoints
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| t.name.clone())
+        .ok_or_else(|| FieldErrors::one("timepoint", "Choose a timepoint of the schedule").into())
+}
+
+/// Makes a private link for the person to answer `timepoint`'s
+/// questionnaires; returns the token (shown once, stored only as a hash).
+///
+/// # Errors
+/// [`Error::Invalid`] when the person is not on a programme or has not
+/// agreed to outcome questionnaires.
+pub async fn make_link(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+    timepoint: &str,
+) -> Result<String, Error> {
+    let organisation = permit.actor().organisation_id;
+    let timepoint = known_timepoint(timepoint)?;
+    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    if record.summary.programme_id.is_none()
+        || !matches!(
+            record.summary.status,
+            ReferralStatus::Accepted | ReferralStatus::Placed
+        )
+    {
+        return Err(
+            FieldErrors::one("timepoint", "Questionnaires are for people on a programme").into(),
+        );
+    }
+    if !record
+        .person
+        .consents_in_force()
+        .contains(&ConsentScope::OutcomeQuestionnaires)
+    {
+        return Err(FieldErrors::one(
+            "timepoint",
+            "The person has not agreed to outcome questionnaires: record their consent first",
+        )
+        .into());
+    }
+    let token = new_token("q_");
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    outcomes::create_link(
+        &mut tx,
+        organisation,
+        &NewLink {
+            referral_id: referral,
+            timepoint: &timepoint,
+            token_hash: &hash_token(&token),
+            created_by: permit.actor().account_id,
+            expires_at: now + Duration::days(LINK_DAYS),
+        },
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "questionnaire_link",
+        referral,
+        format!("private link made for {timepoint}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// A questionnaire to show: the instruments of a timepoint and the answers
+/// so far.
+#[derive(Debug, Clone)]
+pub struct Questionnaire {
+    /// The timepoint.
+    pub timepoint: String,
+    /// The instruments, in order.
+    pub instruments: Vec<&'static Instrument>,
+    /// Answers so far by instrument code (drafts, or the submitted ones
+    /// when staff correct them).
+    pub answers: HashMap<&'static str, Vec<Option<i32>>>,
+}
+
+/// Why a private link cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No such link.
+    Unknown,
+    /// Used to submit already, or out of date.
+    Closed,
+}
+
+async fn questionnaire(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+    referral: Uuid,
+    timepoint: &str,
+    with_submitted: bool,
+) -> Result<Questionnaire, Error> {
+    let chosen = match programme {
+        Some(p) => instruments_of(state, organisation, p).await?,
+        None => Vec::new(),
+    };
+    let responses = outcomes::for_referral(state.db(), organisation, referral).await?;
+    let mut answers = HashMap::new();
+    for i in &chosen {
+        let found = responses
+            .iter()
+            .filter(|r| r.timepoint == timepoint && r.instrument == i.code)
+            .filter(|r| with_submitted || !r.submitted)
+            // A draft, when there is one, is the latest work.
+            .min_by_key(|r| r.submitted);
+        if let Some(r) = found {
+            answers.insert(i.code, r.answers.clone());
+        }
+    }
+    Ok(Questionnaire {
+        timepoint: timepoint.to_owned(),
+        instruments: chosen,
+        answers,
+    })
+}
+
+/// The link of `token` and its questionnaire.
+///
+/// # Errors
+/// [`LinkProblem`] for an unknown, used or expired link; the database's
+/// failure as [`Error`].
+pub async fn open_link(
+    state: &AppState,
+    token: &str,
+) -> Result<Result<(Link, Questionnaire), LinkProblem>, Error> {
+    let Some(link) = outcomes::find_link(state.db(), &hash_token(token)).await? else {
+        return Ok(Err(LinkProblem::Unknown));
+    };
+    if link.used_at.is_some() || link.expires_at < Utc::now() {
+        return Ok(Err(LinkProblem::Closed));
+    }
+    let q = questionnaire(
+        state,
+        link.organisation_id,
+        link.programme_id,
+        link.referral_id,
+        &link.timepoint,
+        false,
+    )
+    .await?;
+    Ok(Ok((link, q)))
+}
+
+/// One instrument's answers, one per item.
+pub type Answers = (&'static Instrument, Vec<Option<i32>>);
+
+/// A problem with one answer, for the error summary: the field's id and
+/// what to do.
+pub type AnswerProblem = (String, String);
+
+/// Reads the answers of `q`'s instruments from a form (`{code}-{item}`
+/// fields); with `submit`, each instrument must be scorable.
+///
+/// # Errors
+/// Each problem, by field.
+pub fn read_answers(
+    q: &Questionnaire,
+    form: &HashMap<String, String>,
+    submit: bool,
+) -> Result<Vec<Answers>, Vec<AnswerProblem>> {
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for i in &q.instruments {
+        let mut answers = Vec::with_capacity(i.item_count);
+        for item in 1..=i.item_count {
+            let field = format!("{}-{item}", i.code);
+            let value = form.get(&field).map(|v| v.trim()).unwrap_or_default();
+            if value.is_empty() {
+                answers.push(None);
+                continue;
+            }
+            match value.parse::<i32>() {
+                Ok(v) if i.options.iter().any(|(o, _)| *o == v) => answers.push(Some(v)),
+                _ => {
+                    problems.push((
+                        field,
+                        format!("{}, question {item}: choose one of the answers", i.title),
+                    ));
+                    answers.push(None);
+                }
+            }
+        }
+        if submit && let Err(why) = i.score(&answers) {
+            let first_missing = answers.iter().position(Option::is_none).unwrap_or(0) + 1;
+            problems.push((
+                format!("{}-{first_missing}", i.code),
+                format!(
+                    "{}: {why}. Answer question {first_missing}, or save and finish later",
+                    i.title
+                ),
+            ));
+        }
+        out.push((*i, answers));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Stores answers read by [`read_answers`]: drafts, or submitted responses
+/// with their scores. `entered_by` is staff entering on the person's behalf.
+async fn store(
+    tx: &mut alongside_db::Tx,
+    organisation: OrganisationId,
+    referral: Uuid,
+    timepoint: &str,
+    answers: &[Answers],
+    submit: bool,
+    entered_by: Option<alongside_domain::AccountId>,
+) -> Result<(), Error> {
+    let now = Utc::now();
+    for (instrument, given) in answers {
+        let score = if submit {
+            instrument.score(given).ok().and_then(|s| s.total())
+        } else {
+            None
+        };
+        let response = NewResponse {
+            referral_id: referral,
+            instrument: instrument.code,
+            timepoint,
+            answers: given,
+            score,
+            entered_by,
+        };
+        if submit {
+            outcomes::submit(tx, organisation, &response, now).await?;
+        } else if given.iter().any(Option::is_some) {
+            outcomes::save_draft(tx, organisation, &response, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What became of answers sent through a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// Kept as a draft; the link still works.
+    Saved,
+    /// Submitted; the link is closed.
+    Submitted,
+}
+
+/// Saves or submits answers given through the link of `token`.
+///
+/// # Errors
+/// The link's problem, or the answers' problems, or the database's failure.
+pub async fn answer_link(
+    state: &AppState,
+    token: &str,
+    form: &HashMap<String, String>,
+    submit: bool,
+) -> Result<Result<Answered, (Questionnaire, Vec<AnswerProblem>)>, AnswerError> {
+    let (link, q) = open_link(state, token)
+        .await
+        .map_err(AnswerError::Failed)?
+        .map_err(AnswerError::Link)?;
+    let answers = match read_answers(&q, form, submit) {
+        Ok(a) => a,
+        Err(problems) => return Ok(Err((q, problems))),
+    };
+    let mut tx = state
+        .db()
+        .begin()
+        .await
+        .map_err(|e| AnswerError::Failed(e.into()))?;
+    if submit
+        && !outcomes::use_link(&mut tx, &hash_token(token), Utc::now())
+            .await
+            .map_err(|e| AnswerError::Failed(e.into()))?
+    {
+        return Err(AnswerError::Link(LinkProblem::Closed));
+    }
+    store(
+        &mut tx,
+        link.organisation_id,
+        link.referral_id,
+        &link.timepoint,
+        &answers,
+        submit,
+        None,
+    )
+    .await
+    .map_err(AnswerError::Failed)?;
+    tx.commit()
+        .await
+        .map_err(|e| AnswerError::Failed(e.into()))?;
+    Ok(Ok(if submit {
+        Answered::Submitted
+    } else {
+        Answered::Saved
+    }))
+}
+
+/// Why answers through a link were not taken.
+#[derive(Debug)]
+pub enum AnswerError {
+    /// The link cannot be used.
+    Link(LinkProblem),
+    /// Something failed.
+    Failed(Error),
+}
+
+/// The questionnaire of `timepoint` for staff entering answers on the
+/// person's behalf, with the current answers (a submitted response is shown
+/// to be corrected as a new version).
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's referral; [`Error::Invalid`]
+/// for an unknown timepoint.
+pub async fn staff_questionnaire(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+    timepoint: &str,
+) -> Result<(ReferralRecord, Questionnaire), Error> {
+    let organisation = permit.actor().organisation_id;
+    let timepoint = known_timepoint(timepoint).map_err(|_| Error::NotFound)?;
+    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    let q = questionnaire(
+        state,
+        organisation,
+        record.summary.programme_id,
+        referral,
+        &timepoint,
+        true,
+    )
+    .await?;
+    Ok((record, q))
+}
+
+/// Saves or submits answers staff entered on the person's behalf.
+///
+/// # Errors
+/// The answers' problems (with the questionnaire to show again), or the
+/// database's failure.
+pub async fn enter(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+    timepoint: &str,
+    form: &HashMap<String, String>,
+    submit: bool,
+) -> Result<Result<(), (ReferralRecord, Questionnaire, Vec<AnswerProblem>)>, Error> {
+    let (record, q) = staff_questionnaire(state, permit, referral, timepoint).await?;
+    let answers = match read_answers(&q, form, submit) {
+        Ok(a) => a,
+        Err(problems) => return Ok(Err((record, q, problems))),
+    };
+    let organisation = permit.actor().organisation_id;
+    let mut tx = state.db().begin().await?;
+    store(
+        &mut tx,
+        organisation,
+        referral,
+        &q.timepoint,
+        &answers,
+        submit,
+        Some(permit.actor().account_id),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "questionnaire_response",
+        referral,
+        format!(
+            "{} answers for {} entered on the person's behalf",
+            if submit { "submitted" } else { "draft" },
+            q.timepoint
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

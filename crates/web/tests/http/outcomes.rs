@@ -1,0 +1,217 @@
+//! Outcome questionnaires: private links, drafts, submitted answers that
+//! stay, staff entering answers, on both engines.
+
+use alongside_domain::Role;
+use alongside_testdb::{TestDb, on_both_engines};
+use reqwest::StatusCode;
+
+use crate::referrals::{refer, referral_id};
+use crate::support::{Browser, TestApp, programme_json};
+
+/// A self-referral accepted onto a new programme, with consent to outcome
+/// questionnaires recorded: the referral's page.
+async fn on_a_programme(app: &TestApp, coordinator: &Browser, given: &str) -> String {
+    let admin = app.api(Some(&app.api_token(Role::Admin).await));
+    let created: serde_json::Value = admin
+        .post_json("/programmes", &programme_json("Breathe buddies"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let programme = created["id"].as_str().unwrap().to_owned();
+    let reference = refer(&app.browser(), given).await;
+    let page = format!(
+        "/referrals/{}",
+        referral_id(coordinator, &reference, "new").await
+    );
+    let triage = format!("{page}/triage");
+    coordinator
+        .submit(&page, &triage, &[("decision", "start")])
+        .await;
+    coordinator
+        .submit(
+            &page,
+            &triage,
+            &[("decision", "accept"), ("programme", &programme)],
+        )
+        .await;
+    page
+}
+
+async fn give_consent(coordinator: &Browser, page: &str) {
+    let csrf = coordinator.csrf(page).await;
+    let given = coordinator
+        .post_form(
+            &format!("{page}/consent"),
+            &csrf,
+            &[
+                ("change", "give"),
+                ("scope", "outcome_questionnaires"),
+                ("method", "verbal"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status(), StatusCode::SEE_OTHER);
+}
+
+fn link_of(page: &str) -> String {
+    regex::Regex::new(r#"data-testid="private-link">https?://[^/]+(/q/q_[A-Za-z0-9_-]+)<"#)
+        .unwrap()
+        .captures(page)
+        .expect("a private link")[1]
+        .to_owned()
+}
+
+/// Every answer of the default set (SEMCD-6, UCLA-3, ONS4), with `skip`
+/// left out.
+fn answers(skip: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (code, items, value) in [("semcd6", 6, "7"), ("ucla3", 3, "2"), ("ons4", 4, "6")] {
+        for item in 1..=items {
+            let field = format!("{code}-{item}");
+            if Some(field.as_str()) != skip {
+                out.push((field, value.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+async fn a_person_answers_through_a_private_link(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let page = on_a_programme(&app, &coordinator, "Maureen").await;
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Outcome questionnaires"));
+    assert!(referral.contains("Self-Efficacy for Managing Chronic Disease (SEMCD-6)"));
+
+    // Without consent to questionnaires, no link is made.
+    let csrf = coordinator.csrf(&page).await;
+    let refused = coordinator
+        .post_form(&format!("{page}/outcomes/0/link"), &csrf, &[])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("has not agreed to outcome questionnaires")
+    );
+
+    give_consent(&coordinator, &page).await;
+    let made = coordinator
+        .post_form(&format!("{page}/outcomes/0/link"), &csrf, &[])
+        .await;
+    assert_eq!(made.status(), StatusCode::OK);
+    let link = link_of(&made.text().await.unwrap());
+
+    // The person, with no account.
+    let person = app.browser();
+    let form = person.get(&link).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let text = form.text().await.unwrap();
+    assert!(text.contains("How confident are you that you can"));
+    assert!(text.contains("How often do you feel"));
+
+    // A draft keeps what was given.
+    let mut partial: Vec<(String, String)> = answers(None).into_iter().take(4).collect();
+    partial.push(("action".into(), "save".into()));
+    let pairs: Vec<(&str, &str)> = partial
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = person.submit(&link, &link, &pairs).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let again = person.get(&link).await.text().await.unwrap();
+    assert!(again.contains(r#"name="semcd6-1" type="radio" value="7" checked"#));
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Started, not sent"));
+
+    // Sending with a question left out is refused, naming it; the rest stays.
+    let missing = answers(Some("ucla3-2"));
+    let pairs: Vec<(&str, &str)> = missing
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = person.submit(&link, &link, &pairs).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains(r##"href="#ucla3-2""##),
+        "the summary links to the question"
+    );
+    assert!(
+        text.contains(r#"name="semcd6-6" type="radio" value="7" checked"#),
+        "answers kept"
+    );
+
+    let all = answers(None);
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let sent = person.submit(&link, &link, &pairs).await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("Your answers have been sent")
+    );
+    // Used once: the link is closed.
+    assert_eq!(person.get(&link).await.status(), StatusCode::GONE);
+    assert_eq!(
+        person.get("/q/q_nonsense").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(
+        referral.contains("Score 7"),
+        "SEMCD-6 is the mean of its items"
+    );
+    assert!(referral.contains("Score 6"), "UCLA-3 sums three items of 2");
+}
+
+async fn staff_enter_answers_and_corrections_make_a_new_version(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let page = on_a_programme(&app, &coordinator, "Dev").await;
+    let enter = format!("{page}/outcomes/1");
+    let form = coordinator.get(&enter).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    assert!(form.text().await.unwrap().contains("End of support"));
+    let all = answers(None);
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let sent = coordinator.submit(&enter, &enter, &pairs).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Score 7, entered by"));
+
+    let mut corrected = answers(None);
+    for (k, v) in &mut corrected {
+        if k.starts_with("semcd6") {
+            *v = "9".into();
+        }
+    }
+    let pairs: Vec<(&str, &str)> = corrected
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    coordinator.submit(&enter, &enter, &pairs).await;
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Score 9, entered by"));
+    assert!(referral.contains("(corrected)"));
+
+    assert_eq!(
+        coordinator
+            .get(&format!("{page}/outcomes/9"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "no such timepoint"
+    );
+}
+
+on_both_engines!(
+    a_person_answers_through_a_private_link,
+    staff_enter_answers_and_corrections_make_a_new_version,
+);
