@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod chart;
 mod dashboard;
 mod import;
 mod matching;

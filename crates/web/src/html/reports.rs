@@ -11,7 +11,7 @@ use super::{Layout, error_page, render};
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReports;
-use crate::services::reports::{self as service, OUTCOMES, ReferralReport};
+use crate::services::reports::{self as service, OUTCOMES, OutcomeSection, ReferralReport};
 
 #[derive(Template)]
 #[template(path = "reports/referrals.html")]
@@ -21,15 +21,99 @@ struct Page {
     outcome_labels: Vec<&'static str>,
     programme_options: Vec<(String, String)>,
     programme: String,
+    outcomes: Vec<OutcomeSection>,
 }
 
 impl Page {
+    fn chart(&self, index: &usize, section: &OutcomeSection) -> String {
+        super::chart::means(
+            &format!("outcome-chart-{index}"),
+            &format!("{}: mean score at each timepoint", section.heading),
+            &section.table.means,
+            section.table.instrument.range,
+        )
+    }
+
+    fn range(&self, section: &OutcomeSection) -> String {
+        let (low, high) = section.table.instrument.range;
+        format!(
+            "Scores run from {} to {}.",
+            super::number(low),
+            super::number(high)
+        )
+    }
+
+    fn number(&self, value: &Option<f64>) -> String {
+        value.map_or_else(|| "Not shown".to_owned(), super::number)
+    }
+
+    fn change(&self, row: &alongside_evaluation::outcomes::ChangeRow) -> Vec<String> {
+        let Some(p) = &row.paired else {
+            return vec!["Not shown (fewer than 5 or fewer than 2 pairs)".to_owned()];
+        };
+        let mut lines = vec![format!(
+            "Mean {} to {} (change {})",
+            super::number(p.mean_pre),
+            super::number(p.mean_post),
+            super::number(p.mean_change)
+        )];
+        if let (Some(low), Some(high)) = (p.ci_low, p.ci_high) {
+            lines.push(format!(
+                "95% CI {} to {}",
+                super::number(low),
+                super::number(high)
+            ));
+        }
+        if let Some(pt) = p.p_t {
+            lines.push(format!("paired t-test p = {}", format_p(pt)));
+        }
+        if let Some(dz) = p.dz {
+            lines.push(format!("effect size dz {}", super::number(dz)));
+        }
+        lines
+    }
+
+    fn reliable(&self, row: &alongside_evaluation::outcomes::ChangeRow) -> String {
+        match &row.reliable {
+            Some(r) => format!(
+                "{} improved, {} no reliable change, {} deteriorated",
+                r.improved, r.unchanged, r.deteriorated
+            ),
+            None => "Not shown".to_owned(),
+        }
+    }
+
+    fn attrition(&self, row: &alongside_evaluation::outcomes::ChangeRow) -> String {
+        let shown =
+            |n: usize| alongside_evaluation::report::Shown::count(n as u64, self.report.exact);
+        let mut text = format!(
+            "{} answered both, {} only the first",
+            shown(row.completers),
+            shown(row.non_completers)
+        );
+        if self.report.exact
+            && let Some(a) = row.attrition()
+        {
+            text.push_str(&format!(" ({:.0}% did not answer)", a * 100.0));
+        }
+        text
+    }
+
     fn days(&self, value: &Option<f64>) -> String {
         match value {
             Some(days) => format!("{days:.1} days"),
             None if self.report.exact => "No data yet".to_owned(),
             None => "Not shown (fewer than 5)".to_owned(),
         }
+    }
+}
+
+/// A p-value as reports print it: three decimals, or "< 0.001".
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_owned()
+    } else {
+        format!("{p:.3}")
     }
 }
 
@@ -53,8 +137,13 @@ pub async fn referrals(
             Ok(p) => p,
             Err(e) => return error_page(&e.into(), Some(&auth.session)),
         };
-    match service::referrals(&state, &auth.permit, programme, false).await {
-        Ok(report) => {
+    let report = service::referrals(&state, &auth.permit, programme, false).await;
+    let outcomes = match &report {
+        Ok(r) => service::outcomes(&state, &auth.permit, programme, r.exact).await,
+        Err(_) => Ok(Vec::new()),
+    };
+    match report.and_then(|r| Ok((r, outcomes?))) {
+        Ok((report, outcomes)) => {
             let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
             programme_options.extend(
                 programmes
@@ -69,6 +158,7 @@ pub async fn referrals(
                     outcome_labels: OUTCOMES.iter().map(|(l, _)| *l).collect(),
                     programme_options,
                     programme: programme.map(|p| p.to_string()).unwrap_or_default(),
+                    outcomes,
                 },
             )
         }

@@ -6,6 +6,8 @@ use alongside_db::reports::{self, ReferralFact};
 use alongside_domain::ProgrammeId;
 use alongside_domain::Role;
 use alongside_domain::referral::{ReferralSource, ReferralStatus};
+use alongside_evaluation::instruments::{self, Scoring};
+use alongside_evaluation::outcomes::{Observation, OutcomeTable, table};
 use alongside_evaluation::report::{Shown, Waits};
 
 use super::audit_view;
@@ -145,6 +147,90 @@ pub async fn referrals(
     )
     .await?;
     Ok(build(&facts, &matches, exact))
+}
+
+/// One outcome table of the report, under its heading (an instrument, or
+/// one ONS4 question, which is never added to the others).
+#[derive(Debug, Clone)]
+pub struct OutcomeSection {
+    /// The heading.
+    pub heading: String,
+    /// Whether a higher score is better, for reading the change.
+    pub higher_is_better: bool,
+    /// The table.
+    pub table: OutcomeTable,
+}
+
+/// The outcome tables of the organisation or one programme: every
+/// instrument with submitted answers, over the standard timepoints. With
+/// `exact` false, counts of 1 to 4 are hidden and nothing is computed for
+/// fewer than five people.
+///
+/// # Errors
+/// When the database fails.
+pub async fn outcomes(
+    state: &AppState,
+    permit: &Permit<ViewReports>,
+    programme: Option<ProgrammeId>,
+    exact: bool,
+) -> Result<Vec<OutcomeSection>, Error> {
+    let organisation = permit.actor().organisation_id;
+    let facts = alongside_db::outcomes::score_facts(state.db(), organisation, programme).await?;
+    let timepoints: Vec<String> = super::outcomes::schedule()
+        .timepoints
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let mut sections = Vec::new();
+    for instrument in instruments::ALL {
+        let mine: Vec<_> = facts
+            .iter()
+            .filter(|f| f.instrument == instrument.code)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let higher_is_better =
+            instrument.direction == alongside_evaluation::change::Direction::HigherIsBetter;
+        if instrument.scoring == Scoring::Separate {
+            for (item, text) in instrument.items.iter().enumerate() {
+                let observations: Vec<Observation<uuid::Uuid>> = mine
+                    .iter()
+                    .filter_map(|f| {
+                        Some(Observation {
+                            person: f.referral_id,
+                            timepoint: f.timepoint.clone(),
+                            score: f64::from(f.answers.get(item).copied().flatten()?),
+                        })
+                    })
+                    .collect();
+                // ONS4's anxiety question reads the other way.
+                let anxiety = item == 3;
+                sections.push(OutcomeSection {
+                    heading: format!("ONS4: {text}"),
+                    higher_is_better: !anxiety,
+                    table: table(instrument, &timepoints, &observations, exact),
+                });
+            }
+        } else {
+            let observations: Vec<Observation<uuid::Uuid>> = mine
+                .iter()
+                .filter_map(|f| {
+                    Some(Observation {
+                        person: f.referral_id,
+                        timepoint: f.timepoint.clone(),
+                        score: f.score?,
+                    })
+                })
+                .collect();
+            sections.push(OutcomeSection {
+                heading: instrument.title.to_owned(),
+                higher_is_better,
+                table: table(instrument, &timepoints, &observations, exact),
+            });
+        }
+    }
+    Ok(sections)
 }
 
 /// The report as CSV, small numbers hidden.

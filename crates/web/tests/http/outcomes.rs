@@ -211,7 +211,51 @@ async fn staff_enter_answers_and_corrections_make_a_new_version(db: TestDb) {
     );
 }
 
+async fn enter_all(coordinator: &Browser, page: &str, timepoint: usize, value: &str) {
+    let enter = format!("{page}/outcomes/{timepoint}");
+    let mut all = answers(None);
+    for (k, v) in &mut all {
+        if k.starts_with("semcd6") {
+            *v = value.to_owned();
+        }
+    }
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let sent = coordinator.submit(&enter, &enter, &pairs).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+}
+
+async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    for (name, before, after) in [("Maureen", "4", "7"), ("Dev", "5", "9")] {
+        let page = on_a_programme(&app, &coordinator, name).await;
+        enter_all(&coordinator, &page, 0, before).await;
+        enter_all(&coordinator, &page, 1, after).await;
+    }
+    let report = coordinator.get("/reports").await.text().await.unwrap();
+    assert!(report.contains("<h2>Outcomes</h2>"));
+    assert!(report.contains("Self-Efficacy for Managing Chronic Disease (SEMCD-6)"));
+    assert!(report.contains("2 answered both, 0 only the first"));
+    assert!(report.contains("Mean 4.5 to 8 (change 3.5)"), "{report}");
+    assert!(report.contains("95% CI"));
+    assert!(report.contains(r#"role="img""#), "a chart");
+    assert!(report.contains("ONS4: Overall, how satisfied are you with your life nowadays?"));
+
+    let commissioner = app.signed_in(Role::Commissioner).await;
+    let report = commissioner.get("/reports").await.text().await.unwrap();
+    assert!(
+        report.contains("&#60;5 answered both"),
+        "small counts hidden"
+    );
+    assert!(
+        !report.contains("Mean 4.5 to 8"),
+        "no figures for fewer than five"
+    );
+    assert!(report.contains("Not shown (fewer than 5"));
+}
+
 on_both_engines!(
+    the_report_shows_change_and_hides_small_numbers_from_commissioners,
     a_person_answers_through_a_private_link,
     staff_enter_answers_and_corrections_make_a_new_version,
 );
