@@ -352,6 +352,10 @@ pub fn router() -> Router<AppState> {
             "/q/{token}",
             get(outcomes::answer_form).post(outcomes::answer),
         )
+        .route(
+            "/programmes/{id}/outcomes",
+            get(outcomes::programme_form).post(outcomes::choose),
+        )
         .route("/programmes/{id}/matching", get(matching::programme))
         .route(
             "/programmes/{id}/matching/rules",

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
 use super::{Layout, error_page, render, visitor_form};
-use crate::auth::actions::TriageReferrals;
+use crate::auth::actions::{ManageProgrammes, TriageReferrals};
 use crate::auth::{Authorised, CsrfForm};
 use crate::services::outcomes::{
     self as service, AnswerError, AnswerProblem, Answered, LinkProblem, Questionnaire,
@@ -305,4 +305,125 @@ pub async fn make_link(
             problem,
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "outcomes/programme.html")]
+struct ProgrammePage {
+    layout: Layout,
+    programme: alongside_domain::programme::Programme,
+    options: super::Ticks,
+    licensed: Vec<&'static Instrument>,
+    errors: alongside_domain::FieldErrors,
+    notice: Option<&'static str>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ChooseForm {
+    instruments: Vec<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn programme_page(
+    state: &AppState,
+    auth: &Authorised<ManageProgrammes>,
+    id: &str,
+    chosen: Option<Vec<String>>,
+    errors: alongside_domain::FieldErrors,
+    notice: Option<&'static str>,
+) -> Response {
+    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
+        return error_page(&Error::NotFound, Some(&auth.session));
+    };
+    let programme = match alongside_db::programmes::find(
+        state.db(),
+        auth.permit.actor().organisation_id,
+        programme_id,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+    };
+    let chosen = match chosen {
+        Some(c) => c,
+        None => match service::chosen_codes(state, &auth.permit, programme_id).await {
+            Ok(c) => c,
+            Err(e) => return error_page(&e, Some(&auth.session)),
+        },
+    };
+    let all = alongside_evaluation::instruments::ALL;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &ProgrammePage {
+            layout: Layout::signed_in(
+                format!("Outcome questionnaires: {}", programme.details.name),
+                "programmes",
+                &auth.session,
+            )
+            .with_errors(!errors.is_empty()),
+            options: super::ticks(
+                all.iter()
+                    .filter(|i| i.has_text())
+                    .map(|i| (i.code, i.title)),
+                &chosen,
+            ),
+            licensed: all.iter().copied().filter(|i| !i.has_text()).collect(),
+            programme,
+            errors,
+            notice,
+        },
+    )
+}
+
+/// The questionnaires a programme collects.
+pub async fn programme_form(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<SavedQuery>,
+) -> Response {
+    let notice = query
+        .saved
+        .is_some()
+        .then_some("The questionnaires have been saved.");
+    programme_page(
+        &state,
+        &auth,
+        &id,
+        None,
+        alongside_domain::FieldErrors::default(),
+        notice,
+    )
+    .await
+}
+
+/// Chooses the questionnaires a programme collects.
+pub async fn choose(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ChooseForm>,
+) -> Response {
+    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
+        return error_page(&Error::NotFound, Some(&auth.session));
+    };
+    match service::choose(&state, &auth.permit, programme_id, &form.instruments).await {
+        Ok(()) => Redirect::to(&format!("/programmes/{id}/outcomes?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            programme_page(&state, &auth, &id, Some(form.instruments), errors, None).await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
 }

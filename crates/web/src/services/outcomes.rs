@@ -53,6 +53,74 @@ pub async fn instruments_of(
     Ok(chosen.into_iter().filter(|i| i.has_text()).collect())
 }
 
+/// The instrument codes a programme collects now (its choice, or the
+/// default set).
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's programme.
+pub async fn chosen_codes<A>(
+    state: &AppState,
+    permit: &Permit<A>,
+    programme: ProgrammeId,
+) -> Result<Vec<String>, Error> {
+    let codes =
+        outcomes::instruments(state.db(), permit.actor().organisation_id, programme).await?;
+    Ok(if codes.is_empty() {
+        instruments::DEFAULT
+            .iter()
+            .map(|i| i.code.to_owned())
+            .collect()
+    } else {
+        codes
+    })
+}
+
+/// Chooses the instruments a programme collects.
+///
+/// # Errors
+/// [`Error::Invalid`] for none chosen, an unknown code, or a licensed
+/// instrument whose text is not loaded.
+pub async fn choose<A>(
+    state: &AppState,
+    permit: &Permit<A>,
+    programme: ProgrammeId,
+    codes: &[String],
+) -> Result<(), Error> {
+    let mut chosen = Vec::new();
+    for code in codes {
+        match instruments::by_code(code) {
+            Some(i) if i.has_text() => chosen.push(i.code),
+            Some(i) => {
+                return Err(FieldErrors::one(
+                    "instruments",
+                    format!(
+                        "{} needs its item text loaded under your licence first",
+                        i.title
+                    ),
+                )
+                .into());
+            }
+            None => return Err(FieldErrors::one("instruments", "Choose from the list").into()),
+        }
+    }
+    if chosen.is_empty() {
+        return Err(FieldErrors::one("instruments", "Choose at least one questionnaire").into());
+    }
+    let mut tx = state.db().begin().await?;
+    outcomes::set_instruments(&mut tx, permit.actor().organisation_id, programme, &chosen).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "programme",
+        programme,
+        format!("outcome questionnaires: {}", chosen.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Where one instrument stands at one timepoint.
 #[derive(Debug, Clone)]
 pub enum State {

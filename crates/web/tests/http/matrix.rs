@@ -77,6 +77,12 @@ const PAGES: &[(&str, &str, Action)] = &[
         "/referrals/{rid}/outcomes/0/link",
         Action::TriageReferrals,
     ),
+    ("GET", "/programmes/{id}/outcomes", Action::ManageProgrammes),
+    (
+        "POST",
+        "/programmes/{id}/outcomes",
+        Action::ManageProgrammes,
+    ),
     ("GET", "/programmes/{id}/matching", Action::MatchPeople),
     (
         "POST",

@@ -8,9 +8,14 @@ use reqwest::StatusCode;
 use crate::referrals::{refer, referral_id};
 use crate::support::{Browser, TestApp, programme_json};
 
-/// A self-referral accepted onto a new programme, with consent to outcome
-/// questionnaires recorded: the referral's page.
+/// A self-referral accepted onto a new programme: the referral's page.
 async fn on_a_programme(app: &TestApp, coordinator: &Browser, given: &str) -> String {
+    on_a_new_programme(app, coordinator, given).await.0
+}
+
+/// A self-referral accepted onto a new programme: the referral's page and
+/// the programme's id.
+async fn on_a_new_programme(app: &TestApp, coordinator: &Browser, given: &str) -> (String, String) {
     let admin = app.api(Some(&app.api_token(Role::Admin).await));
     let created: serde_json::Value = admin
         .post_json("/programmes", &programme_json("Breathe buddies"))
@@ -35,7 +40,7 @@ async fn on_a_programme(app: &TestApp, coordinator: &Browser, given: &str) -> St
             &[("decision", "accept"), ("programme", &programme)],
         )
         .await;
-    page
+    (page, programme)
 }
 
 async fn give_consent(coordinator: &Browser, page: &str) {
@@ -254,7 +259,53 @@ async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: 
     assert!(report.contains("Not shown (fewer than 5"));
 }
 
+async fn a_programme_chooses_its_questionnaires(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let (page, id) = on_a_new_programme(&app, &coordinator, "Ann").await;
+    let choose = format!("/programmes/{id}/outcomes");
+    let form = coordinator.get(&choose).await.text().await.unwrap();
+    assert!(
+        form.contains(r#"value="semcd6" checked"#),
+        "the default set is ticked"
+    );
+    assert!(form.contains("Licensed questionnaires") && form.contains("WEMWBS"));
+
+    let none = coordinator.submit(&choose, &choose, &[]).await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none.text()
+            .await
+            .unwrap()
+            .contains("Choose at least one questionnaire")
+    );
+    let licensed = coordinator
+        .submit(&choose, &choose, &[("instruments", "wemwbs")])
+        .await;
+    assert_eq!(licensed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        licensed
+            .text()
+            .await
+            .unwrap()
+            .contains("needs its item text loaded")
+    );
+
+    let saved = coordinator
+        .submit(
+            &choose,
+            &choose,
+            &[("instruments", "phq9"), ("instruments", "gad7")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Patient Health Questionnaire (PHQ-9)"));
+    assert!(!referral.contains("SEMCD-6"));
+}
+
 on_both_engines!(
+    a_programme_chooses_its_questionnaires,
     the_report_shows_change_and_hides_small_numbers_from_commissioners,
     a_person_answers_through_a_private_link,
     staff_enter_answers_and_corrections_make_a_new_version,
