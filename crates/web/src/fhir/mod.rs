@@ -1,6 +1,8 @@
 //! FHIR R4 for referrers' systems: `ServiceRequest` in (a referral with its
-//! patient contained), `ServiceRequest` out (where the referral stands), and
-//! a `CapabilityStatement` at `metadata`. Errors are `OperationOutcome`s
+//! patient contained), `ServiceRequest` out (where the referral stands),
+//! `Questionnaire` (the outcome instruments) and `QuestionnaireResponse`
+//! (answers recorded for a referral), and a `CapabilityStatement` at
+//! `metadata`. Errors are `OperationOutcome`s
 //! whose issues name each problem by FHIRPath.
 //!
 //! Mapping of a referral's status to `ServiceRequest.status`: received, in
@@ -10,6 +12,7 @@
 
 mod capability;
 mod outcome;
+mod questionnaire;
 mod service_request;
 
 use axum::Router;
@@ -31,4 +34,10 @@ pub fn router() -> Router<AppState> {
             get(service_request::search).post(service_request::create),
         )
         .route("/ServiceRequest/{id}", get(service_request::read))
+        .route("/Questionnaire", get(questionnaire::search))
+        .route("/Questionnaire/{id}", get(questionnaire::read))
+        .route(
+            "/QuestionnaireResponse",
+            get(questionnaire::search_responses).post(questionnaire::create),
+        )
 }

@@ -609,3 +609,96 @@ pub async fn enter(
     tx.commit().await?;
     Ok(Ok(()))
 }
+
+/// Records one instrument's answers for a referral's timepoint, as a
+/// professional's system sends them (FHIR QuestionnaireResponse): a draft,
+/// or a submitted response (a new version when one exists). Returns the
+/// response's id (none for a draft).
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's referral;
+/// [`Error::Invalid`] for a timepoint not in the schedule, a referral not on
+/// a programme, or submitted answers that cannot be scored.
+pub async fn record(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+    timepoint: &str,
+    instrument: &'static Instrument,
+    answers: &[Option<i32>],
+    submit: bool,
+) -> Result<Option<Uuid>, Error> {
+    let organisation = permit.actor().organisation_id;
+    let timepoint = known_timepoint(timepoint)?;
+    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    if record.summary.programme_id.is_none() {
+        return Err(
+            FieldErrors::one("basedOn", "Questionnaires are for people on a programme").into(),
+        );
+    }
+    let score = if submit {
+        match instrument.score(answers) {
+            Ok(scored) => scored.total(),
+            Err(why) => {
+                return Err(
+                    FieldErrors::one("item", format!("{}: {why}", instrument.title)).into(),
+                );
+            }
+        }
+    } else {
+        None
+    };
+    let response = NewResponse {
+        referral_id: referral,
+        instrument: instrument.code,
+        timepoint: &timepoint,
+        answers,
+        score,
+        entered_by: Some(permit.actor().account_id),
+    };
+    let now = Utc::now();
+    let mut tx = state.db().begin().await?;
+    let id = if submit {
+        Some(outcomes::submit(&mut tx, organisation, &response, now).await?)
+    } else {
+        outcomes::save_draft(&mut tx, organisation, &response, now).await?;
+        None
+    };
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "questionnaire_response",
+        referral,
+        format!("{} for {timepoint} received through FHIR", instrument.code),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The current responses of a referral (the view is audited).
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's referral.
+pub async fn responses(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+) -> Result<Vec<Response>, Error> {
+    let organisation = permit.actor().organisation_id;
+    // Reading the referral's status proves it is this organisation's; the
+    // transaction only reads, and is rolled back when dropped.
+    let mut tx = state.db().begin().await?;
+    referrals::status_in(&mut tx, organisation, referral).await?;
+    drop(tx);
+    super::audit_view(
+        state,
+        permit,
+        "questionnaire_response",
+        referral,
+        "responses read",
+    )
+    .await?;
+    Ok(outcomes::for_referral(state.db(), organisation, referral).await?)
+}

@@ -251,9 +251,21 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
             }
         }
         // FHIR answers the same policy, in OperationOutcome.
-        for (method, path) in [
-            ("GET", "/fhir/ServiceRequest"),
-            ("POST", "/fhir/ServiceRequest"),
+        for (method, path, action) in [
+            ("GET", "/fhir/ServiceRequest", Action::MakeReferrals),
+            ("POST", "/fhir/ServiceRequest", Action::MakeReferrals),
+            ("GET", "/fhir/Questionnaire", Action::ViewProgrammes),
+            ("GET", "/fhir/Questionnaire/phq9", Action::ViewProgrammes),
+            (
+                "GET",
+                "/fhir/QuestionnaireResponse?based-on=ServiceRequest/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",
+                Action::TriageReferrals,
+            ),
+            (
+                "POST",
+                "/fhir/QuestionnaireResponse",
+                Action::TriageReferrals,
+            ),
         ] {
             let response = api
                 .client
@@ -265,7 +277,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
                 .await
                 .unwrap();
             let status = response.status();
-            if role_may(role, Action::MakeReferrals) {
+            if role_may(role, action) {
                 assert_ne!(status, StatusCode::FORBIDDEN, "{role} may {method} {path}");
                 assert!(
                     status.is_success() || status.is_client_error(),

@@ -304,7 +304,211 @@ async fn a_programme_chooses_its_questionnaires(db: TestDb) {
     assert!(!referral.contains("SEMCD-6"));
 }
 
+async fn fhir(
+    app: &TestApp,
+    role: Role,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let token = app.api_token(role).await;
+    let mut request = app
+        .api(None)
+        .client
+        .request(method, format!("{}/fhir{path}", app.url))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+fn ucla3_response(
+    referral: &str,
+    timepoint: &str,
+    answers: &[&str],
+    status: &str,
+) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = answers
+        .iter()
+        .enumerate()
+        .map(|(i, code)| serde_json::json!({"linkId": format!("ucla3-{}", i + 1), "answer": [{"valueCoding": {"code": code}}]}))
+        .collect();
+    serde_json::json!({
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "Questionnaire/ucla3",
+        "status": status,
+        "basedOn": [{"reference": format!("ServiceRequest/{referral}")}],
+        "extension": [{"url": "https://example.org/fhir/StructureDefinition/timepoint", "valueString": timepoint}],
+        "item": [{"linkId": "ucla3", "item": items}],
+    })
+}
+
+async fn questionnaires_and_responses_through_fhir(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let get = reqwest::Method::GET;
+    let post = reqwest::Method::POST;
+    let (status, bundle) = fhir(&app, Role::Referrer, get.clone(), "/Questionnaire", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["total"], 6, "the six instruments whose text ships");
+    let (_, phq9) = fhir(
+        &app,
+        Role::Referrer,
+        get.clone(),
+        "/Questionnaire/phq9",
+        None,
+    )
+    .await;
+    assert_eq!(phq9["item"][0]["type"], "group");
+    assert_eq!(phq9["item"][0]["item"].as_array().unwrap().len(), 9);
+    assert_eq!(
+        phq9["item"][0]["item"][0]["answerOption"][3]["valueCoding"]["display"],
+        "Nearly every day"
+    );
+    let (status, outcome) = fhir(
+        &app,
+        Role::Referrer,
+        get.clone(),
+        "/Questionnaire/wemwbs",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        outcome["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap()
+            .contains("licensed")
+    );
+
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let page = on_a_programme(&app, &coordinator, "Maureen").await;
+    let referral = page.rsplit('/').next().unwrap().to_owned();
+
+    let (status, created) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/QuestionnaireResponse",
+        Some(ucla3_response(
+            &referral,
+            "Baseline",
+            &["3", "2", "3"],
+            "completed",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["status"], "completed");
+    let referral_page = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral_page.contains("Score 8"), "3 + 2 + 3");
+
+    let (status, found) = fhir(
+        &app,
+        Role::Coordinator,
+        get.clone(),
+        &format!("/QuestionnaireResponse?based-on=ServiceRequest/{referral}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found["total"], 1);
+    assert_eq!(
+        found["entry"][0]["resource"]["item"][1]["answer"][0]["valueCoding"]["code"],
+        "2"
+    );
+
+    // Every problem at once, each at its place.
+    let mut bad = ucla3_response(&referral, "Someday", &["3", "7"], "completed");
+    bad["item"][0]["item"][1]["linkId"] = "ucla3-9".into();
+    bad["colour"] = "blue".into();
+    let (status, outcome) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/QuestionnaireResponse",
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    let expressions: Vec<String> = outcome["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["expression"].as_array().cloned().unwrap_or_default())
+        .map(|e| e.as_str().unwrap().to_owned())
+        .collect();
+    for expected in [
+        "QuestionnaireResponse.colour",
+        "QuestionnaireResponse.extension",
+        "QuestionnaireResponse.item[0].item[1].linkId",
+    ] {
+        assert!(
+            expressions.iter().any(|e| e == expected),
+            "{expected} in {expressions:?}"
+        );
+    }
+    let (status, outcome) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/QuestionnaireResponse",
+        Some(ucla3_response(
+            &referral,
+            "End of support",
+            &["3", "2"],
+            "completed",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        outcome["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap()
+            .contains("must be scorable")
+    );
+    // The same, in progress, is a draft.
+    let (status, _) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/QuestionnaireResponse",
+        Some(ucla3_response(
+            &referral,
+            "End of support",
+            &["3", "2"],
+            "in-progress",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, outcome) = fhir(
+        &app,
+        Role::Referrer,
+        post,
+        "/QuestionnaireResponse",
+        Some(ucla3_response(
+            &referral,
+            "Baseline",
+            &["1", "1", "1"],
+            "completed",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+}
+
 on_both_engines!(
+    questionnaires_and_responses_through_fhir,
     a_programme_chooses_its_questionnaires,
     the_report_shows_change_and_hides_small_numbers_from_commissioners,
     a_person_answers_through_a_private_link,

@@ -1,0 +1,524 @@
+//! `Questionnaire` (the outcome instruments whose text ships with Alongside)
+//! and `QuestionnaireResponse` (answers a professional's system records for
+//! a referral, validated against its questionnaire).
+//!
+//! A response names its referral in `basedOn` (`ServiceRequest/{id}`) and
+//! its timepoint in an extension whose url ends in
+//! `/StructureDefinition/timepoint` (valueString: Baseline, End of support,
+//! Two months after the end, Five months after the end). Each answer is a
+//! `valueCoding` whose code is the option's value. `status` completed
+//! submits (scored; a later one for the same timepoint is a new version);
+//! in-progress keeps a draft.
+
+use alongside_db::outcomes::Response as Stored;
+use alongside_evaluation::instruments::{self, Instrument, Scoring};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{FHIR_JSON, Issue, OperationOutcome};
+use crate::api::Problem;
+use crate::auth::ApiAuthorised;
+use crate::auth::actions::{TriageReferrals, ViewProgrammes};
+use crate::services::outcomes as service;
+use crate::{AppState, Error};
+
+fn fhir(status: StatusCode, body: Value) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(FHIR_JSON),
+    );
+    response
+}
+
+fn base(state: &AppState) -> String {
+    state.settings().public_url.trim_end_matches('/').to_owned()
+}
+
+fn answer_system(base: &str, instrument: &Instrument) -> String {
+    format!("{base}/fhir/CodeSystem/{}-answers", instrument.code)
+}
+
+/// Whether an item must be answered for the instrument to be scored.
+fn required(instrument: &Instrument) -> bool {
+    matches!(
+        instrument.scoring,
+        Scoring::SwemwbsMetric | Scoring::Sum { prorate_missing: 0 }
+    )
+}
+
+/// An instrument as a FHIR Questionnaire.
+fn to_questionnaire(instrument: &Instrument, base: &str) -> Value {
+    let system = answer_system(base, instrument);
+    let options: Vec<Value> = instrument
+        .options
+        .iter()
+        .map(|(value, label)| {
+            json!({"valueCoding": {"system": system, "code": value.to_string(), "display": label}})
+        })
+        .collect();
+    let items: Vec<Value> = instrument
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            json!({
+                "linkId": format!("{}-{}", instrument.code, i + 1),
+                "text": text,
+                "type": "choice",
+                "required": required(instrument),
+                "repeats": false,
+                "answerOption": options,
+            })
+        })
+        .collect();
+    json!({
+        "resourceType": "Questionnaire",
+        "id": instrument.code,
+        "url": format!("{base}/fhir/Questionnaire/{}", instrument.code),
+        "name": instrument.code.to_uppercase(),
+        "title": instrument.title,
+        "status": "active",
+        "subjectType": ["Patient"],
+        "copyright": format!("{} {}", instrument.source, instrument.licence),
+        "item": [{
+            "linkId": instrument.code,
+            "type": "group",
+            "text": instrument.stem,
+            "item": items,
+        }],
+    })
+}
+
+fn shipped(code: &str) -> Option<&'static Instrument> {
+    instruments::by_code(code).filter(|i| i.has_text())
+}
+
+/// `GET /fhir/Questionnaire`: every instrument whose text ships.
+pub async fn search(
+    State(state): State<AppState>,
+    auth: Result<ApiAuthorised<ViewProgrammes>, Problem>,
+) -> Result<Response, OperationOutcome> {
+    auth.map_err(OperationOutcome::from)?;
+    let base = base(&state);
+    let entries: Vec<Value> = instruments::ALL
+        .iter()
+        .filter(|i| i.has_text())
+        .map(|i| {
+            json!({
+                "fullUrl": format!("{base}/fhir/Questionnaire/{}", i.code),
+                "resource": to_questionnaire(i, &base),
+                "search": {"mode": "match"},
+            })
+        })
+        .collect();
+    Ok(fhir(
+        StatusCode::OK,
+        json!({"resourceType": "Bundle", "type": "searchset", "total": entries.len(), "entry": entries}),
+    ))
+}
+
+/// `GET /fhir/Questionnaire/{id}`.
+pub async fn read(
+    State(state): State<AppState>,
+    auth: Result<ApiAuthorised<ViewProgrammes>, Problem>,
+    Path(id): Path<String>,
+) -> Result<Response, OperationOutcome> {
+    auth.map_err(OperationOutcome::from)?;
+    match shipped(&id) {
+        Some(instrument) => Ok(fhir(
+            StatusCode::OK,
+            to_questionnaire(instrument, &base(&state)),
+        )),
+        None => Err(OperationOutcome::one(
+            StatusCode::NOT_FOUND,
+            Issue::new(
+                "not-found",
+                "",
+                match instruments::by_code(&id) {
+                    Some(_) => "This questionnaire is licensed: its text is not published here",
+                    None => "There is no Questionnaire with this id",
+                },
+            ),
+        )),
+    }
+}
+
+fn invalid(issues: Vec<Issue>) -> OperationOutcome {
+    OperationOutcome {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        issues,
+    }
+}
+
+/// Every answer item of `items`, with its FHIRPath, groups walked through.
+fn answers_of<'a>(items: &'a Value, path: &str, out: &mut Vec<(String, &'a Value)>) {
+    for (i, item) in items.as_array().into_iter().flatten().enumerate() {
+        let here = format!("{path}.item[{i}]");
+        if item.get("answer").is_some() || item.get("item").is_none() {
+            out.push((here.clone(), item));
+        }
+        if let Some(children) = item.get("item") {
+            answers_of(children, &here, out);
+        }
+    }
+}
+
+/// What a QuestionnaireResponse says, checked against its questionnaire.
+struct Read {
+    instrument: &'static Instrument,
+    referral: Uuid,
+    timepoint: String,
+    submit: bool,
+    answers: Vec<Option<i32>>,
+}
+
+const KNOWN: [&str; 9] = [
+    "resourceType",
+    "id",
+    "meta",
+    "questionnaire",
+    "status",
+    "basedOn",
+    "extension",
+    "item",
+    "authored",
+];
+
+fn read_response(resource: &Value) -> Result<Read, OperationOutcome> {
+    let mut issues = Vec::new();
+    for key in resource.as_object().into_iter().flat_map(|o| o.keys()) {
+        if !KNOWN.contains(&key.as_str()) {
+            issues.push(Issue::new(
+                "structure",
+                &format!("QuestionnaireResponse.{key}"),
+                format!("Unknown or unsupported element '{key}'"),
+            ));
+        }
+    }
+    let instrument = resource["questionnaire"]
+        .as_str()
+        .and_then(|q| q.rsplit('/').next())
+        .and_then(shipped);
+    if instrument.is_none() {
+        issues.push(Issue::new(
+            "required",
+            "QuestionnaireResponse.questionnaire",
+            "Name a Questionnaire of this server, as Questionnaire/{id} or its url",
+        ));
+    }
+    let submit = match resource["status"].as_str() {
+        Some("completed") => true,
+        Some("in-progress") => false,
+        _ => {
+            issues.push(Issue::new(
+                "value",
+                "QuestionnaireResponse.status",
+                "status must be completed (to submit) or in-progress (to keep a draft)",
+            ));
+            false
+        }
+    };
+    let referral = resource["basedOn"][0]["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("ServiceRequest/"))
+        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36));
+    if referral.is_none() {
+        issues.push(Issue::new(
+            "required",
+            "QuestionnaireResponse.basedOn[0].reference",
+            "Name the referral as ServiceRequest/{id}",
+        ));
+    }
+    let timepoint = resource["extension"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/StructureDefinition/timepoint"))
+        })
+        .and_then(|e| e["valueString"].as_str())
+        .map(str::to_owned);
+    let names: Vec<String> = service::schedule()
+        .timepoints
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    match &timepoint {
+        Some(t) if names.contains(t) => {}
+        _ => issues.push(Issue::new(
+            "required",
+            "QuestionnaireResponse.extension",
+            format!(
+                "Give the timepoint in an extension whose url ends in /StructureDefinition/timepoint, as valueString: one of {}",
+                names.join(", ")
+            ),
+        )),
+    }
+    let mut answers = Vec::new();
+    if let Some(instrument) = instrument {
+        answers = vec![None; instrument.item_count];
+        let mut found = Vec::new();
+        answers_of(&resource["item"], "QuestionnaireResponse", &mut found);
+        for (path, item) in found {
+            let link = item["linkId"].as_str().unwrap_or_default();
+            let Some(n) = link
+                .strip_prefix(&format!("{}-", instrument.code))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| (1..=instrument.item_count).contains(n))
+            else {
+                if link != instrument.code {
+                    issues.push(Issue::new(
+                        "value",
+                        &format!("{path}.linkId"),
+                        format!("'{link}' is not an item of {}", instrument.code),
+                    ));
+                }
+                continue;
+            };
+            let given = item["answer"].as_array().map_or(0, Vec::len);
+            if given > 1 {
+                issues.push(Issue::new(
+                    "value",
+                    &format!("{path}.answer"),
+                    "This item takes one answer (repeats is false)",
+                ));
+                continue;
+            }
+            let Some(code) = item["answer"][0]["valueCoding"]["code"].as_str() else {
+                if given == 1 {
+                    issues.push(Issue::new(
+                        "value",
+                        &format!("{path}.answer[0]"),
+                        "Answer with a valueCoding from the item's answerOption",
+                    ));
+                }
+                continue;
+            };
+            match code
+                .parse::<i32>()
+                .ok()
+                .filter(|v| instrument.options.iter().any(|(o, _)| o == v))
+            {
+                Some(v) => answers[n - 1] = Some(v),
+                None => issues.push(Issue::new(
+                    "value",
+                    &format!("{path}.answer[0].valueCoding.code"),
+                    format!("'{code}' is not one of the item's answerOption codes"),
+                )),
+            }
+        }
+        if submit
+            && issues.is_empty()
+            && let Err(why) = instrument.score(&answers)
+        {
+            issues.push(Issue::new(
+                "required",
+                "QuestionnaireResponse.item",
+                format!("A completed response must be scorable: {why}"),
+            ));
+        }
+    }
+    match (instrument, referral, timepoint) {
+        (Some(instrument), Some(referral), Some(timepoint)) if issues.is_empty() => Ok(Read {
+            instrument,
+            referral,
+            timepoint,
+            submit,
+            answers,
+        }),
+        _ => Err(invalid(issues)),
+    }
+}
+
+fn to_response(stored: &Stored, referral: Uuid, base: &str) -> Value {
+    let instrument = instruments::by_code(&stored.instrument);
+    let system = instrument
+        .map(|i| answer_system(base, i))
+        .unwrap_or_default();
+    let items: Vec<Value> = stored
+        .answers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let value = (*a)?;
+            let display = instrument
+                .and_then(|ins| ins.options.iter().find(|(o, _)| *o == value))
+                .map_or("", |(_, l)| *l);
+            Some(json!({
+                "linkId": format!("{}-{}", stored.instrument, i + 1),
+                "answer": [{"valueCoding": {"system": system, "code": value.to_string(), "display": display}}],
+            }))
+        })
+        .collect();
+    let mut body = json!({
+        "resourceType": "QuestionnaireResponse",
+        "id": stored.id.to_string(),
+        "questionnaire": format!("{base}/fhir/Questionnaire/{}", stored.instrument),
+        "status": if stored.submitted { "completed" } else { "in-progress" },
+        "basedOn": [{"reference": format!("ServiceRequest/{referral}")}],
+        "extension": [{"url": format!("{base}/fhir/StructureDefinition/timepoint"), "valueString": stored.timepoint}],
+        "item": items,
+    });
+    if let Some(at) = stored.submitted_at {
+        body["authored"] = json!(at.to_rfc3339());
+    }
+    body
+}
+
+/// `POST /fhir/QuestionnaireResponse`: answers entered in another system.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Result<ApiAuthorised<TriageReferrals>, Problem>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OperationOutcome> {
+    let auth = auth.map_err(OperationOutcome::from)?;
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(FHIR_JSON) || v.starts_with("application/json"));
+    if !json_body {
+        return Err(OperationOutcome::one(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Issue::new(
+                "not-supported",
+                "",
+                "Send the resource as application/fhir+json",
+            ),
+        ));
+    }
+    let resource: Value = serde_json::from_slice(&body).map_err(|e| {
+        OperationOutcome::one(
+            StatusCode::BAD_REQUEST,
+            Issue::new("structure", "", format!("The body is not valid JSON: {e}")),
+        )
+    })?;
+    if resource["resourceType"] != "QuestionnaireResponse" {
+        return Err(OperationOutcome::one(
+            StatusCode::BAD_REQUEST,
+            Issue::new(
+                "structure",
+                "",
+                "resourceType must be QuestionnaireResponse",
+            ),
+        ));
+    }
+    let read = read_response(&resource)?;
+    let id = service::record(
+        &state,
+        &auth.permit,
+        read.referral,
+        &read.timepoint,
+        read.instrument,
+        &read.answers,
+        read.submit,
+    )
+    .await
+    .map_err(|e| match e {
+        Error::NotFound => OperationOutcome::one(
+            StatusCode::NOT_FOUND,
+            Issue::new(
+                "not-found",
+                "QuestionnaireResponse.basedOn[0].reference",
+                "There is no such referral in your organisation",
+            ),
+        ),
+        Error::Invalid(errors) => invalid(
+            errors
+                .as_slice()
+                .iter()
+                .map(|e| Issue::new("invalid", "QuestionnaireResponse", e.message.clone()))
+                .collect(),
+        ),
+        other => OperationOutcome::from(Problem::from(other)),
+    })?;
+    let base = base(&state);
+    let stored = Stored {
+        id: id.unwrap_or_else(Uuid::nil),
+        instrument: read.instrument.code.to_owned(),
+        timepoint: read.timepoint,
+        submitted: read.submit,
+        answers: read.answers,
+        score: None,
+        entered_by: None,
+        amends: None,
+        submitted_at: read.submit.then(chrono::Utc::now),
+    };
+    let mut resource = to_response(&stored, read.referral, &base);
+    let mut response = match id {
+        Some(id) => {
+            let mut r = fhir(StatusCode::CREATED, resource);
+            if let Ok(location) = format!(
+                "{base}/fhir/QuestionnaireResponse?based-on=ServiceRequest/{}&_id={id}",
+                read.referral
+            )
+            .parse()
+            {
+                r.headers_mut().insert(header::LOCATION, location);
+            }
+            r
+        }
+        None => {
+            // A draft has no lasting id of its own: it is replaced by the next.
+            resource.as_object_mut().map(|o| o.remove("id"));
+            fhir(StatusCode::OK, resource)
+        }
+    };
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(rename = "based-on", default)]
+    based_on: String,
+}
+
+/// `GET /fhir/QuestionnaireResponse?based-on=ServiceRequest/{id}`: the
+/// current responses of a referral.
+pub async fn search_responses(
+    State(state): State<AppState>,
+    auth: Result<ApiAuthorised<TriageReferrals>, Problem>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, OperationOutcome> {
+    let auth = auth.map_err(OperationOutcome::from)?;
+    let Some(referral) = params
+        .based_on
+        .strip_prefix("ServiceRequest/")
+        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36))
+    else {
+        return Err(OperationOutcome::one(
+            StatusCode::BAD_REQUEST,
+            Issue::new("required", "", "Search with based-on=ServiceRequest/{id}"),
+        ));
+    };
+    let found = service::responses(&state, &auth.permit, referral)
+        .await
+        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+    let base = base(&state);
+    let entries: Vec<Value> = found
+        .iter()
+        .map(|r| {
+            json!({
+                "fullUrl": format!("{base}/fhir/QuestionnaireResponse/{}", r.id),
+                "resource": to_response(r, referral, &base),
+                "search": {"mode": "match"},
+            })
+        })
+        .collect();
+    Ok(fhir(
+        StatusCode::OK,
+        json!({"resourceType": "Bundle", "type": "searchset", "total": entries.len(), "entry": entries}),
+    ))
+}
