@@ -53,23 +53,52 @@ pub async fn enqueue(
     email: &Email<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
+    schedule(tx, key, email, now, now).await
+}
+
+/// Writes a message to be sent no sooner than `send_at` (a reminder), in
+/// the caller's transaction; its id, to cancel it if it is no longer
+/// needed.
+#[instrument(skip_all)]
+pub async fn schedule(
+    tx: &mut Tx,
+    key: &DataKey,
+    email: &Email<'_>,
+    now: DateTime<Utc>,
+    send_at: DateTime<Utc>,
+) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO outbox (id, organisation_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $6)"
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)"
     )
     .bind(id.to_string())
     .bind(email.organisation.map(|o| o.to_string()))
     .bind(email.to)
     .bind(email.subject)
     .bind(key.seal(email.body))
+    .bind(send_at)
     .bind(now)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
     })?;
     Ok(id)
+}
+
+/// Takes back a message not yet sent (a reminder no longer needed); false
+/// when it was sent or is being sent already.
+#[instrument(skip_all)]
+pub async fn cancel(tx: &mut Tx, id: Uuid) -> DbResult<bool> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query("DELETE FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = 0")
+            .bind(id.to_string())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// Claims up to `limit` due messages for this sender. On PostgreSQL, rows

@@ -84,6 +84,8 @@ pub struct NewLink<'a> {
     pub created_by: AccountId,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
+    /// The reminder scheduled in the outbox, if one was.
+    pub reminder_id: Option<Uuid>,
 }
 
 /// Stores a new link under the hash of its token.
@@ -96,8 +98,9 @@ pub async fn create_link(
 ) -> DbResult<()> {
     on_tx!(tx, |c| {
         sqlx::query(
-            "INSERT INTO questionnaire_links (token_hash, organisation_id, referral_id, timepoint, created_by, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO questionnaire_links (token_hash, organisation_id, referral_id, timepoint, created_by, created_at,
+                expires_at, reminder_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(link.token_hash)
         .bind(organisation.to_string())
@@ -106,6 +109,7 @@ pub async fn create_link(
         .bind(link.created_by.to_string())
         .bind(now)
         .bind(link.expires_at)
+        .bind(link.reminder_id.map(|r| r.to_string()))
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -153,20 +157,31 @@ pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
 }
 
 /// Marks a link used; false when it was used already (a second submission
-/// racing the first).
+/// racing the first). Returns the reminder it had scheduled, to take back.
 #[instrument(skip_all)]
-pub async fn use_link(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+pub async fn use_link(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<Option<Uuid>>> {
     let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
+        sqlx::query("UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
     })?;
-    Ok(done == 1)
+    if done != 1 {
+        return Ok(None);
+    }
+    let (reminder,): (Option<String>,) = on_tx!(tx, |c| {
+        sqlx::query_as("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(c)
+            .await
+    })?;
+    Ok(Some(reminder.as_deref().map(|r| parse_id("link", r)).transpose()?))
 }
 
 /// A draft or submitted response.

@@ -13,6 +13,8 @@ CREATE TABLE questionnaire_links (
     created_by TEXT REFERENCES accounts (id),
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
+    -- The reminder waiting in the outbox, taken back once answered.
+    reminder_id TEXT,
     used_at TEXT
 );
 CREATE INDEX questionnaire_links_referral ON questionnaire_links (referral_id);

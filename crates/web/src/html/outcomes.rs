@@ -267,6 +267,7 @@ struct LinkPage {
     referral: Uuid,
     timepoint: String,
     link: Option<String>,
+    emailed_to: Option<String>,
     problem: Option<String>,
 }
 
@@ -281,12 +282,8 @@ pub async fn make_link(
         Ok(found) => found,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let (status, link, problem) = match service::make_link(&state, &auth.permit, id, &name).await {
-        Ok(token) => (
-            StatusCode::OK,
-            Some(format!("{}/q/{token}", state.settings().public_url)),
-            None,
-        ),
+    let (status, made, problem) = match service::make_link(&state, &auth.permit, id, &name).await {
+        Ok(made) => (StatusCode::OK, Some(made), None),
         Err(Error::Invalid(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
@@ -301,7 +298,8 @@ pub async fn make_link(
                 .with_errors(problem.is_some()),
             referral: id,
             timepoint: name,
-            link,
+            emailed_to: made.as_ref().and_then(|m| m.emailed_to.clone()),
+            link: made.map(|m| m.url),
             problem,
         },
     )

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use alongside_db::outbox::{self, Email};
 use alongside_db::outcomes::{self, Link, NewLink, NewResponse, Response};
 use alongside_db::referrals::{self, ReferralRecord};
 use alongside_domain::audit::AuditEvent;
@@ -24,6 +25,9 @@ use crate::{AppState, Error};
 
 /// How long a private link works.
 pub const LINK_DAYS: i64 = 30;
+
+/// Days after an emailed link before a reminder goes, unless answered.
+pub const REMIND_AFTER_DAYS: i64 = 7;
 
 /// The schedule every programme follows for now.
 #[must_use]
@@ -228,7 +232,8 @@ fn known_timepoint(name: &str) -> Result<String, Error> {
 }
 
 /// Makes a private link for the person to answer `timepoint`'s
-/// questionnaires; returns the token (shown once, stored only as a hash).
+/// questionnaires (shown once, stored only as a hash), and emails it with a
+/// reminder later when the person agreed to email.
 ///
 /// # Errors
 /// [`Error::Invalid`] when the person is not on a programme or has not
@@ -238,7 +243,7 @@ pub async fn make_link(
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
     timepoint: &str,
-) -> Result<String, Error> {
+) -> Result<LinkMade, Error> {
     let organisation = permit.actor().organisation_id;
     let timepoint = known_timepoint(timepoint)?;
     let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
@@ -265,7 +270,51 @@ pub async fn make_link(
     }
     let token = new_token("q_");
     let now = Utc::now();
+    let url = format!(
+        "{}/q/{token}",
+        state.settings().public_url.trim_end_matches('/')
+    );
     let mut tx = state.db().begin().await?;
+    // With an email address and consent to email, the link goes by email
+    // now, and a reminder waits in the outbox until it is answered.
+    let email_to = record.person.email.clone().filter(|_| {
+        record
+            .person
+            .consents_in_force()
+            .contains(&ConsentScope::ContactByEmail)
+    });
+    let mut reminder_id = None;
+    if let Some(to) = &email_to {
+        let name = if record.person.preferred_name.is_empty() {
+            &record.person.given_name
+        } else {
+            &record.person.preferred_name
+        };
+        let body = format!(
+            "Dear {name},\n\nWe would be grateful if you could answer a few short questions about how things are for you ({timepoint}). They help us know whether peer support is helping, and improve it.\n\n{url}\n\nThe link is yours alone, works once and lasts {LINK_DAYS} days. You can save your answers and finish later.\n"
+        );
+        let email = Email {
+            organisation: Some(organisation),
+            to,
+            subject: "A few questions about how things are for you",
+            body: &body,
+        };
+        outbox::enqueue(&mut tx, state.data_key(), &email, now).await?;
+        let reminder = Email {
+            subject: "Reminder: a few questions about how things are for you",
+            ..email.clone()
+        };
+        reminder_id = Some(
+            outbox::schedule(
+                &mut tx,
+                state.data_key(),
+                &reminder,
+                now,
+                now + Duration::days(REMIND_AFTER_DAYS),
+            )
+            .await?,
+        );
+    }
     outcomes::create_link(
         &mut tx,
         organisation,
@@ -275,6 +324,7 @@ pub async fn make_link(
             token_hash: &hash_token(&token),
             created_by: permit.actor().account_id,
             expires_at: now + Duration::days(LINK_DAYS),
+            reminder_id,
         },
         now,
     )
@@ -285,11 +335,26 @@ pub async fn make_link(
         AuditEvent::Create,
         "questionnaire_link",
         referral,
-        format!("private link made for {timepoint}"),
+        format!(
+            "private link made for {timepoint}{}",
+            if email_to.is_some() { ", emailed" } else { "" }
+        ),
     )
     .await?;
     tx.commit().await?;
-    Ok(token)
+    Ok(LinkMade {
+        url,
+        emailed_to: email_to,
+    })
+}
+
+/// A private link just made.
+#[derive(Debug, Clone)]
+pub struct LinkMade {
+    /// The link (shown once; only its hash is kept).
+    pub url: String,
+    /// Where it was emailed, when it was.
+    pub emailed_to: Option<String>,
 }
 
 /// A questionnaire to show: the instruments of a timepoint and the answers
@@ -498,12 +563,19 @@ pub async fn answer_link(
         .begin()
         .await
         .map_err(|e| AnswerError::Failed(e.into()))?;
-    if submit
-        && !outcomes::use_link(&mut tx, &hash_token(token), Utc::now())
+    if submit {
+        let used = outcomes::use_link(&mut tx, &hash_token(token), Utc::now())
             .await
-            .map_err(|e| AnswerError::Failed(e.into()))?
-    {
-        return Err(AnswerError::Link(LinkProblem::Closed));
+            .map_err(|e| AnswerError::Failed(e.into()))?;
+        let Some(reminder) = used else {
+            return Err(AnswerError::Link(LinkProblem::Closed));
+        };
+        // Answered: the reminder is no longer needed.
+        if let Some(reminder) = reminder {
+            outbox::cancel(&mut tx, reminder)
+                .await
+                .map_err(|e| AnswerError::Failed(e.into()))?;
+        }
     }
     store(
         &mut tx,

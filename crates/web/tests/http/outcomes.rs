@@ -507,7 +507,97 @@ async fn questionnaires_and_responses_through_fhir(db: TestDb) {
     assert_eq!(outcome["resourceType"], "OperationOutcome");
 }
 
+async fn an_emailed_link_is_reminded_until_answered(db: TestDb) {
+    use alongside_web::mail::{Sender, deliver_due};
+    let app = TestApp::spawn(db).await;
+    let sink = crate::support::SmtpSink::start().await;
+    let sender = Sender::new(&sink.url, "Alongside <alongside@example.org>").unwrap();
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let admin = app.api(Some(&app.api_token(Role::Admin).await));
+    let created: serde_json::Value = admin
+        .post_json("/programmes", &programme_json("Breathe buddies"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let programme = created["id"].as_str().unwrap().to_owned();
+    let mut form = crate::referrals::answers("Maureen", "ls1 4ap");
+    for (k, v) in &mut form {
+        if *k == "email" {
+            *v = "maureen@example.org";
+        }
+    }
+    let sent = app
+        .browser()
+        .submit("/refer/north", "/refer/north", &form)
+        .await;
+    let reference = crate::support::location(&sent)
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = format!(
+        "/referrals/{}",
+        referral_id(&coordinator, &reference, "new").await
+    );
+    let triage = format!("{page}/triage");
+    coordinator
+        .submit(&page, &triage, &[("decision", "start")])
+        .await;
+    coordinator
+        .submit(
+            &page,
+            &triage,
+            &[("decision", "accept"), ("programme", &programme)],
+        )
+        .await;
+    give_consent(&coordinator, &page).await;
+    let csrf = coordinator.csrf(&page).await;
+    let made = coordinator
+        .post_form(&format!("{page}/outcomes/0/link"), &csrf, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        made.contains("The link has been emailed to maureen@example.org"),
+        "{made}"
+    );
+    let link = link_of(&made);
+
+    let db = &app.test_db.db;
+    let key = crate::support::data_key();
+    let now = chrono::Utc::now();
+    // The acknowledgement of the self-referral and the link go now; the
+    // reminder waits.
+    deliver_due(db, &key, &sender, now).await.unwrap();
+    let texts: Vec<String> = sink.received().iter().map(|m| m.text()).collect();
+    assert!(
+        texts.iter().any(
+            |t| t.contains("A few questions about how things are for you") && t.contains(&link)
+        )
+    );
+    assert!(!texts.iter().any(|t| t.contains("Reminder:")));
+    let waiting = alongside_db::outbox::counts(db).await.unwrap().waiting;
+    assert_eq!(waiting, 1, "the reminder is waiting");
+
+    let all = answers(None);
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let person = app.browser();
+    assert_eq!(
+        person.submit(&link, &link, &pairs).await.status(),
+        StatusCode::OK
+    );
+    // Answered: a week later, no reminder goes.
+    let later = deliver_due(db, &key, &sender, now + chrono::Duration::days(8))
+        .await
+        .unwrap();
+    assert_eq!(later.sent, 0);
+    assert_eq!(alongside_db::outbox::counts(db).await.unwrap().waiting, 0);
+}
+
 on_both_engines!(
+    an_emailed_link_is_reminded_until_answered,
     questionnaires_and_responses_through_fhir,
     a_programme_chooses_its_questionnaires,
     the_report_shows_change_and_hides_small_numbers_from_commissioners,

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::support::{Browser, TestApp, input_value, location, programme_json};
 
-fn answers<'a>(given: &'a str, postcode: &'a str) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn answers<'a>(given: &'a str, postcode: &'a str) -> Vec<(&'static str, &'a str)> {
     vec![
         ("given_name", given),
         ("family_name", "Ellis"),
