@@ -165,12 +165,14 @@ pub async fn use_link(
     now: DateTime<Utc>,
 ) -> DbResult<Option<Option<Uuid>>> {
     let done = on_tx!(tx, |c| {
-        sqlx::query("UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(token_hash)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
+        sqlx::query(
+            "UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
     })?;
     if done != 1 {
         return Ok(None);
@@ -181,7 +183,12 @@ pub async fn use_link(
             .fetch_one(c)
             .await
     })?;
-    Ok(Some(reminder.as_deref().map(|r| parse_id("link", r)).transpose()?))
+    Ok(Some(
+        reminder
+            .as_deref()
+            .map(|r| parse_id("link", r))
+            .transpose()?,
+    ))
 }
 
 /// A draft or submitted response.
