@@ -173,8 +173,11 @@ pub async fn referrals_csv(
     Query(query): Query<ReportQuery>,
 ) -> Response {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    match service::referrals(&state, &auth.permit, programme, true).await {
-        Ok(report) => (
+    let report = service::referrals(&state, &auth.permit, programme, true).await;
+    // Downloads hide small numbers for everyone.
+    let outcomes = service::outcomes(&state, &auth.permit, programme, false).await;
+    match report.and_then(|r| Ok((r, outcomes?))) {
+        Ok((report, outcomes)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
@@ -183,7 +186,7 @@ pub async fn referrals_csv(
                 ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            service::to_csv(&report),
+            service::to_csv(&report) + &service::outcomes_csv(&outcomes),
         )
             .into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),

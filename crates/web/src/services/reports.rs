@@ -149,6 +149,53 @@ pub async fn referrals(
     Ok(build(&facts, &matches, exact))
 }
 
+/// The outcome tables as CSV, after the referral table: people and mean
+/// per timepoint, then change from the first timepoint. Built from a
+/// report made with small numbers hidden.
+#[must_use]
+pub fn outcomes_csv(sections: &[OutcomeSection]) -> String {
+    let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let mut out = String::from("\nOutcome,Timepoint,People,Mean\n");
+    for section in sections {
+        for ((timepoint, people), (_, mean)) in
+            section.table.answered.iter().zip(&section.table.means)
+        {
+            out.push_str(&format!(
+                "{},{},{people},{}\n",
+                csv_field(&section.heading),
+                csv_field(timepoint),
+                number(*mean)
+            ));
+        }
+    }
+    out.push_str("\nOutcome,From first to,Answered both,Answered only the first,Mean change,95% CI low,95% CI high,p (paired t),dz,Reliably improved,No reliable change,Reliably deteriorated\n");
+    for section in sections {
+        for row in &section.table.changes {
+            let shown = |n: usize| Shown::count(n as u64, false).to_string();
+            let p = row.paired.as_ref();
+            let r = row.reliable.as_ref();
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                csv_field(&section.heading),
+                csv_field(&row.timepoint),
+                shown(row.completers),
+                shown(row.non_completers),
+                number(p.map(|p| p.mean_change)),
+                number(p.and_then(|p| p.ci_low)),
+                number(p.and_then(|p| p.ci_high)),
+                p.and_then(|p| p.p_t)
+                    .map(|v| format!("{v:.4}"))
+                    .unwrap_or_default(),
+                number(p.and_then(|p| p.dz)),
+                r.map(|r| shown(r.improved)).unwrap_or_default(),
+                r.map(|r| shown(r.unchanged)).unwrap_or_default(),
+                r.map(|r| shown(r.deteriorated)).unwrap_or_default(),
+            ));
+        }
+    }
+    out
+}
+
 /// One outcome table of the report, under its heading (an instrument, or
 /// one ONS4 question, which is never added to the others).
 #[derive(Debug, Clone)]

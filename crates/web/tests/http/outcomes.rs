@@ -246,6 +246,23 @@ async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: 
     assert!(report.contains(r#"role="img""#), "a chart");
     assert!(report.contains("ONS4: Overall, how satisfied are you with your life nowadays?"));
 
+    // The download hides small numbers even for the coordinator.
+    let csv = coordinator
+        .get("/reports/referrals.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Outcome,Timepoint,People,Mean"));
+    assert!(
+        csv.contains("Self-Efficacy for Managing Chronic Disease (SEMCD-6),Baseline,<5,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Self-Efficacy for Managing Chronic Disease (SEMCD-6),End of support,<5,0,,"),
+        "{csv}"
+    );
+
     let commissioner = app.signed_in(Role::Commissioner).await;
     let report = commissioner.get("/reports").await.text().await.unwrap();
     assert!(
