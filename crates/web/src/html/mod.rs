@@ -367,6 +367,7 @@ pub fn router() -> Router<AppState> {
         .route("/matching-proposals/{id}/reject", post(matching::reject))
         .route("/reports", get(reports::referrals))
         .route("/reports/referrals.csv", get(reports::referrals_csv))
+        .route("/reports/report.xlsx", get(reports::referrals_xlsx))
         .route(
             "/referrals/new",
             get(referrals::new_form).post(referrals::create),

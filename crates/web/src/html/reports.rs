@@ -192,3 +192,35 @@ pub async fn referrals_csv(
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
+
+/// The report as an XLSX workbook, small numbers hidden for everyone.
+pub async fn referrals_xlsx(
+    State(state): State<AppState>,
+    auth: Authorised<ViewReports>,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    let programme: Option<ProgrammeId> = query.programme.parse().ok();
+    let report = service::referrals(&state, &auth.permit, programme, true).await;
+    let outcomes = service::outcomes(&state, &auth.permit, programme, false).await;
+    let workbook = report
+        .and_then(|r| Ok((r, outcomes?)))
+        .and_then(|(r, o)| service::to_xlsx(&r, &o));
+    match workbook {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"report.xlsx\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}

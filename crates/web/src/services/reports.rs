@@ -196,6 +196,115 @@ pub fn outcomes_csv(sections: &[OutcomeSection]) -> String {
     out
 }
 
+/// The report as an XLSX workbook for spreadsheet users: a sheet of
+/// referrals by source and outcome, and a sheet of outcomes. Built from a
+/// report made with small numbers hidden, so counts from 1 to 4 are the text
+/// "<5" and every other count a number.
+///
+/// # Errors
+/// When the workbook cannot be written.
+pub fn to_xlsx(report: &ReferralReport, sections: &[OutcomeSection]) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+    fn count(sheet: &mut Worksheet, row: u32, col: u16, n: Shown) -> Result<(), XlsxError> {
+        match n {
+            Shown::Exact(n) => sheet.write_number(row, col, n as f64).map(|_| ()),
+            Shown::Fewer => sheet.write_string(row, col, n.to_string()).map(|_| ()),
+        }
+    }
+    fn number(sheet: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), XlsxError> {
+        match v {
+            Some(v) => sheet.write_number(row, col, v).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let bold = Format::new().set_bold();
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Referrals")?;
+        sheet.write_string_with_format(0, 0, "Source", &bold)?;
+        for (i, (label, _)) in OUTCOMES.iter().enumerate() {
+            sheet.write_string_with_format(0, i as u16 + 1, *label, &bold)?;
+        }
+        let last = OUTCOMES.len() as u16 + 1;
+        sheet.write_string_with_format(0, last, "Closed", &bold)?;
+        sheet.write_string_with_format(0, last + 1, "Total", &bold)?;
+        let mut row = 1;
+        for source in &report.by_source {
+            sheet.write_string(row, 0, source.source)?;
+            for (i, cell) in source.outcomes.iter().enumerate() {
+                count(sheet, row, i as u16 + 1, *cell)?;
+            }
+            count(sheet, row, last, source.closed)?;
+            count(sheet, row, last + 1, source.total)?;
+            row += 1;
+        }
+        sheet.write_string(row, 0, "All sources")?;
+        count(sheet, row, last + 1, report.total)?;
+        sheet.autofit();
+
+        let sheet = book.add_worksheet();
+        sheet.set_name("Outcomes")?;
+        for (i, h) in ["Outcome", "Timepoint", "People", "Mean"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(0, i as u16, *h, &bold)?;
+        }
+        let mut row = 1;
+        for section in sections {
+            for ((timepoint, people), (_, mean)) in
+                section.table.answered.iter().zip(&section.table.means)
+            {
+                sheet.write_string(row, 0, &section.heading)?;
+                sheet.write_string(row, 1, timepoint)?;
+                count(sheet, row, 2, *people)?;
+                number(sheet, row, 3, *mean)?;
+                row += 1;
+            }
+        }
+        row += 1;
+        let heads = [
+            "Outcome",
+            "From first to",
+            "Answered both",
+            "Answered only the first",
+            "Mean change",
+            "95% CI low",
+            "95% CI high",
+            "p (paired t)",
+            "dz",
+        ];
+        for (i, h) in heads.iter().enumerate() {
+            sheet.write_string_with_format(row, i as u16, *h, &bold)?;
+        }
+        row += 1;
+        for section in sections {
+            for change in &section.table.changes {
+                let p = change.paired.as_ref();
+                sheet.write_string(row, 0, &section.heading)?;
+                sheet.write_string(row, 1, &change.timepoint)?;
+                count(sheet, row, 2, Shown::count(change.completers as u64, false))?;
+                count(
+                    sheet,
+                    row,
+                    3,
+                    Shown::count(change.non_completers as u64, false),
+                )?;
+                number(sheet, row, 4, p.map(|p| p.mean_change))?;
+                number(sheet, row, 5, p.and_then(|p| p.ci_low))?;
+                number(sheet, row, 6, p.and_then(|p| p.ci_high))?;
+                number(sheet, row, 7, p.and_then(|p| p.p_t))?;
+                number(sheet, row, 8, p.and_then(|p| p.dz))?;
+                row += 1;
+            }
+        }
+        sheet.autofit();
+        book.save_to_buffer()
+    };
+    build().map_err(|e| Error::Internal(format!("cannot write the workbook: {e}")))
+}
+
 /// One outcome table of the report, under its heading (an instrument, or
 /// one ONS4 question, which is never added to the others).
 #[derive(Debug, Clone)]

@@ -111,6 +111,7 @@ const PAGES: &[(&str, &str, Action)] = &[
     ),
     ("GET", "/reports", Action::ViewReports),
     ("GET", "/reports/referrals.csv", Action::ViewReports),
+    ("GET", "/reports/report.xlsx", Action::ViewReports),
     (
         "POST",
         "/matches/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",

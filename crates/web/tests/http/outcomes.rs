@@ -263,6 +263,19 @@ async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: 
         "{csv}"
     );
 
+    let workbook = coordinator.get("/reports/report.xlsx").await;
+    assert_eq!(workbook.status(), StatusCode::OK);
+    assert_eq!(
+        workbook.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = workbook.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX is a zip");
+    let names = String::from_utf8_lossy(&bytes);
+    assert!(
+        names.contains("xl/worksheets/sheet1.xml") && names.contains("xl/worksheets/sheet2.xml")
+    );
+
     let commissioner = app.signed_in(Role::Commissioner).await;
     let report = commissioner.get("/reports").await.text().await.unwrap();
     assert!(
