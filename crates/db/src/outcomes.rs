@@ -235,16 +235,12 @@ fn answers_json(answers: &[Option<i32>]) -> DbResult<String> {
     serde_json::to_string(answers).map_err(|e| DbError::corrupt("response", e))
 }
 
-/// Keeps the answers so far as the one draft of this instrument and
-/// timepoint.
-#[instrument(skip_all)]
-pub async fn save_draft(
+/// Removes the draft of the response's instrument and timepoint, if any.
+async fn delete_draft(
     tx: &mut Tx,
     organisation: OrganisationId,
     response: &NewResponse<'_>,
-    now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let answers = answers_json(response.answers)?;
     on_tx!(tx, |c| {
         sqlx::query(
             "DELETE FROM questionnaire_responses
@@ -258,6 +254,20 @@ pub async fn save_draft(
         .await
         .map(|r| r.rows_affected())
     })?;
+    Ok(())
+}
+
+/// Keeps the answers so far as the one draft of this instrument and
+/// timepoint.
+#[instrument(skip_all)]
+pub async fn save_draft(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    response: &NewResponse<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let answers = answers_json(response.answers)?;
+    delete_draft(tx, organisation, response).await?;
     on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
@@ -304,19 +314,7 @@ pub async fn submit(
         .fetch_optional(c)
         .await
     })?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "DELETE FROM questionnaire_responses
-             WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
-        )
-        .bind(response.referral_id.to_string())
-        .bind(response.instrument)
-        .bind(response.timepoint)
-        .bind(organisation.to_string())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    delete_draft(tx, organisation, response).await?;
     let id = Uuid::new_v4();
     on_tx!(tx, |c| {
         sqlx::query(

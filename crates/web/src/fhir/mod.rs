@@ -16,7 +16,11 @@ mod questionnaire;
 mod service_request;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde_json::Value;
 
 pub use outcome::{Issue, OperationOutcome};
 
@@ -24,6 +28,41 @@ use crate::AppState;
 
 /// The FHIR media type.
 pub const FHIR_JSON: &str = "application/fhir+json";
+
+/// A FHIR JSON response.
+pub(crate) fn fhir(status: StatusCode, body: Value) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(FHIR_JSON),
+    );
+    response
+}
+
+/// The JSON body of a create, or why it cannot be read: the wrong media
+/// type, or not JSON at all.
+pub(crate) fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, OperationOutcome> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(FHIR_JSON) || v.starts_with("application/json"));
+    if !json {
+        return Err(OperationOutcome::one(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Issue::new(
+                "not-supported",
+                "",
+                "Send the resource as application/fhir+json",
+            ),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        OperationOutcome::one(
+            StatusCode::BAD_REQUEST,
+            Issue::new("structure", "", format!("The body is not valid JSON: {e}")),
+        )
+    })
+}
 
 /// The routes under `/fhir`.
 pub fn router() -> Router<AppState> {

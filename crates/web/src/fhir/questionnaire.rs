@@ -15,26 +15,17 @@ use alongside_evaluation::instruments::{self, Instrument, Scoring};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{FHIR_JSON, Issue, OperationOutcome};
+use super::{Issue, OperationOutcome, fhir};
 use crate::api::Problem;
 use crate::auth::ApiAuthorised;
 use crate::auth::actions::{TriageReferrals, ViewProgrammes};
 use crate::services::outcomes as service;
 use crate::{AppState, Error};
-
-fn fhir(status: StatusCode, body: Value) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(FHIR_JSON),
-    );
-    response
-}
 
 fn base(state: &AppState) -> String {
     state.settings().public_url.trim_end_matches('/').to_owned()
@@ -381,26 +372,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, OperationOutcome> {
     let auth = auth.map_err(OperationOutcome::from)?;
-    let json_body = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(FHIR_JSON) || v.starts_with("application/json"));
-    if !json_body {
-        return Err(OperationOutcome::one(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Issue::new(
-                "not-supported",
-                "",
-                "Send the resource as application/fhir+json",
-            ),
-        ));
-    }
-    let resource: Value = serde_json::from_slice(&body).map_err(|e| {
-        OperationOutcome::one(
-            StatusCode::BAD_REQUEST,
-            Issue::new("structure", "", format!("The body is not valid JSON: {e}")),
-        )
-    })?;
+    let resource = super::read_body(&headers, &body)?;
     if resource["resourceType"] != "QuestionnaireResponse" {
         return Err(OperationOutcome::one(
             StatusCode::BAD_REQUEST,

@@ -9,11 +9,11 @@ use alongside_domain::snomed::{self, SnomedCode};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{FHIR_JSON, Issue, OperationOutcome};
+use super::{Issue, OperationOutcome, fhir};
 use crate::AppState;
 use crate::api::Problem;
 use crate::api::referrals::{idempotency_key, request_hash};
@@ -56,15 +56,6 @@ type Auth = Result<ApiAuthorised<MakeReferrals>, Problem>;
 
 fn authorised(auth: Auth) -> Result<ApiAuthorised<MakeReferrals>, OperationOutcome> {
     auth.map_err(OperationOutcome::from)
-}
-
-fn fhir(status: StatusCode, body: Value) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(FHIR_JSON),
-    );
-    response
 }
 
 fn text(value: &Value) -> String {
@@ -386,26 +377,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, OperationOutcome> {
     let auth = authorised(auth)?;
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(FHIR_JSON) || v.starts_with("application/json"));
-    if !json {
-        return Err(OperationOutcome::one(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Issue::new(
-                "not-supported",
-                "",
-                "Send the resource as application/fhir+json",
-            ),
-        ));
-    }
-    let resource: Value = serde_json::from_slice(&body).map_err(|e| {
-        OperationOutcome::one(
-            StatusCode::BAD_REQUEST,
-            Issue::new("structure", "", format!("The body is not valid JSON: {e}")),
-        )
-    })?;
+    let resource = super::read_body(&headers, &body)?;
     match resource["resourceType"].as_str() {
         Some("ServiceRequest") => {}
         Some("Bundle") => {

@@ -24,13 +24,7 @@ fn programme_id(id: &str) -> Result<ProgrammeId, Error> {
     id.parse().map_err(|_| Error::NotFound)
 }
 
-fn uuid(id: &str) -> Result<Uuid, Error> {
-    // Only the canonical form names a record: anything else is not there.
-    Uuid::try_parse(id)
-        .ok()
-        .filter(|u| u.hyphenated().to_string() == id)
-        .ok_or(Error::NotFound)
-}
+use super::record_id as uuid;
 
 /// A weight's row on the rules form.
 struct WeightRow {

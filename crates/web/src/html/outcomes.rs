@@ -18,12 +18,7 @@ use crate::services::outcomes::{
 };
 use crate::{AppState, Error};
 
-fn referral_id(id: &str) -> Result<Uuid, Error> {
-    Uuid::try_parse(id)
-        .ok()
-        .filter(|u| u.hyphenated().to_string() == id)
-        .ok_or(Error::NotFound)
-}
+use super::record_id as referral_id;
 
 fn timepoint(index: &str) -> Result<String, Error> {
     index

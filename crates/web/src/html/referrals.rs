@@ -378,10 +378,7 @@ impl Show {
 }
 
 fn parse_id(id: &str) -> Result<Uuid, Error> {
-    Uuid::parse_str(id)
-        .ok()
-        .filter(|_| id.len() == 36)
-        .ok_or(Error::NotFound)
+    super::record_id(id)
 }
 
 #[derive(Deserialize, Default)]
