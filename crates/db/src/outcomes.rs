@@ -456,3 +456,55 @@ pub async fn score_facts(
         })
         .collect()
 }
+
+/// The licensed wording an organisation has loaded, by instrument code.
+#[instrument(skip_all)]
+pub async fn texts(
+    db: &Db,
+    organisation: OrganisationId,
+) -> DbResult<std::collections::HashMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as("SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1")
+            .bind(organisation.to_string())
+            .fetch_all(p)
+            .await
+    })?;
+    rows.into_iter()
+        .map(|(code, items)| {
+            Ok((
+                code,
+                serde_json::from_str(&items).map_err(|e| DbError::corrupt("instrument text", e))?,
+            ))
+        })
+        .collect()
+}
+
+/// Stores (or replaces) the wording of a licensed instrument.
+#[instrument(skip_all)]
+pub async fn set_text(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    instrument: &str,
+    items: &[String],
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let items = serde_json::to_string(items).map_err(|e| DbError::corrupt("instrument text", e))?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO instrument_texts (organisation_id, instrument, items, loaded_by, loaded_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (organisation_id, instrument) DO UPDATE SET items = excluded.items,
+                loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
+        )
+        .bind(organisation.to_string())
+        .bind(instrument)
+        .bind(&items)
+        .bind(by.to_string())
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -37,11 +37,14 @@ pub enum Action {
     MatchPeople,
     /// Read aggregate reports (a commissioner's with small numbers hidden).
     ViewReports,
+    /// Load the wording of licensed questionnaires under the organisation's
+    /// own licence.
+    LoadLicensedText,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -53,6 +56,7 @@ impl Action {
         Action::ManageSupporters,
         Action::MatchPeople,
         Action::ViewReports,
+        Action::LoadLicensedText,
     ];
 
     /// The machine name, used in the audit log.
@@ -70,6 +74,7 @@ impl Action {
             Action::ManageSupporters => "manage_supporters",
             Action::MatchPeople => "match_people",
             Action::ViewReports => "view_reports",
+            Action::LoadLicensedText => "load_licensed_text",
         }
     }
 }
@@ -113,7 +118,8 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         // may read them (referrers choose one, commissioners see what is funded).
         A::ViewProgrammes => true,
         A::ManageProgrammes => matches!(role, R::Admin | R::Coordinator),
-        A::ManageStaff | A::ViewAuditLog => matches!(role, R::Admin),
+        // A licence binds the organisation: its admins accept it.
+        A::ManageStaff | A::ViewAuditLog | A::LoadLicensedText => matches!(role, R::Admin),
         // The queue holds people's details: only those who triage see it.
         A::ViewReferrals | A::TriageReferrals => matches!(role, R::Admin | R::Coordinator),
         // Referrers send people in; coordinators and admins take referrals
@@ -158,6 +164,7 @@ mod tests {
                 Action::ManageSupporters,
                 Action::MatchPeople,
                 Action::ViewReports,
+                Action::LoadLicensedText,
             ],
         ),
         (

@@ -51,3 +51,15 @@ END;
 $$;
 CREATE TRIGGER questionnaire_responses_submitted_stay BEFORE UPDATE ON questionnaire_responses
     FOR EACH ROW EXECUTE FUNCTION questionnaire_responses_refuse_change();
+
+-- The wording of licensed questionnaires, loaded by an organisation that
+-- holds the licence: used for its own people only, never published.
+CREATE TABLE instrument_texts (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    -- JSON array: the items' text, in order.
+    items TEXT NOT NULL,
+    loaded_by TEXT REFERENCES accounts (id),
+    loaded_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (organisation_id, instrument)
+);

@@ -44,3 +44,15 @@ CREATE INDEX questionnaire_responses_organisation ON questionnaire_responses (or
 CREATE TRIGGER questionnaire_responses_submitted_stay BEFORE UPDATE ON questionnaire_responses
 WHEN OLD.status = 'submitted'
 BEGIN SELECT RAISE(ABORT, 'a submitted response is never changed'); END;
+
+-- The wording of licensed questionnaires, loaded by an organisation that
+-- holds the licence: used for its own people only, never published.
+CREATE TABLE instrument_texts (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    -- JSON array: the items' text, in order.
+    items TEXT NOT NULL,
+    loaded_by TEXT REFERENCES accounts (id),
+    loaded_at TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, instrument)
+);

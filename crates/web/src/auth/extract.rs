@@ -52,7 +52,8 @@ pub mod actions {
         MakeReferrals,
         ManageSupporters,
         MatchPeople,
-        ViewReports
+        ViewReports,
+        LoadLicensedText
     );
 }
 

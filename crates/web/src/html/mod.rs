@@ -362,6 +362,10 @@ pub fn router() -> Router<AppState> {
             get(outcomes::answer_form).post(outcomes::answer),
         )
         .route(
+            "/questionnaires/{code}/wording",
+            get(outcomes::text_form).post(outcomes::load_text),
+        )
+        .route(
             "/programmes/{id}/outcomes",
             get(outcomes::programme_form).post(outcomes::choose),
         )

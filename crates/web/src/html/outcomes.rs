@@ -14,7 +14,7 @@ use super::{Layout, error_page, render, visitor_form};
 use crate::auth::actions::{ManageProgrammes, TriageReferrals};
 use crate::auth::{Authorised, CsrfForm};
 use crate::services::outcomes::{
-    self as service, AnswerError, AnswerProblem, Answered, LinkProblem, Questionnaire,
+    self as service, AnswerError, AnswerProblem, Answered, Asked, LinkProblem, Questionnaire,
 };
 use crate::{AppState, Error};
 
@@ -69,12 +69,12 @@ impl AnswerPage {
             .map(|(_, m)| m.as_str())
     }
 
-    fn items(&self, instrument: &Instrument) -> Vec<(usize, &'static str)> {
-        instrument
+    fn items(&self, asked: &Asked) -> Vec<(usize, String)> {
+        asked
             .items
             .iter()
             .enumerate()
-            .map(|(i, text)| (i + 1, *text))
+            .map(|(i, text)| (i + 1, text.clone()))
             .collect()
     }
 }
@@ -306,7 +306,8 @@ struct ProgrammePage {
     layout: Layout,
     programme: alongside_domain::programme::Programme,
     options: super::Ticks,
-    licensed: Vec<&'static Instrument>,
+    licensed: Vec<(&'static Instrument, bool)>,
+    may_load: bool,
     errors: alongside_domain::FieldErrors,
     notice: Option<&'static str>,
 }
@@ -351,7 +352,10 @@ async fn programme_page(
             Err(e) => return error_page(&e, Some(&auth.session)),
         },
     };
-    let all = alongside_evaluation::instruments::ALL;
+    let askable = match service::askable(state, auth.permit.actor().organisation_id).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -367,12 +371,21 @@ async fn programme_page(
             )
             .with_errors(!errors.is_empty()),
             options: super::ticks(
-                all.iter()
-                    .filter(|i| i.has_text())
-                    .map(|i| (i.code, i.title)),
+                askable
+                    .iter()
+                    .map(|a| (a.instrument.code, a.instrument.title)),
                 &chosen,
             ),
-            licensed: all.iter().copied().filter(|i| !i.has_text()).collect(),
+            licensed: alongside_evaluation::instruments::ALL
+                .iter()
+                .copied()
+                .filter(|i| !i.has_text())
+                .map(|i| (i, askable.iter().any(|a| a.instrument.code == i.code)))
+                .collect(),
+            may_load: alongside_domain::access::role_may(
+                auth.session.signed_in.actor.role,
+                alongside_domain::access::Action::LoadLicensedText,
+            ),
             programme,
             errors,
             notice,
@@ -417,6 +430,116 @@ pub async fn choose(
         Err(Error::Invalid(errors)) => {
             programme_page(&state, &auth, &id, Some(form.instruments), errors, None).await
         }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "outcomes/text.html")]
+struct TextPage {
+    layout: Layout,
+    instrument: &'static Instrument,
+    text: String,
+    errors: alongside_domain::FieldErrors,
+    notice: Option<&'static str>,
+}
+
+impl TextPage {
+    fn hint(&self) -> String {
+        format!(
+            "Exactly as in your licensed copy, in order: {} lines.",
+            self.instrument.item_count
+        )
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TextForm {
+    items: String,
+}
+
+fn text_page(
+    auth: &Authorised<crate::auth::actions::LoadLicensedText>,
+    instrument: &'static Instrument,
+    text: String,
+    errors: alongside_domain::FieldErrors,
+    notice: Option<&'static str>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &TextPage {
+            layout: Layout::signed_in(
+                format!("Wording of {}", instrument.title),
+                "programmes",
+                &auth.session,
+            )
+            .with_errors(!errors.is_empty()),
+            instrument,
+            text,
+            errors,
+            notice,
+        },
+    )
+}
+
+fn licensed(code: &str) -> Result<&'static Instrument, Error> {
+    alongside_evaluation::instruments::by_code(code)
+        .filter(|i| !i.has_text())
+        .ok_or(Error::NotFound)
+}
+
+/// The wording of a licensed questionnaire, to load under licence.
+pub async fn text_form(
+    State(state): State<AppState>,
+    auth: Authorised<crate::auth::actions::LoadLicensedText>,
+    Path(code): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<SavedQuery>,
+) -> Response {
+    let instrument = match licensed(&code) {
+        Ok(i) => i,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let loaded = match service::askable(&state, auth.permit.actor().organisation_id).await {
+        Ok(a) => a
+            .into_iter()
+            .find(|a| a.instrument.code == instrument.code)
+            .map(|a| a.items.join("\n"))
+            .unwrap_or_default(),
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let notice = query
+        .saved
+        .is_some()
+        .then_some("The wording has been saved.");
+    text_page(
+        &auth,
+        instrument,
+        loaded,
+        alongside_domain::FieldErrors::default(),
+        notice,
+    )
+}
+
+/// Loads the wording of a licensed questionnaire.
+pub async fn load_text(
+    State(state): State<AppState>,
+    auth: Authorised<crate::auth::actions::LoadLicensedText>,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Response {
+    let instrument = match licensed(&code) {
+        Ok(i) => i,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    match service::load_text(&state, &auth.permit, instrument.code, &form.items).await {
+        Ok(()) => Redirect::to(&format!("/questionnaires/{code}/wording?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => text_page(&auth, instrument, form.items, errors, None),
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

@@ -35,8 +35,41 @@ pub fn schedule() -> Schedule {
     Schedule::standard()
 }
 
+/// An instrument as this organisation asks it: with its wording, shipped
+/// with Alongside or loaded under the organisation's licence.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    /// The instrument.
+    pub instrument: &'static Instrument,
+    /// Its items' wording.
+    pub items: Vec<String>,
+}
+
+/// The instruments the organisation can ask, with their wording: those
+/// whose text ships, and licensed ones whose text it loaded.
+///
+/// # Errors
+/// When the database fails.
+pub async fn askable(state: &AppState, organisation: OrganisationId) -> Result<Vec<Asked>, Error> {
+    let loaded = outcomes::texts(state.db(), organisation).await?;
+    Ok(instruments::ALL
+        .iter()
+        .filter_map(|i| {
+            let items = if i.has_text() {
+                i.items.iter().map(|t| (*t).to_owned()).collect()
+            } else {
+                loaded.get(i.code)?.clone()
+            };
+            Some(Asked {
+                instrument: i,
+                items,
+            })
+        })
+        .collect())
+}
+
 /// The answerable instruments of a programme: its choice or the default
-/// set, leaving out licensed ones whose text is not loaded.
+/// set, with their wording.
 ///
 /// # Errors
 /// When the database fails.
@@ -44,17 +77,80 @@ pub async fn instruments_of(
     state: &AppState,
     organisation: OrganisationId,
     programme: ProgrammeId,
-) -> Result<Vec<&'static Instrument>, Error> {
+) -> Result<Vec<Asked>, Error> {
     let codes = outcomes::instruments(state.db(), organisation, programme).await?;
-    let chosen: Vec<&'static Instrument> = if codes.is_empty() {
-        instruments::DEFAULT.to_vec()
+    let codes: Vec<String> = if codes.is_empty() {
+        instruments::DEFAULT
+            .iter()
+            .map(|i| i.code.to_owned())
+            .collect()
     } else {
         codes
-            .iter()
-            .filter_map(|c| instruments::by_code(c))
-            .collect()
     };
-    Ok(chosen.into_iter().filter(|i| i.has_text()).collect())
+    let askable = askable(state, organisation).await?;
+    Ok(codes
+        .iter()
+        .filter_map(|c| askable.iter().find(|a| a.instrument.code == c).cloned())
+        .collect())
+}
+
+/// Loads the wording of a licensed instrument under the organisation's
+/// licence: one line per item.
+///
+/// # Errors
+/// [`Error::Invalid`] for an instrument whose text ships, or the wrong
+/// number of items.
+pub async fn load_text(
+    state: &AppState,
+    permit: &Permit<crate::auth::actions::LoadLicensedText>,
+    code: &str,
+    text: &str,
+) -> Result<(), Error> {
+    let Some(instrument) = instruments::by_code(code).filter(|i| !i.has_text()) else {
+        return Err(Error::NotFound);
+    };
+    let items: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if items.len() != instrument.item_count {
+        return Err(FieldErrors::one(
+            "items",
+            format!(
+                "Enter the {} items of {}, one per line: there are {}",
+                instrument.item_count,
+                instrument.title,
+                items.len()
+            ),
+        )
+        .into());
+    }
+    if items.iter().any(|i| i.chars().count() > 300) {
+        return Err(FieldErrors::one("items", "Each item must be 300 characters or fewer").into());
+    }
+    let mut tx = state.db().begin().await?;
+    outcomes::set_text(
+        &mut tx,
+        permit.actor().organisation_id,
+        instrument.code,
+        &items,
+        permit.actor().account_id,
+        Utc::now(),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "instrument_text",
+        instrument.code,
+        "licensed wording loaded",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The instrument codes a programme collects now (its choice, or the
@@ -90,10 +186,11 @@ pub async fn choose<A>(
     programme: ProgrammeId,
     codes: &[String],
 ) -> Result<(), Error> {
+    let askable = askable(state, permit.actor().organisation_id).await?;
     let mut chosen = Vec::new();
     for code in codes {
         match instruments::by_code(code) {
-            Some(i) if i.has_text() => chosen.push(i.code),
+            Some(i) if askable.iter().any(|a| a.instrument.code == i.code) => chosen.push(i.code),
             Some(i) => {
                 return Err(FieldErrors::one(
                     "instruments",
@@ -197,7 +294,12 @@ pub async fn for_referral(
             due,
             instruments: chosen
                 .iter()
-                .map(|i| (*i, state_of(&responses, &t.name, i.code)))
+                .map(|a| {
+                    (
+                        a.instrument,
+                        state_of(&responses, &t.name, a.instrument.code),
+                    )
+                })
                 .collect(),
         })
         .collect())
@@ -363,8 +465,8 @@ pub struct LinkMade {
 pub struct Questionnaire {
     /// The timepoint.
     pub timepoint: String,
-    /// The instruments, in order.
-    pub instruments: Vec<&'static Instrument>,
+    /// The instruments with their wording, in order.
+    pub instruments: Vec<Asked>,
     /// Answers so far by instrument code (drafts, or the submitted ones
     /// when staff correct them).
     pub answers: HashMap<&'static str, Vec<Option<i32>>>,
@@ -393,7 +495,8 @@ async fn questionnaire(
     };
     let responses = outcomes::for_referral(state.db(), organisation, referral).await?;
     let mut answers = HashMap::new();
-    for i in &chosen {
+    for asked in &chosen {
+        let i = asked.instrument;
         let found = responses
             .iter()
             .filter(|r| r.timepoint == timepoint && r.instrument == i.code)
@@ -457,7 +560,8 @@ pub fn read_answers(
 ) -> Result<Vec<Answers>, Vec<AnswerProblem>> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
-    for i in &q.instruments {
+    for asked in &q.instruments {
+        let i = asked.instrument;
         let mut answers = Vec::with_capacity(i.item_count);
         for item in 1..=i.item_count {
             let field = format!("{}-{item}", i.code);
@@ -487,7 +591,7 @@ pub fn read_answers(
                 ),
             ));
         }
-        out.push((*i, answers));
+        out.push((i, answers));
     }
     if problems.is_empty() {
         Ok(out)

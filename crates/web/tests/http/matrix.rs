@@ -79,6 +79,16 @@ const PAGES: &[(&str, &str, Action)] = &[
     ),
     ("GET", "/programmes/{id}/outcomes", Action::ManageProgrammes),
     (
+        "GET",
+        "/questionnaires/wemwbs/wording",
+        Action::LoadLicensedText,
+    ),
+    (
+        "POST",
+        "/questionnaires/wemwbs/wording",
+        Action::LoadLicensedText,
+    ),
+    (
         "POST",
         "/programmes/{id}/outcomes",
         Action::ManageProgrammes,

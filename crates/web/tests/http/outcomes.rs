@@ -626,7 +626,75 @@ async fn an_emailed_link_is_reminded_until_answered(db: TestDb) {
     assert_eq!(alongside_db::outbox::counts(db).await.unwrap().waiting, 0);
 }
 
+async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.signed_in(Role::Admin).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let wording = "/questionnaires/swemwbs/wording";
+    assert_eq!(
+        coordinator.get(wording).await.status(),
+        StatusCode::FORBIDDEN,
+        "admins accept licences"
+    );
+    assert_eq!(
+        admin.get("/questionnaires/phq9/wording").await.status(),
+        StatusCode::NOT_FOUND,
+        "PHQ-9's wording ships"
+    );
+    let short = admin
+        .submit(wording, wording, &[("items", "One\nTwo")])
+        .await;
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = short.text().await.unwrap();
+    assert!(text.contains("Enter the 7 items"), "{text}");
+    assert!(text.contains("One\nTwo"), "what was typed is kept");
+    let items = (1..=7)
+        .map(|i| format!("Licensed statement {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let saved = admin.submit(wording, wording, &[("items", &items)]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let (page, programme) = on_a_new_programme(&app, &coordinator, "Ann").await;
+    let choose = format!("/programmes/{programme}/outcomes");
+    let chosen = coordinator
+        .submit(&choose, &choose, &[("instruments", "swemwbs")])
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let enter = format!("{page}/outcomes/0");
+    let form = coordinator.get(&enter).await.text().await.unwrap();
+    assert!(
+        form.contains("Licensed statement 7"),
+        "the loaded wording is asked"
+    );
+    let all: Vec<(String, String)> = (1..=7)
+        .map(|i| (format!("swemwbs-{i}"), "3".to_owned()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        coordinator.submit(&enter, &enter, &pairs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(
+        referral.contains("Score 19.25"),
+        "raw 21 is 19.25 on the metric scale"
+    );
+
+    // Never published: FHIR still does not give it out.
+    let (status, _) = fhir(
+        &app,
+        Role::Coordinator,
+        reqwest::Method::GET,
+        "/Questionnaire/swemwbs",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 on_both_engines!(
+    an_admin_loads_licensed_wording_which_programmes_can_then_use,
     an_emailed_link_is_reminded_until_answered,
     questionnaires_and_responses_through_fhir,
     a_programme_chooses_its_questionnaires,
