@@ -137,12 +137,7 @@ pub async fn referrals(
             Ok(p) => p,
             Err(e) => return error_page(&e.into(), Some(&auth.session)),
         };
-    let report = service::referrals(&state, &auth.permit, programme, false).await;
-    let outcomes = match &report {
-        Ok(r) => service::outcomes(&state, &auth.permit, programme, r.exact).await,
-        Err(_) => Ok(Vec::new()),
-    };
-    match report.and_then(|r| Ok((r, outcomes?))) {
+    match service::full(&state, &auth.permit, programme, false).await {
         Ok((report, outcomes)) => {
             let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
             programme_options.extend(
@@ -173,10 +168,7 @@ pub async fn referrals_csv(
     Query(query): Query<ReportQuery>,
 ) -> Response {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let report = service::referrals(&state, &auth.permit, programme, true).await;
-    // Downloads hide small numbers for everyone.
-    let outcomes = service::outcomes(&state, &auth.permit, programme, false).await;
-    match report.and_then(|r| Ok((r, outcomes?))) {
+    match service::full(&state, &auth.permit, programme, true).await {
         Ok((report, outcomes)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -200,10 +192,8 @@ pub async fn referrals_xlsx(
     Query(query): Query<ReportQuery>,
 ) -> Response {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let report = service::referrals(&state, &auth.permit, programme, true).await;
-    let outcomes = service::outcomes(&state, &auth.permit, programme, false).await;
-    let workbook = report
-        .and_then(|r| Ok((r, outcomes?)))
+    let workbook = service::full(&state, &auth.permit, programme, true)
+        .await
         .and_then(|(r, o)| service::to_xlsx(&r, &o));
     match workbook {
         Ok(bytes) => (

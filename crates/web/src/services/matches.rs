@@ -20,6 +20,16 @@ use crate::auth::Permit;
 use crate::auth::actions::MatchPeople;
 use crate::{AppState, Error};
 
+/// Places left in a supporter's caseload, given every supporter's
+/// proposed and agreed matches.
+pub(crate) fn free_places(
+    supporter: &Supporter,
+    caseloads: &std::collections::HashMap<alongside_domain::SupporterId, u32>,
+) -> u32 {
+    let taken = caseloads.get(&supporter.id).copied().unwrap_or(0);
+    u32::from(supporter.details.capacity).saturating_sub(taken)
+}
+
 /// A supporter as a candidate for one person.
 #[derive(Debug)]
 pub struct Candidate {
@@ -52,8 +62,7 @@ pub async fn candidates(
         .await?
         .into_iter()
         .map(|supporter| {
-            let taken = caseloads.get(&supporter.id).copied().unwrap_or(0);
-            let free_places = u32::from(supporter.details.capacity).saturating_sub(taken);
+            let free_places = free_places(&supporter, &caseloads);
             let mut blocked: Vec<String> =
                 not_matchable(&supporter.details, supporter.status, &[], today)
                     .iter()

@@ -18,6 +18,7 @@ use alongside_matching::plan::{self, Why};
 use chrono::{Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::matches::free_places;
 use super::{audit, audit_view};
 use crate::auth::Permit;
 use crate::auth::actions::MatchPeople;
@@ -67,14 +68,6 @@ pub async fn overview(
         supporters_with_places,
         latest,
     })
-}
-
-fn free_places(
-    supporter: &Supporter,
-    caseloads: &HashMap<alongside_domain::SupporterId, u32>,
-) -> u32 {
-    let taken = caseloads.get(&supporter.id).copied().unwrap_or(0);
-    u32::from(supporter.details.capacity).saturating_sub(taken)
 }
 
 /// Whole years between `born` and `on`.

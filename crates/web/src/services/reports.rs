@@ -149,6 +149,22 @@ pub async fn referrals(
     Ok(build(&facts, &matches, exact))
 }
 
+/// The referral report with its outcome tables, both exact or both with
+/// small numbers hidden (always for `for_export`).
+///
+/// # Errors
+/// When the database fails.
+pub async fn full(
+    state: &AppState,
+    permit: &Permit<ViewReports>,
+    programme: Option<ProgrammeId>,
+    for_export: bool,
+) -> Result<(ReferralReport, Vec<OutcomeSection>), Error> {
+    let report = referrals(state, permit, programme, for_export).await?;
+    let outcomes = outcomes(state, permit, programme, report.exact).await?;
+    Ok((report, outcomes))
+}
+
 /// The outcome tables as CSV, after the referral table: people and mean
 /// per timepoint, then change from the first timepoint. Built from a
 /// report made with small numbers hidden.
