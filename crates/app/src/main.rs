@@ -294,6 +294,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     println!("Press Ctrl+C to stop.");
     tokio::spawn(sweep_expired_sessions(db.clone()));
     let state = alongside_web::AppState::new(db.clone(), key, web, csrf_key);
+    tokio::spawn(send_questionnaire_links(state.clone()));
     alongside_web::serve(listener, state, shutdown_signal())
         .await
         .context("the server stopped with an error")?;
@@ -311,6 +312,22 @@ async fn sweep_expired_sessions(db: Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// Every hour, emails private questionnaire links to people whose
+/// timepoint window has opened. A link already made is never made again, so
+/// a missed hour is caught up by the next.
+async fn send_questionnaire_links(state: alongside_web::AppState) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        match alongside_web::services::outcomes::send_links_as_windows_open(&state, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "questionnaire links sent as windows opened"),
+            Err(e) => tracing::warn!(error = %e, "could not send questionnaire links"),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Outcome questionnaires: a programme's instruments, private links, and
 //! responses (drafts, then submitted versions that are never changed).
 
+use alongside_domain::schedule::Schedule;
 use alongside_domain::{AccountId, OrganisationId, ProgrammeId};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -54,6 +55,107 @@ pub async fn set_instruments(
     Ok(())
 }
 
+fn read_schedule(stored: &str) -> DbResult<Schedule> {
+    if stored.is_empty() {
+        return Ok(Schedule::standard());
+    }
+    let parts: Schedule =
+        serde_json::from_str(stored).map_err(|e| DbError::corrupt("schedule", e))?;
+    Schedule::new(parts.timepoints, parts.window_days)
+        .map_err(|e| DbError::corrupt("schedule", format!("{e:?}")))
+}
+
+/// A programme's outcome schedule: its own, or the standard one.
+#[instrument(skip_all)]
+pub async fn schedule(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<Schedule> {
+    let row: Option<(String,)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT outcome_schedule FROM programmes WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    read_schedule(&row.ok_or(DbError::NotFound)?.0)
+}
+
+/// Every programme's outcome schedule in the organisation, in the order the
+/// programmes were made.
+#[instrument(skip_all)]
+pub async fn schedules(
+    db: &Db,
+    organisation: OrganisationId,
+) -> DbResult<Vec<(ProgrammeId, Schedule)>> {
+    let rows: Vec<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, outcome_schedule FROM programmes WHERE organisation_id = $1 ORDER BY created_at, id",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(id, stored)| Ok((parse_id("programme", &id)?, read_schedule(&stored)?)))
+        .collect()
+}
+
+/// Stores a programme's outcome schedule; the standard one is stored as
+/// empty, so it follows any later change to the standard.
+#[instrument(skip_all)]
+pub async fn set_schedule(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+    schedule: &Schedule,
+) -> DbResult<()> {
+    let stored = if *schedule == Schedule::standard() {
+        String::new()
+    } else {
+        serde_json::to_string(schedule).map_err(|e| DbError::corrupt("schedule", e))?
+    };
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE programmes SET outcome_schedule = $1 WHERE id = $2 AND organisation_id = $3",
+        )
+        .bind(&stored)
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// The timepoints of a programme that have responses (drafts included):
+/// their names must stay while answers refer to them.
+#[instrument(skip_all)]
+pub async fn answered_timepoints(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
+             WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
+        )
+        .bind(organisation.to_string())
+        .bind(programme.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
 /// A private link to answer a timepoint's questionnaires.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -80,8 +182,8 @@ pub struct NewLink<'a> {
     pub timepoint: &'a str,
     /// The SHA-256 of its token: the token itself is never stored.
     pub token_hash: &'a str,
-    /// Who made it.
-    pub created_by: AccountId,
+    /// Who made it; none when it was sent on its own as a window opened.
+    pub created_by: Option<AccountId>,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
     /// The reminder scheduled in the outbox, if one was.
@@ -106,7 +208,7 @@ pub async fn create_link(
         .bind(organisation.to_string())
         .bind(link.referral_id.to_string())
         .bind(link.timepoint)
-        .bind(link.created_by.to_string())
+        .bind(link.created_by.map(|a| a.to_string()))
         .bind(now)
         .bind(link.expires_at)
         .bind(link.reminder_id.map(|r| r.to_string()))
@@ -191,6 +293,71 @@ pub async fn use_link(
     ))
 }
 
+/// A person followed by their programme's outcome schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Followed {
+    /// The organisation.
+    pub organisation_id: OrganisationId,
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// Their programme.
+    pub programme_id: ProgrammeId,
+    /// When they were placed (the start of support).
+    pub placed_at: DateTime<Utc>,
+    /// When their support ended, once it has.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The timepoints they have had a link for or answered.
+    pub asked: Vec<String>,
+}
+
+type FollowedRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Everyone placed on a programme, in every organisation, with the
+/// timepoints already asked: two queries, for the sweep that sends links as
+/// windows open.
+#[instrument(skip_all)]
+pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
+    let rows: Vec<FollowedRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT r.organisation_id, r.id, r.programme_id, p.at, c.at
+             FROM referrals r
+             JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'placed'
+                   GROUP BY referral_id) p ON p.referral_id = r.id
+             LEFT JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'closed'
+                   GROUP BY referral_id) c ON c.referral_id = r.id
+             WHERE r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
+             ORDER BY r.organisation_id, r.id",
+        )
+        .fetch_all(p)
+        .await
+    })?;
+    let asked: Vec<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT referral_id, timepoint FROM questionnaire_links
+             UNION SELECT referral_id, timepoint FROM questionnaire_responses WHERE status = 'submitted'",
+        )
+        .fetch_all(p)
+        .await
+    })?;
+    let mut by_referral: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (referral, timepoint) in asked {
+        by_referral.entry(referral).or_default().push(timepoint);
+    }
+    rows.into_iter()
+        .map(|(org, referral, programme, placed_at, ended_at)| {
+            Ok(Followed {
+                organisation_id: parse_id("referral", &org)?,
+                referral_id: parse_id("referral", &referral)?,
+                programme_id: parse_id("referral", &programme)?,
+                placed_at,
+                ended_at,
+                asked: by_referral.remove(&referral).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 /// A draft or submitted response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
@@ -212,6 +379,8 @@ pub struct Response {
     pub amends: Option<Uuid>,
     /// When it was submitted.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The day the person answered (submitted responses).
+    pub answered_on: Option<NaiveDate>,
 }
 
 /// A response to store.
@@ -229,6 +398,9 @@ pub struct NewResponse<'a> {
     pub score: Option<f64>,
     /// Staff entering it on the person's behalf.
     pub entered_by: Option<AccountId>,
+    /// The day the person answered, when not today (a paper form entered
+    /// later).
+    pub answered_on: Option<NaiveDate>,
 }
 
 fn answers_json(answers: &[Option<i32>]) -> DbResult<String> {
@@ -319,8 +491,8 @@ pub async fn submit(
     on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
-                score, entered_by, amends, created_at, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10)",
+                score, entered_by, amends, created_at, submitted_at, answered_on)
+             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10, $11)",
         )
         .bind(id.to_string())
         .bind(organisation.to_string())
@@ -332,6 +504,7 @@ pub async fn submit(
         .bind(response.entered_by.map(|a| a.to_string()))
         .bind(previous.as_ref().map(|(p,)| p.clone()))
         .bind(now)
+        .bind(response.answered_on.unwrap_or_else(|| now.date_naive()))
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -349,6 +522,7 @@ type ResponseRow = (
     Option<String>,
     Option<String>,
     Option<DateTime<Utc>>,
+    Option<NaiveDate>,
 );
 
 /// The current responses of a referral: its drafts and the newest version
@@ -361,7 +535,7 @@ pub async fn for_referral(
 ) -> DbResult<Vec<Response>> {
     let rows: Vec<ResponseRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name, q.amends, q.submitted_at
+            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name, q.amends, q.submitted_at, q.answered_on
              FROM questionnaire_responses q LEFT JOIN accounts a ON a.id = q.entered_by
              WHERE q.referral_id = $1 AND q.organisation_id = $2
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
@@ -384,6 +558,7 @@ pub async fn for_referral(
                 entered_by,
                 amends,
                 submitted_at,
+                answered_on,
             )| {
                 Ok(Response {
                     id: parse_id("response", &id)?,
@@ -399,6 +574,7 @@ pub async fn for_referral(
                         .map(|a| parse_id("response", a))
                         .transpose()?,
                     submitted_at,
+                    answered_on,
                 })
             },
         )
@@ -419,6 +595,14 @@ pub struct ScoreFact {
     pub score: Option<f64>,
     /// The answers, for instruments whose items are reported apart.
     pub answers: Vec<Option<i32>>,
+    /// The day the person answered.
+    pub answered_on: NaiveDate,
+    /// The programme the person is on.
+    pub programme_id: Option<ProgrammeId>,
+    /// When the person was placed (the start of support).
+    pub placed_at: Option<DateTime<Utc>>,
+    /// When their support ended, once it has.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 /// Every current submitted response of the organisation, or of one
@@ -429,9 +613,12 @@ pub async fn score_facts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<ScoreFact>> {
-    let rows: Vec<(String, String, String, Option<f64>, String)> = on_db!(db, |p| {
+    let rows: Vec<ScoreRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers
+            "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers,
+                    q.answered_on, q.submitted_at, r.programme_id,
+                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'),
+                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed')
              FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
              WHERE q.organisation_id = $1 AND q.status = 'submitted'
                AND ($2 IS NULL OR r.programme_id = $2)
@@ -444,18 +631,55 @@ pub async fn score_facts(
         .await
     })?;
     rows.into_iter()
-        .map(|(referral, instrument, timepoint, score, answers)| {
-            Ok(ScoreFact {
-                referral_id: parse_id("response", &referral)?,
+        .map(
+            |(
+                referral,
                 instrument,
                 timepoint,
                 score,
-                answers: serde_json::from_str(&answers)
-                    .map_err(|e| DbError::corrupt("response", e))?,
-            })
-        })
+                answers,
+                answered_on,
+                submitted_at,
+                programme,
+                placed_at,
+                closed_at,
+            )| {
+                Ok(ScoreFact {
+                    referral_id: parse_id("response", &referral)?,
+                    instrument,
+                    timepoint,
+                    score,
+                    answers: serde_json::from_str(&answers)
+                        .map_err(|e| DbError::corrupt("response", e))?,
+                    // Responses from before the day was kept count from
+                    // their submission.
+                    answered_on: answered_on
+                        .or(submitted_at.map(|at| at.date_naive()))
+                        .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
+                    programme_id: programme
+                        .as_deref()
+                        .map(|p| parse_id("response", p))
+                        .transpose()?,
+                    placed_at,
+                    ended_at: placed_at.and(closed_at),
+                })
+            },
+        )
         .collect()
 }
+
+type ScoreRow = (
+    String,
+    String,
+    String,
+    Option<f64>,
+    String,
+    Option<NaiveDate>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
 
 /// The licensed wording an organisation has loaded, by instrument code.
 #[instrument(skip_all)]

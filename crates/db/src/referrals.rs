@@ -42,6 +42,8 @@ pub struct QueueEntry {
     pub first_contact_at: Option<DateTime<Utc>>,
     /// When the person was placed, if they ever were.
     pub placed_at: Option<DateTime<Utc>>,
+    /// When their support ended: the closure of a referral that was placed.
+    pub ended_at: Option<DateTime<Utc>>,
     /// Whether the person agreed to be contacted in any way (and has not
     /// withdrawn it).
     pub may_contact: bool,
@@ -106,6 +108,7 @@ struct Row {
     received_at: DateTime<Utc>,
     first_contact_at: Option<DateTime<Utc>>,
     placed_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
     risk: Option<String>,
     interpreter_needed: bool,
     reason: String,
@@ -144,6 +147,7 @@ impl Row {
             received_at: self.received_at,
             first_contact_at: self.first_contact_at,
             placed_at: self.placed_at,
+            ended_at: self.placed_at.and(self.closed_at),
             may_contact: alongside_domain::consent::may_contact(consents),
             risk_noted: self.risk.is_some(),
             interpreter_needed: self.interpreter_needed,
@@ -155,6 +159,7 @@ impl Row {
 const SELECT: &str = "SELECT r.id, r.reference, r.person_id, p.given_name, p.family_name, r.source, r.status,
         r.programme_id, g.name AS programme_name, g.waiting_target_days, r.received_at, r.first_contact_at,
         (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed') AS placed_at,
+        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed') AS closed_at,
         r.risk, p.interpreter_needed, r.reason, r.reason_code, r.referrer_account_id, r.referrer_name,
         r.referrer_organisation, r.referrer_contact, r.decline_reason, r.updated_at
      FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id";

@@ -1677,7 +1677,7 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
             referral_id: created.referral,
             timepoint: "Baseline",
             token_hash: "abc123",
-            created_by: coordinator,
+            created_by: Some(coordinator),
             expires_at: now + Duration::days(30),
             reminder_id: None,
         },
@@ -1712,6 +1712,7 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
         answers: &answers,
         score: None,
         entered_by: None,
+        answered_on: None,
     };
     let mut tx = t.db.begin().await.unwrap();
     outcomes::save_draft(&mut tx, north, &draft, now)
@@ -1741,6 +1742,7 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
         answers: &corrected,
         score: Some(9.0),
         entered_by: Some(coordinator),
+        answered_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 31),
         ..draft.clone()
     };
     let mut tx = t.db.begin().await.unwrap();
@@ -1765,6 +1767,51 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
     let facts = outcomes::score_facts(&t.db, north, None).await.unwrap();
     assert_eq!(facts.len(), 1);
     assert_eq!(facts[0].score, Some(9.0));
+    assert_eq!(
+        facts[0].answered_on,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        "the day on the paper form, not the day it was typed in"
+    );
+    assert_eq!(facts[0].placed_at, None);
+
+    // A programme's schedule: the standard one until it sets its own.
+    use alongside_domain::schedule::{Anchor, Schedule, Timepoint};
+    assert_eq!(
+        outcomes::schedule(&t.db, north, programme.id)
+            .await
+            .unwrap(),
+        Schedule::standard()
+    );
+    let own = Schedule::new(
+        vec![Timepoint {
+            name: "Three months in".into(),
+            anchor: Anchor::Start,
+            months_after: 3,
+        }],
+        21,
+    )
+    .unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    outcomes::set_schedule(&mut tx, north, programme.id, &own)
+        .await
+        .unwrap();
+    assert!(matches!(
+        outcomes::set_schedule(&mut tx, south, programme.id, &own).await,
+        Err(alongside_db::DbError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    assert_eq!(
+        outcomes::schedule(&t.db, north, programme.id)
+            .await
+            .unwrap(),
+        own
+    );
+    let all = outcomes::schedules(&t.db, north).await.unwrap();
+    assert!(all.contains(&(programme.id, own)));
+    assert!(
+        outcomes::followed(&t.db).await.unwrap().is_empty(),
+        "no one placed"
+    );
     assert!(
         outcomes::for_referral(&t.db, south, created.referral)
             .await

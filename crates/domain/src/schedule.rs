@@ -8,11 +8,13 @@
 //! within the schedule's window either side of the due date.
 
 use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use crate::validation::FieldErrors;
 
 /// What a timepoint is counted from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Anchor {
     /// The start (of support, of a course).
     Start,
@@ -20,8 +22,28 @@ pub enum Anchor {
     End,
 }
 
+impl Anchor {
+    /// Both anchors.
+    pub const ALL: [Anchor; 2] = [Self::Start, Self::End];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::End => "end",
+        }
+    }
+
+    /// The anchor of a stored name.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
 /// One point at which outcomes are collected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timepoint {
     /// Its name in words ("Baseline", "Two months after the end").
     pub name: String,
@@ -32,8 +54,9 @@ pub struct Timepoint {
 }
 
 /// The timepoints of a subject and the window that decides whether a
-/// response counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// response counts. Stored as JSON; read back through [`Schedule::new`] so
+/// a stored schedule is checked like a typed one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
     /// The timepoints, in order.
     pub timepoints: Vec<Timepoint>,
@@ -63,6 +86,12 @@ impl Schedule {
     /// Widest window allowed, in days.
     pub const MAX_WINDOW_DAYS: u16 = 60;
 
+    /// Most timepoints a schedule may have.
+    pub const MAX_TIMEPOINTS: usize = 12;
+
+    /// Longest timepoint name, in characters.
+    pub const MAX_NAME: usize = 80;
+
     /// The schedule of the Ley, Roberts and Willis evaluation, used unless a
     /// programme sets its own: at the start, at the end, and two and five
     /// months after the end, each with 14 days either side.
@@ -84,20 +113,43 @@ impl Schedule {
         }
     }
 
-    /// A schedule from its parts, checked: at least one timepoint, names
-    /// given and not repeated, at most 36 months after an anchor, a window
-    /// of 0 to [`Schedule::MAX_WINDOW_DAYS`] days.
+    /// A schedule from its parts, checked: one to
+    /// [`Schedule::MAX_TIMEPOINTS`] timepoints, names given, short and not
+    /// repeated, at most 36 months after an anchor, a window of 0 to
+    /// [`Schedule::MAX_WINDOW_DAYS`] days.
     ///
     /// # Errors
     /// [`FieldErrors`] naming what is wrong.
     pub fn new(timepoints: Vec<Timepoint>, window_days: u16) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let timepoints: Vec<Timepoint> = timepoints
+            .into_iter()
+            .map(|t| Timepoint {
+                name: t.name.trim().to_owned(),
+                ..t
+            })
+            .collect();
         if timepoints.is_empty() {
             errors.add("timepoints", "Add at least one timepoint");
         }
+        if timepoints.len() > Self::MAX_TIMEPOINTS {
+            errors.add(
+                "timepoints",
+                format!("A schedule has at most {} timepoints", Self::MAX_TIMEPOINTS),
+            );
+        }
         for (i, t) in timepoints.iter().enumerate() {
-            if t.name.trim().is_empty() {
+            if t.name.is_empty() {
                 errors.add("timepoints", format!("Name timepoint {}", i + 1));
+            } else if t.name.chars().count() > Self::MAX_NAME {
+                errors.add(
+                    "timepoints",
+                    format!(
+                        "The name of timepoint {} must be {} characters or fewer",
+                        i + 1,
+                        Self::MAX_NAME
+                    ),
+                );
             } else if timepoints[..i]
                 .iter()
                 .any(|o| o.name.eq_ignore_ascii_case(&t.name))
@@ -149,6 +201,31 @@ impl Schedule {
             })
             .min_by_key(|(distance, due, _)| (*distance, *due))
             .map(|(_, _, t)| t)
+    }
+
+    /// The timepoint named `name`.
+    #[must_use]
+    pub fn timepoint(&self, name: &str) -> Option<&Timepoint> {
+        self.timepoints.iter().find(|t| t.name == name)
+    }
+
+    /// The first and last day a response counts for `timepoint`, once its
+    /// due date is known.
+    #[must_use]
+    pub fn window(&self, timepoint: &Timepoint, span: Span) -> Option<(NaiveDate, NaiveDate)> {
+        let due = due_on(timepoint, span)?;
+        let days = chrono::Duration::days(i64::from(self.window_days));
+        Some((due - days, due + days))
+    }
+
+    /// Whether a response given on `answered` for the timepoint named
+    /// `name` counts: the timepoint is in the schedule, its due date is
+    /// known and `answered` is within the window of it.
+    #[must_use]
+    pub fn counts(&self, name: &str, span: Span, answered: NaiveDate) -> bool {
+        self.timepoint(name)
+            .and_then(|t| self.window(t, span))
+            .is_some_and(|(from, to)| (from..=to).contains(&answered))
     }
 
     /// Timepoints whose window has opened by `today` and not yet closed:
@@ -264,7 +341,45 @@ mod tests {
             ]
         );
         assert!(Schedule::new(Vec::new(), 14).is_err());
+        let long = "x".repeat(Schedule::MAX_NAME + 1);
+        assert!(Schedule::new(vec![point(&long, 1)], 14).is_err());
+        let many = (0..=Schedule::MAX_TIMEPOINTS)
+            .map(|i| point(&format!("Month {i}"), 1))
+            .collect();
+        assert!(Schedule::new(many, 14).is_err());
+        let trimmed = Schedule::new(vec![point("  Six months on ", 6)], 0).unwrap();
+        assert_eq!(trimmed.timepoints[0].name, "Six months on");
         assert!(Schedule::new(vec![point("Six months on", 6)], 0).is_ok());
+    }
+
+    #[test]
+    fn a_response_counts_only_within_its_own_timepoints_window() {
+        let schedule = Schedule::standard();
+        let span = Span {
+            start: day(2026, 1, 1),
+            end: Some(day(2026, 3, 1)),
+        };
+        assert!(schedule.counts("Baseline", span, day(2026, 1, 15)));
+        assert!(!schedule.counts("Baseline", span, day(2026, 1, 16)));
+        assert!(schedule.counts("End of support", span, day(2026, 2, 15)));
+        assert!(!schedule.counts("Unknown", span, day(2026, 1, 1)));
+        let ongoing = Span { end: None, ..span };
+        assert!(
+            !schedule.counts("End of support", ongoing, day(2026, 3, 1)),
+            "no end, no due date"
+        );
+        assert_eq!(
+            schedule.window(&schedule.timepoints[2], span),
+            Some((day(2026, 4, 17), day(2026, 5, 15)))
+        );
+    }
+
+    #[test]
+    fn anchors_read_back_from_their_names() {
+        for a in Anchor::ALL {
+            assert_eq!(Anchor::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Anchor::parse("middle"), None);
     }
 
     proptest! {

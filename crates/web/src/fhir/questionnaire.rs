@@ -167,6 +167,7 @@ struct Read {
     timepoint: String,
     submit: bool,
     answers: Vec<Option<i32>>,
+    authored: Option<chrono::NaiveDate>,
 }
 
 const KNOWN: [&str; 9] = [
@@ -181,7 +182,20 @@ const KNOWN: [&str; 9] = [
     "authored",
 ];
 
-fn read_response(resource: &Value) -> Result<Read, OperationOutcome> {
+/// The referral a response is based on, when named well.
+fn based_on(resource: &Value) -> Option<Uuid> {
+    resource["basedOn"][0]["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("ServiceRequest/"))
+        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36))
+}
+
+/// Reads a response; `timepoints` are those of the referral's programme
+/// schedule, when the referral was found.
+fn read_response(
+    resource: &Value,
+    timepoints: Option<&[String]>,
+) -> Result<Read, OperationOutcome> {
     let mut issues = Vec::new();
     for key in resource.as_object().into_iter().flat_map(|o| o.keys()) {
         if !KNOWN.contains(&key.as_str()) {
@@ -215,10 +229,7 @@ fn read_response(resource: &Value) -> Result<Read, OperationOutcome> {
             false
         }
     };
-    let referral = resource["basedOn"][0]["reference"]
-        .as_str()
-        .and_then(|r| r.strip_prefix("ServiceRequest/"))
-        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36));
+    let referral = based_on(resource);
     if referral.is_none() {
         issues.push(Issue::new(
             "required",
@@ -237,22 +248,55 @@ fn read_response(resource: &Value) -> Result<Read, OperationOutcome> {
         })
         .and_then(|e| e["valueString"].as_str())
         .map(str::to_owned);
-    let names: Vec<String> = service::schedule()
-        .timepoints
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    match &timepoint {
-        Some(t) if names.contains(t) => {}
-        _ => issues.push(Issue::new(
+    // Which timepoints exist is the schedule of the person's programme.
+    let known = match (timepoint.as_deref(), timepoints) {
+        (Some(t), Some(names)) => names.iter().any(|n| n == t),
+        (Some(t), None) => !t.trim().is_empty(),
+        (None, _) => false,
+    };
+    if !known {
+        issues.push(Issue::new(
             "required",
             "QuestionnaireResponse.extension",
             format!(
-                "Give the timepoint in an extension whose url ends in /StructureDefinition/timepoint, as valueString: one of {}",
-                names.join(", ")
+                "Give the timepoint in an extension whose url ends in /StructureDefinition/timepoint, as valueString: {}",
+                timepoints.map_or_else(
+                    || "a timepoint of the programme's schedule".to_owned(),
+                    |names| format!("one of {}", names.join(", "))
+                )
             ),
-        )),
+        ));
     }
+    // authored is when the answers were given: it decides which window
+    // they fall in.
+    let authored = match resource.get("authored") {
+        None => None,
+        Some(value) => {
+            let day = value
+                .as_str()
+                .and_then(|a| a.get(..10))
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            match day {
+                Some(d) if d <= chrono::Utc::now().date_naive() => Some(d),
+                Some(_) => {
+                    issues.push(Issue::new(
+                        "value",
+                        "QuestionnaireResponse.authored",
+                        "authored cannot be in the future",
+                    ));
+                    None
+                }
+                None => {
+                    issues.push(Issue::new(
+                        "value",
+                        "QuestionnaireResponse.authored",
+                        "authored must be a dateTime, like 2026-03-31T10:00:00Z",
+                    ));
+                    None
+                }
+            }
+        }
+    };
     let mut answers = Vec::new();
     if let Some(instrument) = instrument {
         answers = vec![None; instrument.item_count];
@@ -324,6 +368,7 @@ fn read_response(resource: &Value) -> Result<Read, OperationOutcome> {
             timepoint,
             submit,
             answers,
+            authored,
         }),
         _ => Err(invalid(issues)),
     }
@@ -358,7 +403,9 @@ fn to_response(stored: &Stored, referral: Uuid, base: &str) -> Value {
         "extension": [{"url": format!("{base}/fhir/StructureDefinition/timepoint"), "valueString": stored.timepoint}],
         "item": items,
     });
-    if let Some(at) = stored.submitted_at {
+    if let Some(day) = stored.answered_on {
+        body["authored"] = json!(day.to_string());
+    } else if let Some(at) = stored.submitted_at {
         body["authored"] = json!(at.to_rfc3339());
     }
     body
@@ -383,15 +430,22 @@ pub async fn create(
             ),
         ));
     }
-    let read = read_response(&resource)?;
+    let timepoints = match based_on(&resource) {
+        Some(referral) => service::timepoint_names(&state, &auth.permit, referral).await,
+        None => None,
+    };
+    let read = read_response(&resource, timepoints.as_deref())?;
     let id = service::record(
         &state,
         &auth.permit,
-        read.referral,
-        &read.timepoint,
-        read.instrument,
-        &read.answers,
-        read.submit,
+        &service::Received {
+            referral: read.referral,
+            timepoint: &read.timepoint,
+            instrument: read.instrument,
+            answers: &read.answers,
+            submit: read.submit,
+            answered_on: read.authored,
+        },
     )
     .await
     .map_err(|e| match e {
@@ -423,6 +477,10 @@ pub async fn create(
         entered_by: None,
         amends: None,
         submitted_at: read.submit.then(chrono::Utc::now),
+        answered_on: read.submit.then(|| {
+            read.authored
+                .unwrap_or_else(|| chrono::Utc::now().date_naive())
+        }),
     };
     let mut resource = to_response(&stored, read.referral, &base);
     let mut response = match id {

@@ -369,6 +369,10 @@ pub fn router() -> Router<AppState> {
             "/programmes/{id}/outcomes",
             get(outcomes::programme_form).post(outcomes::choose),
         )
+        .route(
+            "/programmes/{id}/outcomes/schedule",
+            post(outcomes::set_schedule),
+        )
         .route("/programmes/{id}/matching", get(matching::programme))
         .route(
             "/programmes/{id}/matching/rules",

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use alongside_domain::schedule::{Anchor, Schedule, Timepoint};
 use alongside_evaluation::instruments::Instrument;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -19,19 +20,6 @@ use crate::services::outcomes::{
 use crate::{AppState, Error};
 
 use super::record_id as referral_id;
-
-fn timepoint(index: &str) -> Result<String, Error> {
-    index
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| {
-            service::schedule()
-                .timepoints
-                .get(i)
-                .map(|t| t.name.clone())
-        })
-        .ok_or(Error::NotFound)
-}
 
 #[derive(Template)]
 #[template(path = "outcomes/answer.html")]
@@ -67,6 +55,17 @@ impl AnswerPage {
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
+    }
+
+    fn field_problem(&self, field: &str) -> Option<&str> {
+        self.problems
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn typed_value(&self, field: &str) -> String {
+        self.typed.get(field).cloned().unwrap_or_default()
     }
 
     fn items(&self, asked: &Asked) -> Vec<(usize, String)> {
@@ -182,11 +181,11 @@ pub async fn enter_form(
     auth: Authorised<TriageReferrals>,
     Path((id, index)): Path<(String, String)>,
 ) -> Response {
-    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
-        Ok(found) => found,
+    let id = match referral_id(&id) {
+        Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::staff_questionnaire(&state, &auth.permit, id, &name).await {
+    match service::staff_questionnaire(&state, &auth.permit, id, &index).await {
         Ok((record, q)) => staff_page(
             &auth,
             id,
@@ -241,12 +240,12 @@ pub async fn enter(
     Path((id, index)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Response {
-    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
-        Ok(found) => found,
+    let id = match referral_id(&id) {
+        Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let submit = form.get("action").map(String::as_str) != Some("save");
-    match service::enter(&state, &auth.permit, id, &name, &form, submit).await {
+    match service::enter(&state, &auth.permit, id, &index, &form, submit).await {
         Ok(Ok(())) => Redirect::to(&format!("/referrals/{id}?saved=1#outcomes")).into_response(),
         Ok(Err((record, q, problems))) => {
             staff_page(&auth, id, &index, &record.summary.name, q, problems, form)
@@ -273,11 +272,11 @@ pub async fn make_link(
     Path((id, index)): Path<(String, String)>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Response {
-    let (id, name) = match referral_id(&id).and_then(|id| Ok((id, timepoint(&index)?))) {
-        Ok(found) => found,
+    let id = match referral_id(&id) {
+        Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let (status, made, problem) = match service::make_link(&state, &auth.permit, id, &name).await {
+    let (status, made, problem) = match service::make_link(&state, &auth.permit, id, &index).await {
         Ok(made) => (StatusCode::OK, Some(made), None),
         Err(Error::Invalid(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -292,12 +291,126 @@ pub async fn make_link(
             layout: Layout::signed_in("Private questionnaire link", "referrals", &auth.session)
                 .with_errors(problem.is_some()),
             referral: id,
-            timepoint: name,
-            emailed_to: made.as_ref().and_then(|m| m.emailed_to.clone()),
-            link: made.map(|m| m.url),
+            timepoint: made.as_ref().map(|(t, _)| t.clone()).unwrap_or_default(),
+            emailed_to: made.as_ref().and_then(|(_, m)| m.emailed_to.clone()),
+            link: made.map(|(_, m)| m.url),
             problem,
         },
     )
+}
+
+/// A timepoint row of the schedule form, as stored or as typed.
+#[derive(Debug, Clone, Default)]
+struct ScheduleRow {
+    name: String,
+    anchor: String,
+    months: String,
+}
+
+/// The schedule form as typed: its rows and window.
+#[derive(Debug, Clone, Default)]
+struct ScheduleTyped {
+    rows: Vec<ScheduleRow>,
+    window_days: String,
+}
+
+impl ScheduleTyped {
+    /// The stored schedule with blank rows to add timepoints, up to the
+    /// most a schedule may have.
+    fn of(schedule: &Schedule) -> Self {
+        let mut rows: Vec<ScheduleRow> = schedule
+            .timepoints
+            .iter()
+            .map(|t| ScheduleRow {
+                name: t.name.clone(),
+                anchor: t.anchor.as_str().to_owned(),
+                months: t.months_after.to_string(),
+            })
+            .collect();
+        let blanks = (Schedule::MAX_TIMEPOINTS - rows.len().min(Schedule::MAX_TIMEPOINTS)).min(2);
+        rows.extend((0..blanks).map(|_| ScheduleRow {
+            anchor: "end".to_owned(),
+            ..ScheduleRow::default()
+        }));
+        Self {
+            rows,
+            window_days: schedule.window_days.to_string(),
+        }
+    }
+
+    /// What was typed: `name-N`, `anchor-N`, `months-N` for each row and
+    /// `window_days`.
+    fn from_form(form: &HashMap<String, String>) -> Self {
+        let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+        // Only the rows the form had; blank ones stay on screen.
+        let rows = (1..=Schedule::MAX_TIMEPOINTS)
+            .filter(|i| form.contains_key(&format!("name-{i}")))
+            .map(|i| ScheduleRow {
+                name: field(&format!("name-{i}")),
+                anchor: field(&format!("anchor-{i}")),
+                months: field(&format!("months-{i}")),
+            })
+            .collect();
+        Self {
+            rows,
+            window_days: field("window_days"),
+        }
+    }
+
+    /// The schedule it describes; rows left blank are not timepoints.
+    fn read(&self) -> Result<Schedule, alongside_domain::FieldErrors> {
+        let mut errors = alongside_domain::FieldErrors::default();
+        let mut timepoints = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            let n = i + 1;
+            if row.name.is_empty() && row.months.is_empty() {
+                continue;
+            }
+            let anchor = Anchor::parse(&row.anchor);
+            if anchor.is_none() {
+                errors.add(
+                    "timepoints",
+                    format!("Choose what timepoint {n} is counted from"),
+                );
+            }
+            let months = if row.months.is_empty() {
+                Some(0)
+            } else {
+                row.months.parse::<u32>().ok()
+            };
+            if months.is_none() {
+                errors.add(
+                    "timepoints",
+                    format!("Enter the months after for timepoint {n} as a whole number, like 2"),
+                );
+            }
+            timepoints.push(Timepoint {
+                name: row.name.clone(),
+                anchor: anchor.unwrap_or(Anchor::End),
+                months_after: months.unwrap_or(0),
+            });
+        }
+        let window = self.window_days.parse::<u16>().ok();
+        if window.is_none() {
+            errors.add(
+                "window_days",
+                "Enter the window as a whole number of days, like 14",
+            );
+        }
+        let schedule = Schedule::new(timepoints, window.unwrap_or(0));
+        match (errors.is_empty(), schedule) {
+            (true, result) => result,
+            (false, Err(more)) => {
+                for e in more.as_slice() {
+                    if !errors.as_slice().iter().any(|x| x.message == e.message) {
+                        errors.add(e.field, e.message.clone());
+                    }
+                }
+                Err(errors)
+            }
+            (false, Ok(_)) => Err(errors),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -305,6 +418,7 @@ pub async fn make_link(
 struct ProgrammePage {
     layout: Layout,
     programme: alongside_domain::programme::Programme,
+    schedule: ScheduleTyped,
     options: super::Ticks,
     licensed: Vec<(&'static Instrument, bool)>,
     may_load: bool,
@@ -328,10 +442,11 @@ async fn programme_page(
     state: &AppState,
     auth: &Authorised<ManageProgrammes>,
     id: &str,
-    chosen: Option<Vec<String>>,
+    typed: Typed,
     errors: alongside_domain::FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
+    let Typed { chosen, schedule } = typed;
     let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
         return error_page(&Error::NotFound, Some(&auth.session));
     };
@@ -355,6 +470,17 @@ async fn programme_page(
     let askable = match service::askable(state, auth.permit.actor().organisation_id).await {
         Ok(a) => a,
         Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let schedule = match schedule {
+        Some(s) => s,
+        None => {
+            match service::schedule_of(state, auth.permit.actor().organisation_id, programme_id)
+                .await
+            {
+                Ok(s) => ScheduleTyped::of(&s),
+                Err(e) => return error_page(&e, Some(&auth.session)),
+            }
+        }
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -387,10 +513,18 @@ async fn programme_page(
                 alongside_domain::access::Action::LoadLicensedText,
             ),
             programme,
+            schedule,
             errors,
             notice,
         },
     )
+}
+
+/// What was typed on the programme's outcomes page, to show again.
+#[derive(Default)]
+struct Typed {
+    chosen: Option<Vec<String>>,
+    schedule: Option<ScheduleTyped>,
 }
 
 /// The questionnaires a programme collects.
@@ -400,15 +534,16 @@ pub async fn programme_form(
     Path(id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<SavedQuery>,
 ) -> Response {
-    let notice = query
-        .saved
-        .is_some()
-        .then_some("The questionnaires have been saved.");
+    let notice = match query.saved.as_deref() {
+        Some("schedule") => Some("The schedule has been saved."),
+        Some(_) => Some("The questionnaires have been saved."),
+        None => None,
+    };
     programme_page(
         &state,
         &auth,
         &id,
-        None,
+        Typed::default(),
         alongside_domain::FieldErrors::default(),
         notice,
     )
@@ -428,7 +563,41 @@ pub async fn choose(
     match service::choose(&state, &auth.permit, programme_id, &form.instruments).await {
         Ok(()) => Redirect::to(&format!("/programmes/{id}/outcomes?saved=1")).into_response(),
         Err(Error::Invalid(errors)) => {
-            programme_page(&state, &auth, &id, Some(form.instruments), errors, None).await
+            let typed = Typed {
+                chosen: Some(form.instruments),
+                schedule: None,
+            };
+            programme_page(&state, &auth, &id, typed, errors, None).await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Sets the programme's outcome schedule: its timepoints and window.
+pub async fn set_schedule(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
+        return error_page(&Error::NotFound, Some(&auth.session));
+    };
+    let typed = ScheduleTyped::from_form(&form);
+    let result = match typed.read() {
+        Ok(schedule) => service::set_schedule(&state, &auth.permit, programme_id, schedule).await,
+        Err(errors) => Err(errors.into()),
+    };
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/programmes/{id}/outcomes?saved=schedule")).into_response()
+        }
+        Err(Error::Invalid(errors)) => {
+            let typed = Typed {
+                chosen: None,
+                schedule: Some(typed),
+            };
+            programme_page(&state, &auth, &id, typed, errors, None).await
         }
         Err(e) => error_page(&e, Some(&auth.session)),
     }

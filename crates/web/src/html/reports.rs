@@ -36,11 +36,18 @@ impl Page {
 
     fn range(&self, section: &OutcomeSection) -> String {
         let (low, high) = section.table.instrument.range;
-        format!(
+        let mut out = format!(
             "Scores run from {} to {}.",
             super::number(low),
             super::number(high)
-        )
+        );
+        if section.not_counted != alongside_evaluation::report::Shown::Exact(0) {
+            out.push_str(&format!(
+                " Not counted: {} responses given outside their timepoint's window.",
+                section.not_counted
+            ));
+        }
+        out
     }
 
     fn number(&self, value: &Option<f64>) -> String {

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use alongside_db::outbox::{self, Email};
 use alongside_db::outcomes::{self, Link, NewLink, NewResponse, Response};
-use alongside_db::referrals::{self, ReferralRecord};
+use alongside_db::referrals::{self, QueueEntry, ReferralRecord};
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::consent::ConsentScope;
 use alongside_domain::referral::ReferralStatus;
-use alongside_domain::schedule::Schedule;
+use alongside_domain::schedule::{Anchor, Schedule, Span};
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
 use alongside_evaluation::instruments::{self, Instrument};
 use chrono::{Duration, NaiveDate, Utc};
@@ -29,10 +29,122 @@ pub const LINK_DAYS: i64 = 30;
 /// Days after an emailed link before a reminder goes, unless answered.
 pub const REMIND_AFTER_DAYS: i64 = 7;
 
-/// The schedule every programme follows for now.
+/// A programme's outcome schedule: its own, or the standard one.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's programme.
+pub async fn schedule_of(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> Result<Schedule, Error> {
+    Ok(outcomes::schedule(state.db(), organisation, programme).await?)
+}
+
+/// The dates of a person's support: from being placed to the closure of
+/// the referral; none before they are placed.
 #[must_use]
-pub fn schedule() -> Schedule {
-    Schedule::standard()
+pub fn span_of(summary: &QueueEntry) -> Option<Span> {
+    summary.placed_at.map(|start| Span {
+        start: start.date_naive(),
+        end: summary.ended_at.map(|end| end.date_naive()),
+    })
+}
+
+/// Whether the person is, or was, in support on a programme: accepted,
+/// placed, or closed after being placed (follow-ups go on after the end).
+fn followed(summary: &QueueEntry) -> bool {
+    summary.programme_id.is_some()
+        && match summary.status {
+            ReferralStatus::Accepted | ReferralStatus::Placed => true,
+            ReferralStatus::Closed => summary.ended_at.is_some(),
+            _ => false,
+        }
+}
+
+/// The timepoint names of the referral's programme schedule; none when the
+/// referral is not found or the person is not on a programme (which the
+/// caller reports in its own words).
+pub async fn timepoint_names(
+    state: &AppState,
+    permit: &Permit<TriageReferrals>,
+    referral: Uuid,
+) -> Option<Vec<String>> {
+    let organisation = permit.actor().organisation_id;
+    let record = referrals::find(state.db(), state.data_key(), organisation, referral)
+        .await
+        .ok()?;
+    let programme = followed_programme(&record).ok()?;
+    let schedule = schedule_of(state, organisation, programme).await.ok()?;
+    Some(schedule.timepoints.into_iter().map(|t| t.name).collect())
+}
+
+/// The name of the timepoint at `index` (as pages number them) of the
+/// schedule.
+fn timepoint_at(schedule: &Schedule, index: &str) -> Result<String, Error> {
+    index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| schedule.timepoints.get(i))
+        .map(|t| t.name.clone())
+        .ok_or(Error::NotFound)
+}
+
+/// Sets a programme's outcome schedule. A timepoint that already has
+/// answers keeps its name, so the answers still say when they were given.
+///
+/// # Errors
+/// [`Error::Invalid`] for a schedule the domain refuses, or one that drops
+/// or renames an answered timepoint.
+pub async fn set_schedule<A>(
+    state: &AppState,
+    permit: &Permit<A>,
+    programme: ProgrammeId,
+    schedule: Schedule,
+) -> Result<(), Error> {
+    let organisation = permit.actor().organisation_id;
+    let answered = outcomes::answered_timepoints(state.db(), organisation, programme).await?;
+    let lost: Vec<&str> = answered
+        .iter()
+        .filter(|name| schedule.timepoint(name).is_none())
+        .map(String::as_str)
+        .collect();
+    if !lost.is_empty() {
+        return Err(FieldErrors::one(
+            "timepoints",
+            format!(
+                "Keep {}: answers were given for {}",
+                lost.iter()
+                    .map(|n| format!("\u{201c}{n}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if lost.len() == 1 { "it" } else { "them" }
+            ),
+        )
+        .into());
+    }
+    let mut tx = state.db().begin().await?;
+    outcomes::set_schedule(&mut tx, organisation, programme, &schedule).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "programme",
+        programme,
+        format!(
+            "outcome schedule: {}, {} days either side",
+            schedule
+                .timepoints
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            schedule.window_days
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// An instrument as this organisation asks it: with its wording, shipped
@@ -247,6 +359,13 @@ pub struct TimepointRow {
     pub name: String,
     /// When it is due, once known.
     pub due: Option<NaiveDate>,
+    /// The first and last day answers count for it, once known.
+    pub window: Option<(NaiveDate, NaiveDate)>,
+    /// Whether today is within that window.
+    pub open: bool,
+    /// What sets the due date, while it is not known ("the person is
+    /// placed").
+    pub known_once: &'static str,
     /// Each instrument and where it stands.
     pub instruments: Vec<(&'static Instrument, State)>,
 }
@@ -262,45 +381,48 @@ pub async fn for_referral(
     record: &ReferralRecord,
 ) -> Result<Vec<TimepointRow>, Error> {
     let organisation = permit.actor().organisation_id;
-    let Some(programme) = record.summary.programme_id else {
+    let Some(programme) = record
+        .summary
+        .programme_id
+        .filter(|_| followed(&record.summary))
+    else {
         return Ok(Vec::new());
     };
-    if !matches!(
-        record.summary.status,
-        ReferralStatus::Accepted | ReferralStatus::Placed
-    ) {
-        return Ok(Vec::new());
-    }
     let chosen = instruments_of(state, organisation, programme).await?;
     let responses = outcomes::for_referral(state.db(), organisation, record.summary.id).await?;
-    let schedule = schedule();
-    let span = record
-        .summary
-        .placed_at
-        .map(|start| alongside_domain::schedule::Span {
-            start: start.date_naive(),
-            end: None,
-        });
-    let due: Vec<Option<NaiveDate>> = match span {
-        Some(span) => schedule.due_dates(span).into_iter().map(|d| d.on).collect(),
-        None => vec![None; schedule.timepoints.len()],
-    };
+    let schedule = schedule_of(state, organisation, programme).await?;
+    let span = span_of(&record.summary);
+    let today = Utc::now().date_naive();
     Ok(schedule
         .timepoints
         .iter()
-        .zip(due)
-        .map(|(t, due)| TimepointRow {
-            name: t.name.clone(),
-            due,
-            instruments: chosen
-                .iter()
-                .map(|a| {
-                    (
-                        a.instrument,
-                        state_of(&responses, &t.name, a.instrument.code),
-                    )
-                })
-                .collect(),
+        .map(|t| {
+            let window = span.and_then(|span| schedule.window(t, span));
+            TimepointRow {
+                name: t.name.clone(),
+                due: span.and_then(|span| {
+                    schedule
+                        .due_dates(span)
+                        .into_iter()
+                        .find(|d| d.timepoint == t)
+                        .and_then(|d| d.on)
+                }),
+                window,
+                known_once: match t.anchor {
+                    Anchor::Start => "the person is placed",
+                    Anchor::End => "their support ends",
+                },
+                open: window.is_some_and(|(from, to)| (from..=to).contains(&today)),
+                instruments: chosen
+                    .iter()
+                    .map(|a| {
+                        (
+                            a.instrument,
+                            state_of(&responses, &t.name, a.instrument.code),
+                        )
+                    })
+                    .collect(),
+            }
         })
         .collect())
 }
@@ -324,41 +446,65 @@ fn state_of(responses: &[Response], timepoint: &str, code: &str) -> State {
     }
 }
 
-fn known_timepoint(name: &str) -> Result<String, Error> {
-    schedule()
-        .timepoints
-        .iter()
-        .find(|t| t.name == name)
-        .map(|t| t.name.clone())
-        .ok_or_else(|| FieldErrors::one("timepoint", "Choose a timepoint of the schedule").into())
+/// The referral's programme, when the person is followed by its schedule.
+fn followed_programme(record: &ReferralRecord) -> Result<ProgrammeId, Error> {
+    record
+        .summary
+        .programme_id
+        .filter(|_| followed(&record.summary))
+        .ok_or_else(|| {
+            FieldErrors::one("timepoint", "Questionnaires are for people on a programme").into()
+        })
 }
 
-/// Makes a private link for the person to answer `timepoint`'s
-/// questionnaires (shown once, stored only as a hash), and emails it with a
-/// reminder later when the person agreed to email.
+/// The timepoint named `name` of the referral's programme schedule.
+async fn known_timepoint(
+    state: &AppState,
+    organisation: OrganisationId,
+    record: &ReferralRecord,
+    name: &str,
+) -> Result<String, Error> {
+    let programme = followed_programme(record)?;
+    let schedule = schedule_of(state, organisation, programme).await?;
+    schedule
+        .timepoint(name)
+        .map(|t| t.name.clone())
+        .ok_or_else(|| {
+            FieldErrors::one(
+                "timepoint",
+                format!(
+                    "Choose a timepoint of the programme's schedule: {}",
+                    schedule
+                        .timepoints
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .into()
+        })
+}
+
+/// Makes a private link for the person to answer the questionnaires of the
+/// timepoint at `index` of their programme's schedule (shown once, stored
+/// only as a hash), and emails it with a reminder later when the person
+/// agreed to email.
 ///
 /// # Errors
-/// [`Error::Invalid`] when the person is not on a programme or has not
-/// agreed to outcome questionnaires.
+/// [`Error::NotFound`] for an unknown timepoint; [`Error::Invalid`] when the
+/// person is not on a programme or has not agreed to outcome
+/// questionnaires.
 pub async fn make_link(
     state: &AppState,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
-    timepoint: &str,
-) -> Result<LinkMade, Error> {
+    index: &str,
+) -> Result<(String, LinkMade), Error> {
     let organisation = permit.actor().organisation_id;
-    let timepoint = known_timepoint(timepoint)?;
     let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
-    if record.summary.programme_id.is_none()
-        || !matches!(
-            record.summary.status,
-            ReferralStatus::Accepted | ReferralStatus::Placed
-        )
-    {
-        return Err(
-            FieldErrors::one("timepoint", "Questionnaires are for people on a programme").into(),
-        );
-    }
+    let programme = followed_programme(&record)?;
+    let timepoint = timepoint_at(&schedule_of(state, organisation, programme).await?, index)?;
     if !record
         .person
         .consents_in_force()
@@ -370,21 +516,64 @@ pub async fn make_link(
         )
         .into());
     }
+    let mut tx = state.db().begin().await?;
+    let made = send_link(
+        &mut tx,
+        state,
+        organisation,
+        &record,
+        &timepoint,
+        Some(permit.actor().account_id),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Create,
+        "questionnaire_link",
+        referral,
+        format!(
+            "private link made for {timepoint}{}",
+            if made.emailed_to.is_some() {
+                ", emailed"
+            } else {
+                ""
+            }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((timepoint, made))
+}
+
+/// The person's email address, when they agreed to be emailed.
+fn email_of(record: &ReferralRecord) -> Option<String> {
+    record.person.email.clone().filter(|_| {
+        record
+            .person
+            .consents_in_force()
+            .contains(&ConsentScope::ContactByEmail)
+    })
+}
+
+/// Stores a new link for `timepoint` and, with an address the person
+/// agreed to be emailed at, emails it now with a reminder waiting in the
+/// outbox until it is answered.
+async fn send_link(
+    tx: &mut alongside_db::Tx,
+    state: &AppState,
+    organisation: OrganisationId,
+    record: &ReferralRecord,
+    timepoint: &str,
+    created_by: Option<alongside_domain::AccountId>,
+) -> Result<LinkMade, Error> {
     let token = new_token("q_");
     let now = Utc::now();
     let url = format!(
         "{}/q/{token}",
         state.settings().public_url.trim_end_matches('/')
     );
-    let mut tx = state.db().begin().await?;
-    // With an email address and consent to email, the link goes by email
-    // now, and a reminder waits in the outbox until it is answered.
-    let email_to = record.person.email.clone().filter(|_| {
-        record
-            .person
-            .consents_in_force()
-            .contains(&ConsentScope::ContactByEmail)
-    });
+    let email_to = email_of(record);
     let mut reminder_id = None;
     if let Some(to) = &email_to {
         let name = if record.person.preferred_name.is_empty() {
@@ -401,14 +590,14 @@ pub async fn make_link(
             subject: "A few questions about how things are for you",
             body: &body,
         };
-        outbox::enqueue(&mut tx, state.data_key(), &email, now).await?;
+        outbox::enqueue(tx, state.data_key(), &email, now).await?;
         let reminder = Email {
             subject: "Reminder: a few questions about how things are for you",
             ..email.clone()
         };
         reminder_id = Some(
             outbox::schedule(
-                &mut tx,
+                tx,
                 state.data_key(),
                 &reminder,
                 now,
@@ -418,36 +607,92 @@ pub async fn make_link(
         );
     }
     outcomes::create_link(
-        &mut tx,
+        tx,
         organisation,
         &NewLink {
-            referral_id: referral,
-            timepoint: &timepoint,
+            referral_id: record.summary.id,
+            timepoint,
             token_hash: &hash_token(&token),
-            created_by: permit.actor().account_id,
+            created_by,
             expires_at: now + Duration::days(LINK_DAYS),
             reminder_id,
         },
         now,
     )
     .await?;
-    audit(
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "questionnaire_link",
-        referral,
-        format!(
-            "private link made for {timepoint}{}",
-            if email_to.is_some() { ", emailed" } else { "" }
-        ),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(LinkMade {
         url,
         emailed_to: email_to,
     })
+}
+
+/// Emails a private link to everyone whose timepoint window is open on
+/// `today`, who has had no link and given no answers for it yet, and who
+/// agreed both to outcome questionnaires and to email. Others are asked by
+/// staff, who see the open window on the referral. Returns how many links
+/// went.
+///
+/// # Errors
+/// When the database fails; links already sent stay sent.
+pub async fn send_links_as_windows_open(
+    state: &AppState,
+    today: NaiveDate,
+) -> Result<usize, Error> {
+    let followed = outcomes::followed(state.db()).await?;
+    let mut schedules: HashMap<OrganisationId, Vec<(ProgrammeId, Schedule)>> = HashMap::new();
+    let mut sent = 0;
+    for f in followed {
+        if let std::collections::hash_map::Entry::Vacant(e) = schedules.entry(f.organisation_id) {
+            e.insert(outcomes::schedules(state.db(), f.organisation_id).await?);
+        }
+        let Some((_, schedule)) = schedules[&f.organisation_id]
+            .iter()
+            .find(|(p, _)| *p == f.programme_id)
+        else {
+            continue;
+        };
+        let span = Span {
+            start: f.placed_at.date_naive(),
+            end: f.ended_at.map(|e| e.date_naive()),
+        };
+        let due: Vec<String> = schedule
+            .open_on(span, today)
+            .into_iter()
+            .filter(|t| !f.asked.contains(&t.name))
+            .map(|t| t.name.clone())
+            .collect();
+        if due.is_empty() {
+            continue;
+        }
+        let record = referrals::find(
+            state.db(),
+            state.data_key(),
+            f.organisation_id,
+            f.referral_id,
+        )
+        .await?;
+        let consents = record.person.consents_in_force();
+        if !consents.contains(&ConsentScope::OutcomeQuestionnaires) || email_of(&record).is_none() {
+            continue;
+        }
+        for timepoint in due {
+            let mut tx = state.db().begin().await?;
+            send_link(&mut tx, state, f.organisation_id, &record, &timepoint, None).await?;
+            let entry = alongside_db::audit::AuditEntry {
+                organisation: Some(f.organisation_id),
+                actor: None,
+                event: AuditEvent::Create,
+                entity: "questionnaire_link",
+                entity_id: Some(f.referral_id.to_string()),
+                detail: format!("private link emailed for {timepoint} as its window opened"),
+                request_id: None,
+            };
+            alongside_db::audit::record(&mut tx, &entry, Utc::now()).await?;
+            tx.commit().await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// A private link just made.
@@ -600,8 +845,17 @@ pub fn read_answers(
     }
 }
 
+/// Who gave answers, and when.
+#[derive(Debug, Clone, Copy, Default)]
+struct Given {
+    /// Staff entering them on the person's behalf; none for the person.
+    entered_by: Option<alongside_domain::AccountId>,
+    /// The day the person answered; none for today.
+    answered_on: Option<NaiveDate>,
+}
+
 /// Stores answers read by [`read_answers`]: drafts, or submitted responses
-/// with their scores. `entered_by` is staff entering on the person's behalf.
+/// with their scores. `given` says who gave them and when.
 async fn store(
     tx: &mut alongside_db::Tx,
     organisation: OrganisationId,
@@ -609,8 +863,12 @@ async fn store(
     timepoint: &str,
     answers: &[Answers],
     submit: bool,
-    entered_by: Option<alongside_domain::AccountId>,
+    given: Given,
 ) -> Result<(), Error> {
+    let Given {
+        entered_by,
+        answered_on,
+    } = given;
     let now = Utc::now();
     for (instrument, given) in answers {
         let score = if submit {
@@ -625,6 +883,7 @@ async fn store(
             answers: given,
             score,
             entered_by,
+            answered_on,
         };
         if submit {
             outcomes::submit(tx, organisation, &response, now).await?;
@@ -688,7 +947,7 @@ pub async fn answer_link(
         &link.timepoint,
         &answers,
         submit,
-        None,
+        Given::default(),
     )
     .await
     .map_err(AnswerError::Failed)?;
@@ -711,26 +970,28 @@ pub enum AnswerError {
     Failed(Error),
 }
 
-/// The questionnaire of `timepoint` for staff entering answers on the
-/// person's behalf, with the current answers (a submitted response is shown
-/// to be corrected as a new version).
+/// The questionnaire of the timepoint at `index` of the person's programme
+/// schedule, for staff entering answers on their behalf, with the current
+/// answers (a submitted response is shown to be corrected as a new
+/// version).
 ///
 /// # Errors
-/// [`Error::NotFound`] for another organisation's referral; [`Error::Invalid`]
-/// for an unknown timepoint.
+/// [`Error::NotFound`] for another organisation's referral or an unknown
+/// timepoint; [`Error::Invalid`] when the person is not on a programme.
 pub async fn staff_questionnaire(
     state: &AppState,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
-    timepoint: &str,
+    index: &str,
 ) -> Result<(ReferralRecord, Questionnaire), Error> {
     let organisation = permit.actor().organisation_id;
-    let timepoint = known_timepoint(timepoint).map_err(|_| Error::NotFound)?;
     let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    let programme = followed_programme(&record)?;
+    let timepoint = timepoint_at(&schedule_of(state, organisation, programme).await?, index)?;
     let q = questionnaire(
         state,
         organisation,
-        record.summary.programme_id,
+        Some(programme),
         referral,
         &timepoint,
         true,
@@ -739,7 +1000,30 @@ pub async fn staff_questionnaire(
     Ok((record, q))
 }
 
-/// Saves or submits answers staff entered on the person's behalf.
+/// Reads the day the person answered from a staff form (`answered_on`,
+/// `YYYY-MM-DD`): today when left empty, never in the future.
+fn answered_on(
+    form: &HashMap<String, String>,
+    today: NaiveDate,
+) -> Result<NaiveDate, AnswerProblem> {
+    let typed = form
+        .get("answered_on")
+        .map(|v| v.trim())
+        .unwrap_or_default();
+    if typed.is_empty() {
+        return Ok(today);
+    }
+    let problem = |m: &str| ("answered_on".to_owned(), m.to_owned());
+    let day = NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+        .map_err(|_| problem("Enter the day they answered as a real date, like 2026-03-31"))?;
+    if day > today {
+        return Err(problem("The day they answered cannot be in the future"));
+    }
+    Ok(day)
+}
+
+/// Saves or submits answers staff entered on the person's behalf, given on
+/// the day in the form's `answered_on` (today when empty).
 ///
 /// # Errors
 /// The answers' problems (with the questionnaire to show again), or the
@@ -748,15 +1032,21 @@ pub async fn enter(
     state: &AppState,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
-    timepoint: &str,
+    index: &str,
     form: &HashMap<String, String>,
     submit: bool,
 ) -> Result<Result<(), (ReferralRecord, Questionnaire, Vec<AnswerProblem>)>, Error> {
-    let (record, q) = staff_questionnaire(state, permit, referral, timepoint).await?;
-    let answers = match read_answers(&q, form, submit) {
-        Ok(a) => a,
-        Err(problems) => return Ok(Err((record, q, problems))),
+    let (record, q) = staff_questionnaire(state, permit, referral, index).await?;
+    let day = answered_on(form, Utc::now().date_naive());
+    let answers = match (read_answers(&q, form, submit), day) {
+        (Ok(a), Ok(day)) => (a, day),
+        (Ok(_), Err(problem)) => return Ok(Err((record, q, vec![problem]))),
+        (Err(mut problems), day) => {
+            problems.extend(day.err());
+            return Ok(Err((record, q, problems)));
+        }
     };
+    let (answers, day) = answers;
     let organisation = permit.actor().organisation_id;
     let mut tx = state.db().begin().await?;
     store(
@@ -766,7 +1056,10 @@ pub async fn enter(
         &q.timepoint,
         &answers,
         submit,
-        Some(permit.actor().account_id),
+        Given {
+            entered_by: Some(permit.actor().account_id),
+            answered_on: Some(day),
+        },
     )
     .await?;
     audit(
@@ -786,6 +1079,24 @@ pub async fn enter(
     Ok(Ok(()))
 }
 
+/// One instrument's answers for a referral's timepoint, as another system
+/// sends them.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    /// The person's referral.
+    pub referral: Uuid,
+    /// The timepoint's name.
+    pub timepoint: &'a str,
+    /// The instrument.
+    pub instrument: &'static Instrument,
+    /// One answer per item.
+    pub answers: &'a [Option<i32>],
+    /// Submitted (or a draft).
+    pub submit: bool,
+    /// The day the person answered, when known (else today).
+    pub answered_on: Option<NaiveDate>,
+}
+
 /// Records one instrument's answers for a referral's timepoint, as a
 /// professional's system sends them (FHIR QuestionnaireResponse): a draft,
 /// or a submitted response (a new version when one exists). Returns the
@@ -798,20 +1109,19 @@ pub async fn enter(
 pub async fn record(
     state: &AppState,
     permit: &Permit<TriageReferrals>,
-    referral: Uuid,
-    timepoint: &str,
-    instrument: &'static Instrument,
-    answers: &[Option<i32>],
-    submit: bool,
+    received: &Received<'_>,
 ) -> Result<Option<Uuid>, Error> {
+    let Received {
+        referral,
+        timepoint,
+        instrument,
+        answers,
+        submit,
+        answered_on,
+    } = *received;
     let organisation = permit.actor().organisation_id;
-    let timepoint = known_timepoint(timepoint)?;
     let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
-    if record.summary.programme_id.is_none() {
-        return Err(
-            FieldErrors::one("basedOn", "Questionnaires are for people on a programme").into(),
-        );
-    }
+    let timepoint = known_timepoint(state, organisation, &record, timepoint).await?;
     let score = if submit {
         match instrument.score(answers) {
             Ok(scored) => scored.total(),
@@ -831,6 +1141,7 @@ pub async fn record(
         answers,
         score,
         entered_by: Some(permit.actor().account_id),
+        answered_on,
     };
     let now = Utc::now();
     let mut tx = state.db().begin().await?;

@@ -6,6 +6,7 @@ use alongside_db::reports::{self, ReferralFact};
 use alongside_domain::ProgrammeId;
 use alongside_domain::Role;
 use alongside_domain::referral::{ReferralSource, ReferralStatus};
+use alongside_domain::schedule::Span;
 use alongside_evaluation::instruments::{self, Scoring};
 use alongside_evaluation::outcomes::{Observation, OutcomeTable, table};
 use alongside_evaluation::report::{Shown, Waits};
@@ -327,6 +328,9 @@ pub fn to_xlsx(report: &ReferralReport, sections: &[OutcomeSection]) -> Result<V
 pub struct OutcomeSection {
     /// The heading.
     pub heading: String,
+    /// Responses given outside their timepoint's window (or before the
+    /// person's dates were known), left out of the table.
+    pub not_counted: Shown,
     /// Whether a higher score is better, for reading the change.
     pub higher_is_better: bool,
     /// The table.
@@ -348,20 +352,49 @@ pub async fn outcomes(
 ) -> Result<Vec<OutcomeSection>, Error> {
     let organisation = permit.actor().organisation_id;
     let facts = alongside_db::outcomes::score_facts(state.db(), organisation, programme).await?;
-    let timepoints: Vec<String> = super::outcomes::schedule()
-        .timepoints
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let schedules = alongside_db::outcomes::schedules(state.db(), organisation).await?;
+    // The report's columns: the programme's timepoints, or every
+    // programme's in the order they first appear.
+    let mut timepoints: Vec<String> = Vec::new();
+    for (id, schedule) in &schedules {
+        if programme.is_none_or(|p| p == *id) {
+            for t in &schedule.timepoints {
+                if !timepoints.contains(&t.name) {
+                    timepoints.push(t.name.clone());
+                }
+            }
+        }
+    }
+    // A response counts only within its timepoint's window around the
+    // person's own dates.
+    let (facts, outside): (Vec<_>, Vec<_>) = facts.into_iter().partition(|f| {
+        let span = f.placed_at.map(|start| Span {
+            start: start.date_naive(),
+            end: f.ended_at.map(|end| end.date_naive()),
+        });
+        let schedule = schedules
+            .iter()
+            .find(|(id, _)| Some(*id) == f.programme_id)
+            .map(|(_, s)| s);
+        match (span, schedule) {
+            (Some(span), Some(schedule)) => schedule.counts(&f.timepoint, span, f.answered_on),
+            _ => false,
+        }
+    });
     let mut sections = Vec::new();
     for instrument in instruments::ALL {
         let mine: Vec<_> = facts
             .iter()
             .filter(|f| f.instrument == instrument.code)
             .collect();
-        if mine.is_empty() {
+        let not_counted = outside
+            .iter()
+            .filter(|f| f.instrument == instrument.code)
+            .count();
+        if mine.is_empty() && not_counted == 0 {
             continue;
         }
+        let not_counted = Shown::count(not_counted as u64, exact);
         let higher_is_better =
             instrument.direction == alongside_evaluation::change::Direction::HigherIsBetter;
         if instrument.scoring == Scoring::Separate {
@@ -380,6 +413,7 @@ pub async fn outcomes(
                 let anxiety = item == 3;
                 sections.push(OutcomeSection {
                     heading: format!("ONS4: {text}"),
+                    not_counted,
                     higher_is_better: !anxiety,
                     table: table(instrument, &timepoints, &observations, exact),
                 });
@@ -397,6 +431,7 @@ pub async fn outcomes(
                 .collect();
             sections.push(OutcomeSection {
                 heading: instrument.title.to_owned(),
+                not_counted,
                 higher_is_better,
                 table: table(instrument, &timepoints, &observations, exact),
             });

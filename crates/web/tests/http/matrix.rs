@@ -93,6 +93,11 @@ const PAGES: &[(&str, &str, Action)] = &[
         "/programmes/{id}/outcomes",
         Action::ManageProgrammes,
     ),
+    (
+        "POST",
+        "/programmes/{id}/outcomes/schedule",
+        Action::ManageProgrammes,
+    ),
     ("GET", "/programmes/{id}/matching", Action::MatchPeople),
     (
         "POST",

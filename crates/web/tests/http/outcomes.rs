@@ -5,7 +5,7 @@ use alongside_domain::Role;
 use alongside_testdb::{TestDb, on_both_engines};
 use reqwest::StatusCode;
 
-use crate::referrals::{refer, referral_id};
+use crate::referrals::referral_id;
 use crate::support::{Browser, TestApp, programme_json};
 
 /// A self-referral accepted onto a new programme: the referral's page.
@@ -16,6 +16,21 @@ async fn on_a_programme(app: &TestApp, coordinator: &Browser, given: &str) -> St
 /// A self-referral accepted onto a new programme: the referral's page and
 /// the programme's id.
 async fn on_a_new_programme(app: &TestApp, coordinator: &Browser, given: &str) -> (String, String) {
+    on_a_new_programme_as(
+        app,
+        coordinator,
+        &crate::referrals::answers(given, "ls1 4ap"),
+    )
+    .await
+}
+
+/// A self-referral with these answers, accepted onto a new programme: the
+/// referral's page and the programme's id.
+async fn on_a_new_programme_as(
+    app: &TestApp,
+    coordinator: &Browser,
+    form: &[(&str, &str)],
+) -> (String, String) {
     let admin = app.api(Some(&app.api_token(Role::Admin).await));
     let created: serde_json::Value = admin
         .post_json("/programmes", &programme_json("Breathe buddies"))
@@ -24,7 +39,15 @@ async fn on_a_new_programme(app: &TestApp, coordinator: &Browser, given: &str) -
         .await
         .unwrap();
     let programme = created["id"].as_str().unwrap().to_owned();
-    let reference = refer(&app.browser(), given).await;
+    let sent = app
+        .browser()
+        .submit("/refer/north", "/refer/north", form)
+        .await;
+    let reference = crate::support::location(&sent)
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
     let page = format!(
         "/referrals/{}",
         referral_id(coordinator, &reference, "new").await
@@ -41,6 +64,40 @@ async fn on_a_new_programme(app: &TestApp, coordinator: &Browser, given: &str) -
         )
         .await;
     (page, programme)
+}
+
+/// Places the person at `page` with a new peer supporter: both say yes.
+async fn place(coordinator: &Browser, page: &str, supporter: &str) {
+    let supporter = crate::supporters::add(coordinator, supporter).await;
+    let proposed = coordinator
+        .submit(
+            page,
+            &format!("{page}/matches"),
+            &[("supporter", supporter.rsplit('/').next().unwrap())],
+        )
+        .await;
+    assert_eq!(proposed.status(), StatusCode::SEE_OTHER);
+    let html = coordinator.get(page).await.text().await.unwrap();
+    let decide = regex::Regex::new(r#"action="(/matches/[0-9a-f-]{36})""#)
+        .unwrap()
+        .captures(&html)
+        .expect("an open match")[1]
+        .to_owned();
+    let csrf = coordinator.csrf(page).await;
+    for answer in ["person_yes", "supporter_yes"] {
+        let answered = coordinator
+            .post_form(&decide, &csrf, &[("decision", answer)])
+            .await;
+        assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+/// Ends the person's support: their referral is closed.
+async fn end_support(coordinator: &Browser, page: &str) {
+    let closed = coordinator
+        .submit(page, &format!("{page}/triage"), &[("decision", "close")])
+        .await;
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
 }
 
 async fn give_consent(coordinator: &Browser, page: &str) {
@@ -217,6 +274,12 @@ async fn staff_enter_answers_and_corrections_make_a_new_version(db: TestDb) {
 }
 
 async fn enter_all(coordinator: &Browser, page: &str, timepoint: usize, value: &str) {
+    enter_on(coordinator, page, timepoint, value, "").await;
+}
+
+/// Enters every answer of a timepoint, SEMCD-6 items as `value`, given on
+/// `day` (today when empty).
+async fn enter_on(coordinator: &Browser, page: &str, timepoint: usize, value: &str, day: &str) {
     let enter = format!("{page}/outcomes/{timepoint}");
     let mut all = answers(None);
     for (k, v) in &mut all {
@@ -224,6 +287,7 @@ async fn enter_all(coordinator: &Browser, page: &str, timepoint: usize, value: &
             *v = value.to_owned();
         }
     }
+    all.push(("answered_on".to_owned(), day.to_owned()));
     let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let sent = coordinator.submit(&enter, &enter, &pairs).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
@@ -234,10 +298,22 @@ async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: 
     let coordinator = app.signed_in(Role::Coordinator).await;
     for (name, before, after) in [("Maureen", "4", "7"), ("Dev", "5", "9")] {
         let page = on_a_programme(&app, &coordinator, name).await;
+        place(&coordinator, &page, &format!("Supporter of {name}")).await;
         enter_all(&coordinator, &page, 0, before).await;
+        end_support(&coordinator, &page).await;
         enter_all(&coordinator, &page, 1, after).await;
     }
+    // Answers from long before the person's support do not count for its
+    // baseline; nor do answers of someone never placed.
+    let page = on_a_programme(&app, &coordinator, "Ann").await;
+    enter_all(&coordinator, &page, 0, "2").await;
+    place(&coordinator, &page, "Supporter of Ann").await;
+    enter_on(&coordinator, &page, 0, "3", "2020-01-31").await;
     let report = coordinator.get("/reports").await.text().await.unwrap();
+    assert!(
+        report.contains("Not counted: 1 responses given outside their timepoint&#39;s window."),
+        "{report}"
+    );
     assert!(report.contains("<h2>Outcomes</h2>"));
     assert!(report.contains("Self-Efficacy for Managing Chronic Disease (SEMCD-6)"));
     assert!(report.contains("2 answered both, 0 only the first"));
@@ -287,6 +363,168 @@ async fn the_report_shows_change_and_hides_small_numbers_from_commissioners(db: 
         "no figures for fewer than five"
     );
     assert!(report.contains("Not shown (fewer than 5"));
+    assert!(report.contains("Not counted: &#60;5 responses"));
+}
+
+async fn a_programme_sets_its_own_schedule(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let (page, id) = on_a_new_programme(&app, &coordinator, "Ann").await;
+    let outcomes = format!("/programmes/{id}/outcomes");
+    let schedule = format!("{outcomes}/schedule");
+    let form = coordinator.get(&outcomes).await.text().await.unwrap();
+    assert!(form.contains(r#"value="Five months after the end""#));
+    assert_eq!(
+        crate::support::input_value(&form, "window_days").as_deref(),
+        Some("14")
+    );
+
+    let bad = coordinator
+        .submit(
+            &outcomes,
+            &schedule,
+            &[
+                ("name-1", "Baseline"),
+                ("anchor-1", "start"),
+                ("months-1", "0"),
+                ("name-2", ""),
+                ("anchor-2", "end"),
+                ("months-2", "3"),
+                ("name-3", "Later"),
+                ("anchor-3", "end"),
+                ("months-3", "two"),
+                ("window_days", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = bad.text().await.unwrap();
+    assert!(text.contains("Enter the months after for timepoint 3 as a whole number"));
+    assert!(text.contains("Name timepoint 2"));
+    assert!(text.contains("The window must be 60 days or fewer"));
+    assert_eq!(
+        crate::support::input_value(&text, "months-3").as_deref(),
+        Some("two"),
+        "what was typed stays"
+    );
+
+    let good = [
+        ("name-1", "Baseline"),
+        ("anchor-1", "start"),
+        ("months-1", "0"),
+        ("name-2", "Three months in"),
+        ("anchor-2", "start"),
+        ("months-2", "3"),
+        ("name-3", "Six months after the end"),
+        ("anchor-3", "end"),
+        ("months-3", "6"),
+        ("window_days", "21"),
+    ];
+    let saved = coordinator.submit(&outcomes, &schedule, &good).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let form = coordinator
+        .get(&crate::support::location(&saved))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("The schedule has been saved."));
+    assert!(form.contains(r#"value="Three months in""#));
+    assert!(!form.contains(r#"value="End of support""#));
+
+    // The person is placed today: the timepoints follow their dates.
+    place(&coordinator, &page, "Pat Hughes").await;
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let in_three = today.checked_add_months(chrono::Months::new(3)).unwrap();
+    assert!(
+        referral.contains(&format!(
+            "Three months in: due {}",
+            in_three.format("%-d %B %Y")
+        )),
+        "{referral}"
+    );
+    assert!(referral.contains("Open now"), "the baseline window is open");
+    assert!(referral.contains("The due date is set once their support ends."));
+
+    // Answers at the baseline keep its name in the schedule.
+    enter_all(&coordinator, &page, 0, "5").await;
+    let mut renamed = good;
+    renamed[0].1 = "Start";
+    let refused = coordinator.submit(&outcomes, &schedule, &renamed).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Keep \u{201c}Baseline\u{201d}: answers were given for it")
+    );
+
+    // A timepoint not in the schedule cannot be answered.
+    assert_eq!(
+        coordinator
+            .get(&format!("{page}/outcomes/3"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn links_go_by_email_as_windows_open(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let emailed = |given: &'static str| {
+        let mut form = crate::referrals::answers(given, "ls1 4ap");
+        for (k, v) in &mut form {
+            if *k == "email" {
+                *v = "someone@example.org";
+            }
+        }
+        form
+    };
+    let mut pages = Vec::new();
+    for given in ["Maureen", "Dev"] {
+        let (page, _) = on_a_new_programme_as(&app, &coordinator, &emailed(given)).await;
+        pages.push(page);
+    }
+    let (maureen, dev) = (&pages[0], &pages[1]);
+    give_consent(&coordinator, maureen).await;
+    // Dev agreed to email but not to questionnaires: staff ask in person.
+    let today = chrono::Utc::now().date_naive();
+    let send = || alongside_web::services::outcomes::send_links_as_windows_open(&app.state, today);
+    assert_eq!(send().await.unwrap(), 0, "no one is placed yet");
+    place(&coordinator, maureen, "Pat Hughes").await;
+    place(&coordinator, dev, "Sam Lee").await;
+    let waiting = || async {
+        alongside_db::outbox::counts(&app.test_db.db)
+            .await
+            .unwrap()
+            .waiting
+    };
+    let before = waiting().await;
+    assert_eq!(send().await.unwrap(), 1, "Maureen's baseline");
+    assert_eq!(waiting().await, before + 2, "the link and its reminder");
+    assert_eq!(send().await.unwrap(), 0, "never twice");
+    assert!(
+        app.audit_events()
+            .await
+            .iter()
+            .any(|(_, entity, detail)| entity == "questionnaire_link"
+                && detail == "private link emailed for Baseline as its window opened")
+    );
+
+    // At the end of support the next window opens.
+    end_support(&coordinator, maureen).await;
+    assert_eq!(send().await.unwrap(), 1, "Maureen's end of support");
+    let later = today + chrono::Duration::days(61);
+    assert_eq!(
+        alongside_web::services::outcomes::send_links_as_windows_open(&app.state, later)
+            .await
+            .unwrap(),
+        1,
+        "two months after the end"
+    );
 }
 
 async fn a_programme_chooses_its_questionnaires(db: TestDb) {
@@ -694,6 +932,8 @@ async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestD
 }
 
 on_both_engines!(
+    a_programme_sets_its_own_schedule,
+    links_go_by_email_as_windows_open,
     an_admin_loads_licensed_wording_which_programmes_can_then_use,
     an_emailed_link_is_reminded_until_answered,
     questionnaires_and_responses_through_fhir,

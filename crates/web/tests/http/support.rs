@@ -20,6 +20,8 @@ pub struct TestApp {
     pub url: String,
     pub test_db: TestDb,
     pub organisation: OrganisationId,
+    /// The running service's state, for work it does on its own (sweeps).
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -55,13 +57,14 @@ impl TestApp {
             b"test key that is long enough for hmac".to_vec(),
         );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(alongside_web::serve(listener, state, async {
+        tokio::spawn(alongside_web::serve(listener, state.clone(), async {
             let _ = rx.await;
         }));
         TestApp {
             url,
             test_db,
             organisation,
+            state,
             shutdown: Some(tx),
         }
     }
