@@ -1,5 +1,6 @@
 //! Programmes, always read and written within one organisation.
 
+use alongside_domain::costs::{Money, ProgrammeCosts};
 use alongside_domain::programme::{Programme, ProgrammeDetails, ProgrammeStatus};
 use alongside_domain::{OrganisationId, ProgrammeId};
 use chrono::{DateTime, Utc};
@@ -226,4 +227,126 @@ pub async fn list(
         .fetch_all(p)
         .await)?;
     rows.into_iter().map(Programme::try_from).collect()
+}
+
+type CostRow = (Option<i64>, i64, Option<i64>);
+
+fn costs_of((funding, hours, value): CostRow) -> DbResult<ProgrammeCosts> {
+    let money = |pence: Option<i64>| {
+        pence
+            .map(|p| u64::try_from(p).map(Money::from_pence))
+            .transpose()
+            .map_err(|e| DbError::corrupt("programme costs", e))
+    };
+    Ok(ProgrammeCosts {
+        funding: money(funding)?,
+        volunteer_hours: u32::try_from(hours)
+            .map_err(|e| DbError::corrupt("programme costs", e))?,
+        hour_value: money(value)?,
+    })
+}
+
+fn pence(money: Option<Money>) -> DbResult<Option<i64>> {
+    money
+        .map(|m| i64::try_from(m.pence()))
+        .transpose()
+        .map_err(|e| DbError::corrupt("programme costs", e))
+}
+
+/// A programme's costs.
+#[instrument(skip_all)]
+pub async fn costs(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> DbResult<ProgrammeCosts> {
+    let row: Option<CostRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT funding_pence, CAST(volunteer_hours AS BIGINT), volunteer_hour_value_pence
+             FROM programmes WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    costs_of(row.ok_or(DbError::NotFound)?)
+}
+
+/// Stores a programme's costs.
+#[instrument(skip_all)]
+pub async fn set_costs(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+    costs: &ProgrammeCosts,
+) -> DbResult<()> {
+    let (funding, value) = (pence(costs.funding)?, pence(costs.hour_value)?);
+    let hours = i64::from(costs.volunteer_hours);
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE programmes SET funding_pence = $1, volunteer_hours = $2, volunteer_hour_value_pence = $3
+             WHERE id = $4 AND organisation_id = $5",
+        )
+        .bind(funding)
+        .bind(hours)
+        .bind(value)
+        .bind(programme.to_string())
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// A funded programme's costs and the people it has supported (placed at
+/// some time), for the cost per person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostFact {
+    /// The programme.
+    pub programme_id: ProgrammeId,
+    /// Its costs.
+    pub costs: ProgrammeCosts,
+    /// People it has supported.
+    pub people_supported: u64,
+}
+
+type CostFactRow = (String, Option<i64>, i64, Option<i64>, i64);
+
+/// The costs of the organisation's programmes with funding recorded, or of
+/// one programme: one query.
+#[instrument(skip_all)]
+pub async fn cost_facts(
+    db: &Db,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+) -> DbResult<Vec<CostFact>> {
+    let rows: Vec<CostFactRow> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT), g.volunteer_hour_value_pence,
+                    (SELECT COUNT(*) FROM referrals r WHERE r.programme_id = g.id
+                       AND EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'))
+             FROM programmes g
+             WHERE g.organisation_id = $1 AND g.funding_pence IS NOT NULL AND ($2 IS NULL OR g.id = $2)
+             ORDER BY g.created_at, g.id",
+        )
+        .bind(organisation.to_string())
+        .bind(programme.map(|p| p.to_string()))
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(id, funding, hours, value, people)| {
+            Ok(CostFact {
+                programme_id: parse_id("programme", &id)?,
+                costs: costs_of((funding, hours, value))?,
+                people_supported: u64::try_from(people)
+                    .map_err(|e| DbError::corrupt("programme costs", e))?,
+            })
+        })
+        .collect()
 }

@@ -13,6 +13,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod consent;
+pub mod costs;
 pub mod ids;
 pub mod import;
 pub mod organisation;

@@ -97,6 +97,43 @@ impl Waits {
     }
 }
 
+/// What supporting one person cost, in pence, rounded to the nearest
+/// penny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostPerPerson {
+    /// People supported: placed with a peer supporter or group.
+    pub people: u64,
+    /// Funding divided by people supported.
+    pub funding: u64,
+    /// Funding and the value of volunteer time, divided by people
+    /// supported; none when volunteer time has no value set.
+    pub with_volunteer_time: Option<u64>,
+}
+
+impl CostPerPerson {
+    /// The cost per person of `funding` (pence) and `volunteer_value`
+    /// (pence, when valued) over `people` supported. None when no one was
+    /// supported, or when `exact` is false and fewer than
+    /// [`SMALLEST_SHOWN`] were: a cost over two people nearly prices each.
+    #[must_use]
+    pub fn of(
+        funding: u64,
+        volunteer_value: Option<u64>,
+        people: u64,
+        exact: bool,
+    ) -> Option<Self> {
+        if people == 0 || (!exact && people < SMALLEST_SHOWN) {
+            return None;
+        }
+        let per = |total: u64| (total + people / 2) / people;
+        Some(Self {
+            people,
+            funding: per(funding),
+            with_volunteer_time: volunteer_value.map(|v| per(funding + v)),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +167,19 @@ mod tests {
         assert_eq!((few.n, few.median, few.p90), (2, None, None));
         let exact = Waits::of(&[3.0, 40.0], true);
         assert_eq!(exact.median, Some(21.5));
+    }
+
+    #[test]
+    fn cost_per_person_rounds_to_the_penny_and_hides_small_numbers() {
+        // £40,000 over 30 people is £1,333.33; with 340 hours at £12.50
+        // (£4,250) it is £1,475.00.
+        let cost = CostPerPerson::of(4_000_000, Some(425_000), 30, false).unwrap();
+        assert_eq!(cost.funding, 133_333);
+        assert_eq!(cost.with_volunteer_time, Some(147_500));
+        assert_eq!(CostPerPerson::of(200, None, 3, true).unwrap().funding, 67);
+        assert_eq!(CostPerPerson::of(4_000_000, None, 4, false), None);
+        assert!(CostPerPerson::of(4_000_000, None, 4, true).is_some());
+        assert_eq!(CostPerPerson::of(4_000_000, None, 0, true), None);
     }
 
     proptest! {

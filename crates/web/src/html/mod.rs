@@ -373,6 +373,10 @@ pub fn router() -> Router<AppState> {
             "/programmes/{id}/outcomes/schedule",
             post(outcomes::set_schedule),
         )
+        .route(
+            "/programmes/{id}/costs",
+            get(programmes::costs_form).post(programmes::set_costs),
+        )
         .route("/programmes/{id}/matching", get(matching::programme))
         .route(
             "/programmes/{id}/matching/rules",

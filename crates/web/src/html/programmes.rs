@@ -1,6 +1,7 @@
 //! Programme pages: list, view, add, edit, archive, restore.
 
 use alongside_domain::access::{Action, role_may};
+use alongside_domain::costs::ProgrammeCosts;
 use alongside_domain::programme::{Programme, ProgrammeInput, ProgrammeModel, Setting};
 use alongside_domain::{FieldErrors, ProgrammeId};
 use askama::Template;
@@ -315,6 +316,122 @@ async fn change_status(
             }
             Err(e) => error_page(&e, Some(&auth.session)),
         },
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programmes/costs.html")]
+struct CostsPage {
+    layout: Layout,
+    programme: Programme,
+    typed: CostsForm,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+/// The costs form as typed: pounds and whole hours.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CostsForm {
+    funding: String,
+    volunteer_hours: String,
+    hour_value: String,
+}
+
+impl CostsForm {
+    fn of(costs: &ProgrammeCosts) -> Self {
+        Self {
+            funding: costs.funding.map(|m| m.plain()).unwrap_or_default(),
+            volunteer_hours: match costs.volunteer_hours {
+                0 => String::new(),
+                h => h.to_string(),
+            },
+            hour_value: costs.hour_value.map(|m| m.plain()).unwrap_or_default(),
+        }
+    }
+}
+
+async fn costs_page(
+    state: &AppState,
+    auth: &Authorised<ManageProgrammes>,
+    id: ProgrammeId,
+    typed: Option<CostsForm>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Response {
+    let programme = match service::find(state, &auth.permit, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let typed = match typed {
+        Some(t) => t,
+        None => match service::costs(state, &auth.permit, id).await {
+            Ok(c) => CostsForm::of(&c),
+            Err(e) => return error_page(&e, Some(&auth.session)),
+        },
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &CostsPage {
+            layout: Layout::signed_in(
+                format!("Costs: {}", programme.details.name),
+                "programmes",
+                &auth.session,
+            )
+            .with_errors(!errors.is_empty()),
+            programme,
+            typed,
+            errors,
+            notice,
+        },
+    )
+}
+
+/// A programme's funding and volunteer hours.
+pub async fn costs_form(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let notice = query
+        .saved
+        .is_some()
+        .then_some("The costs have been saved.");
+    costs_page(&state, &auth, id, None, FieldErrors::new(), notice).await
+}
+
+/// Records a programme's funding and volunteer hours.
+pub async fn set_costs(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CostsForm>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let result = match ProgrammeCosts::parse(&form.funding, &form.volunteer_hours, &form.hour_value)
+    {
+        Ok(costs) => service::set_costs(&state, &auth.permit, id, &costs).await,
+        Err(errors) => Err(errors.into()),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/programmes/{id}/costs?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            costs_page(&state, &auth, id, Some(form), errors, None).await
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

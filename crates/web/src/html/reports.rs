@@ -50,6 +50,14 @@ impl Page {
         out
     }
 
+    fn nobody(&self, costs: &service::CostSummary) -> bool {
+        costs.people == alongside_evaluation::report::Shown::Exact(0)
+    }
+
+    fn money(&self, pence: &u64) -> String {
+        alongside_domain::costs::Money::from_pence(*pence).to_string()
+    }
+
     fn number(&self, value: &Option<f64>) -> String {
         value.map_or_else(|| "Not shown".to_owned(), super::number)
     }

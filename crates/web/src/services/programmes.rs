@@ -3,6 +3,7 @@
 use alongside_db::programmes;
 use alongside_domain::ProgrammeId;
 use alongside_domain::audit::AuditEvent;
+use alongside_domain::costs::ProgrammeCosts;
 use alongside_domain::programme::{Programme, ProgrammeDetails, ProgrammeInput};
 use chrono::Utc;
 
@@ -187,4 +188,50 @@ fn changed_fields(before: &ProgrammeDetails, after: &ProgrammeDetails) -> Vec<&'
         before.supervision_every_weeks != after.supervision_every_weeks,
     );
     changed
+}
+
+/// A programme's costs: funding, volunteer hours and their value.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's programme.
+pub async fn costs(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+) -> Result<ProgrammeCosts, Error> {
+    Ok(programmes::costs(state.db(), permit.actor().organisation_id, id).await?)
+}
+
+/// Records a programme's costs.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's programme.
+pub async fn set_costs(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: ProgrammeId,
+    costs: &ProgrammeCosts,
+) -> Result<(), Error> {
+    let mut tx = state.db().begin().await?;
+    programmes::set_costs(&mut tx, permit.actor().organisation_id, id, costs).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "programme",
+        id,
+        format!(
+            "costs: funding {}, {} volunteer hours at {}",
+            costs
+                .funding
+                .map_or_else(|| "not recorded".to_owned(), |m| m.to_string()),
+            costs.volunteer_hours,
+            costs
+                .hour_value
+                .map_or_else(|| "no set value".to_owned(), |m| format!("{m} an hour")),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

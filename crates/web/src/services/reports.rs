@@ -2,14 +2,16 @@
 //! matches. Coordinators and admins see exact counts; commissioners and every
 //! download see counts from 1 to 4 as "<5".
 
+use alongside_db::programmes::CostFact;
 use alongside_db::reports::{self, ReferralFact};
 use alongside_domain::ProgrammeId;
 use alongside_domain::Role;
+use alongside_domain::costs::Money;
 use alongside_domain::referral::{ReferralSource, ReferralStatus};
 use alongside_domain::schedule::Span;
 use alongside_evaluation::instruments::{self, Scoring};
 use alongside_evaluation::outcomes::{Observation, OutcomeTable, table};
-use alongside_evaluation::report::{Shown, Waits};
+use alongside_evaluation::report::{CostPerPerson, Shown, Waits};
 
 use super::audit_view;
 use crate::auth::Permit;
@@ -56,6 +58,59 @@ pub struct ReferralReport {
     pub to_placed: Waits,
     /// Matches by status, in words.
     pub matches: Vec<(&'static str, Shown)>,
+    /// What supporting a person cost, once funding is recorded.
+    pub costs: Option<CostSummary>,
+}
+
+/// Funding, volunteer time and the cost per person supported, over the
+/// programmes with funding recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostSummary {
+    /// Programmes counted.
+    pub programmes: usize,
+    /// Their funding.
+    pub funding: Money,
+    /// Hours volunteers gave them.
+    pub volunteer_hours: u64,
+    /// The value of those hours, where a rate is set.
+    pub volunteer_value: Option<Money>,
+    /// People they supported.
+    pub people: Shown,
+    /// The cost per person; none for no one, or fewer than five outside
+    /// the service.
+    pub per_person: Option<CostPerPerson>,
+}
+
+/// Sums the costs of funded programmes: none when no programme has its
+/// funding recorded.
+#[must_use]
+pub fn cost_summary(facts: &[CostFact], exact: bool) -> Option<CostSummary> {
+    if facts.is_empty() {
+        return None;
+    }
+    let funding: u64 = facts
+        .iter()
+        .filter_map(|f| f.costs.funding)
+        .map(Money::pence)
+        .sum();
+    let values: Vec<u64> = facts
+        .iter()
+        .filter_map(|f| f.costs.volunteer_value())
+        .map(Money::pence)
+        .collect();
+    let volunteer_value = (!values.is_empty()).then(|| values.iter().sum::<u64>());
+    let people: u64 = facts.iter().map(|f| f.people_supported).sum();
+    Some(CostSummary {
+        programmes: facts.len(),
+        funding: Money::from_pence(funding),
+        volunteer_hours: facts
+            .iter()
+            .map(|f| u64::from(f.costs.volunteer_hours))
+            .sum(),
+        volunteer_value: volunteer_value.map(Money::from_pence),
+        people: Shown::count(people, exact),
+        per_person: CostPerPerson::of(funding, volunteer_value, people, exact),
+    })
 }
 
 fn days(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> f64 {
@@ -116,6 +171,7 @@ pub fn build(facts: &[ReferralFact], matches: &[(String, i64)], exact: bool) -> 
             ("Declined", Shown::count(match_count("declined"), exact)),
             ("Withdrawn", Shown::count(match_count("withdrawn"), exact)),
         ],
+        costs: None,
     }
 }
 
@@ -161,7 +217,11 @@ pub async fn full(
     programme: Option<ProgrammeId>,
     for_export: bool,
 ) -> Result<(ReferralReport, Vec<OutcomeSection>), Error> {
-    let report = referrals(state, permit, programme, for_export).await?;
+    let mut report = referrals(state, permit, programme, for_export).await?;
+    let costs =
+        alongside_db::programmes::cost_facts(state.db(), permit.actor().organisation_id, programme)
+            .await?;
+    report.costs = cost_summary(&costs, report.exact);
     let outcomes = outcomes(state, permit, programme, report.exact).await?;
     Ok((report, outcomes))
 }
@@ -258,6 +318,41 @@ pub fn to_xlsx(report: &ReferralReport, sections: &[OutcomeSection]) -> Result<V
         }
         sheet.write_string(row, 0, "All sources")?;
         count(sheet, row, last + 1, report.total)?;
+        if let Some(costs) = &report.costs {
+            let per = costs.per_person.as_ref();
+            let pounds = |m: Money| m.pence() as f64 / 100.0;
+            row += 2;
+            sheet.write_string_with_format(row, 0, "Costs", &bold)?;
+            let lines: [(&str, Option<f64>); 4] = [
+                ("Funding (GBP)", Some(pounds(costs.funding))),
+                ("Volunteer hours", Some(costs.volunteer_hours as f64)),
+                (
+                    "Value of volunteer time (GBP)",
+                    costs.volunteer_value.map(pounds),
+                ),
+                (
+                    "Cost per person from funding (GBP)",
+                    per.map(|p| p.funding as f64 / 100.0),
+                ),
+            ];
+            for (label, value) in lines {
+                row += 1;
+                sheet.write_string(row, 0, label)?;
+                number(sheet, row, 1, value)?;
+            }
+            row += 1;
+            sheet.write_string(row, 0, "Cost per person with volunteer time (GBP)")?;
+            number(
+                sheet,
+                row,
+                1,
+                per.and_then(|p| p.with_volunteer_time)
+                    .map(|v| v as f64 / 100.0),
+            )?;
+            row += 1;
+            sheet.write_string(row, 0, "People supported")?;
+            count(sheet, row, 1, costs.people)?;
+        }
         sheet.autofit();
 
         let sheet = book.add_worksheet();
@@ -458,7 +553,28 @@ pub fn to_csv(report: &ReferralReport) -> String {
         out.push_str(&format!(",{},{}\n", row.closed, row.total));
     }
     out.push_str(&format!("All sources,,,,,,,{}\n", report.total));
+    if let Some(costs) = &report.costs {
+        out.push_str(&cost_csv(costs));
+    }
     out
+}
+
+/// The cost lines of the CSV: what was spent and given, and per person.
+fn cost_csv(costs: &CostSummary) -> String {
+    let money = |m: Option<Money>| m.map(Money::plain).unwrap_or_default();
+    let per = costs.per_person.as_ref();
+    format!(
+        "\nCosts,Value\nFunding (GBP),{}\nVolunteer hours,{}\nValue of volunteer time (GBP),{}\nPeople supported,{}\nCost per person from funding (GBP),{}\nCost per person with volunteer time (GBP),{}\n",
+        costs.funding.plain(),
+        costs.volunteer_hours,
+        money(costs.volunteer_value),
+        costs.people,
+        money(per.map(|p| Money::from_pence(p.funding))),
+        money(
+            per.and_then(|p| p.with_volunteer_time)
+                .map(Money::from_pence)
+        ),
+    )
 }
 
 fn csv_field(value: &str) -> String {

@@ -98,6 +98,8 @@ const PAGES: &[(&str, &str, Action)] = &[
         "/programmes/{id}/outcomes/schedule",
         Action::ManageProgrammes,
     ),
+    ("GET", "/programmes/{id}/costs", Action::ManageProgrammes),
+    ("POST", "/programmes/{id}/costs", Action::ManageProgrammes),
     ("GET", "/programmes/{id}/matching", Action::MatchPeople),
     (
         "POST",

@@ -39,6 +39,17 @@ async fn on_a_new_programme_as(
         .await
         .unwrap();
     let programme = created["id"].as_str().unwrap().to_owned();
+    (onto(app, coordinator, form, &programme).await, programme)
+}
+
+/// A self-referral with these answers, accepted onto `programme`: the
+/// referral's page.
+async fn onto(
+    app: &TestApp,
+    coordinator: &Browser,
+    form: &[(&str, &str)],
+    programme: &str,
+) -> String {
     let sent = app
         .browser()
         .submit("/refer/north", "/refer/north", form)
@@ -56,14 +67,15 @@ async fn on_a_new_programme_as(
     coordinator
         .submit(&page, &triage, &[("decision", "start")])
         .await;
-    coordinator
+    let accepted = coordinator
         .submit(
             &page,
             &triage,
-            &[("decision", "accept"), ("programme", &programme)],
+            &[("decision", "accept"), ("programme", programme)],
         )
         .await;
-    (page, programme)
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    page
 }
 
 /// Places the person at `page` with a new peer supporter: both say yes.
@@ -468,6 +480,104 @@ async fn a_programme_sets_its_own_schedule(db: TestDb) {
             .await
             .status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_report_gives_the_cost_per_person_supported(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let (first, id) = on_a_new_programme(&app, &coordinator, "Maureen").await;
+    let report = coordinator.get("/reports").await.text().await.unwrap();
+    assert!(
+        !report.contains("Cost per person supported"),
+        "no section until funding is recorded"
+    );
+    let costs = format!("/programmes/{id}/costs");
+    let bad = coordinator
+        .submit(
+            &costs,
+            &costs,
+            &[
+                ("funding", "lots"),
+                ("volunteer_hours", "12"),
+                ("hour_value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = bad.text().await.unwrap();
+    assert!(text.contains("Enter an amount in pounds"));
+    assert_eq!(
+        crate::support::input_value(&text, "funding").as_deref(),
+        Some("lots")
+    );
+    let saved = coordinator
+        .submit(
+            &costs,
+            &costs,
+            &[
+                ("funding", "£1,000"),
+                ("volunteer_hours", "30"),
+                ("hour_value", "12.50"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let form = coordinator.get(&costs).await.text().await.unwrap();
+    assert_eq!(
+        crate::support::input_value(&form, "funding").as_deref(),
+        Some("1000.00")
+    );
+
+    let report = coordinator.get("/reports").await.text().await.unwrap();
+    assert!(report.contains("No one supported yet"), "{report}");
+    // Two people placed: £500 each, £687.50 with 30 hours at £12.50.
+    place(&coordinator, &first, "Pat Hughes").await;
+    let second = onto(
+        &app,
+        &coordinator,
+        &crate::referrals::answers("Dev", "ls1 4ap"),
+        &id,
+    )
+    .await;
+    place(&coordinator, &second, "Sam Lee").await;
+    let report = coordinator
+        .get(&format!("/reports?programme={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains("£1,000.00"));
+    assert!(report.contains("30 hours, valued at £375.00"));
+    assert!(
+        report.contains("£500.00 from funding; £687.50 with the value of volunteer time"),
+        "{report}"
+    );
+    let csv = coordinator
+        .get(&format!("/reports/referrals.csv?programme={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Funding (GBP),1000.00"), "{csv}");
+    assert!(csv.contains("People supported,<5"), "{csv}");
+    assert!(
+        csv.contains("Cost per person from funding (GBP),\n"),
+        "hidden for fewer than five"
+    );
+
+    let commissioner = app.signed_in(Role::Commissioner).await;
+    let report = commissioner
+        .get(&format!("/reports?programme={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains("Not shown (fewer than 5 people supported)"));
+    assert!(!report.contains("£500.00"));
+    assert_eq!(
+        commissioner.get(&costs).await.status(),
+        StatusCode::FORBIDDEN
     );
 }
 
@@ -934,6 +1044,7 @@ async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestD
 on_both_engines!(
     a_programme_sets_its_own_schedule,
     links_go_by_email_as_windows_open,
+    the_report_gives_the_cost_per_person_supported,
     an_admin_loads_licensed_wording_which_programmes_can_then_use,
     an_emailed_link_is_reminded_until_answered,
     questionnaires_and_responses_through_fhir,
