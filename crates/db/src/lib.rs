@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 mod connect;
+pub mod feedback;
 pub mod idempotency;
 pub mod instance_keys;
 pub mod invitations;

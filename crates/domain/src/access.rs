@@ -40,11 +40,13 @@ pub enum Action {
     /// Load the wording of licensed questionnaires under the organisation's
     /// own licence.
     LoadLicensedText,
+    /// Read what people said helped or got in the way, and tag its themes.
+    ReviewFeedback,
 }
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -57,6 +59,7 @@ impl Action {
         Action::MatchPeople,
         Action::ViewReports,
         Action::LoadLicensedText,
+        Action::ReviewFeedback,
     ];
 
     /// The machine name, used in the audit log.
@@ -75,6 +78,7 @@ impl Action {
             Action::MatchPeople => "match_people",
             Action::ViewReports => "view_reports",
             Action::LoadLicensedText => "load_licensed_text",
+            Action::ReviewFeedback => "review_feedback",
         }
     }
 }
@@ -130,6 +134,9 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         A::ManageSupporters | A::MatchPeople => matches!(role, R::Admin | R::Coordinator),
         // Aggregates only; commissioners see them with small numbers hidden.
         A::ViewReports => matches!(role, R::Admin | R::Coordinator | R::Commissioner),
+        // People's own words, not names, but still theirs: read inside the
+        // service only; commissioners get the theme counts.
+        A::ReviewFeedback => matches!(role, R::Admin | R::Coordinator),
     }
 }
 
@@ -165,6 +172,7 @@ mod tests {
                 Action::MatchPeople,
                 Action::ViewReports,
                 Action::LoadLicensedText,
+                Action::ReviewFeedback,
             ],
         ),
         (
@@ -179,6 +187,7 @@ mod tests {
                 Action::ManageSupporters,
                 Action::MatchPeople,
                 Action::ViewReports,
+                Action::ReviewFeedback,
             ],
         ),
         (

@@ -14,6 +14,7 @@ pub mod account;
 pub mod audit;
 pub mod consent;
 pub mod costs;
+pub mod feedback;
 pub mod ids;
 pub mod import;
 pub mod organisation;

@@ -203,6 +203,17 @@ impl Schedule {
             .map(|(_, _, t)| t)
     }
 
+    /// The timepoint at which people are also asked what helped and what
+    /// got in the way: the first counted from the end of support, or the
+    /// last when none is.
+    #[must_use]
+    pub fn reflection_timepoint(&self) -> Option<&Timepoint> {
+        self.timepoints
+            .iter()
+            .find(|t| t.anchor == Anchor::End)
+            .or_else(|| self.timepoints.last())
+    }
+
     /// The timepoint named `name`.
     #[must_use]
     pub fn timepoint(&self, name: &str) -> Option<&Timepoint> {
@@ -371,6 +382,35 @@ mod tests {
         assert_eq!(
             schedule.window(&schedule.timepoints[2], span),
             Some((day(2026, 4, 17), day(2026, 5, 15)))
+        );
+    }
+
+    #[test]
+    fn reflections_are_asked_at_the_end_of_support() {
+        let standard = Schedule::standard();
+        assert_eq!(
+            standard.reflection_timepoint().map(|t| t.name.as_str()),
+            Some("End of support")
+        );
+        let starts = Schedule::new(
+            vec![
+                Timepoint {
+                    name: "Baseline".into(),
+                    anchor: Anchor::Start,
+                    months_after: 0,
+                },
+                Timepoint {
+                    name: "Three months in".into(),
+                    anchor: Anchor::Start,
+                    months_after: 3,
+                },
+            ],
+            14,
+        )
+        .unwrap();
+        assert_eq!(
+            starts.reflection_timepoint().map(|t| t.name.as_str()),
+            Some("Three months in")
         );
     }
 

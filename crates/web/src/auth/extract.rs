@@ -53,7 +53,8 @@ pub mod actions {
         ManageSupporters,
         MatchPeople,
         ViewReports,
-        LoadLicensedText
+        LoadLicensedText,
+        ReviewFeedback
     );
 }
 

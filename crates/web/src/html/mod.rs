@@ -5,6 +5,7 @@ mod account;
 mod audit;
 mod chart;
 mod dashboard;
+mod feedback;
 mod import;
 mod matching;
 mod outcomes;
@@ -373,6 +374,9 @@ pub fn router() -> Router<AppState> {
             "/programmes/{id}/outcomes/schedule",
             post(outcomes::set_schedule),
         )
+        .route("/feedback", get(feedback::review))
+        .route("/feedback/themes", post(feedback::add_theme))
+        .route("/feedback/{id}/tags", post(feedback::tag))
         .route(
             "/programmes/{id}/costs",
             get(programmes::costs_form).post(programmes::set_costs),

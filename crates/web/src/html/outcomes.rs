@@ -64,6 +64,22 @@ impl AnswerPage {
             .map(|(_, m)| m.as_str())
     }
 
+    fn question(&self, field: &str) -> &'static str {
+        alongside_domain::feedback::Part::parse(field).map_or("", |p| p.question())
+    }
+
+    /// What was typed in answer to an open question, or the draft so far.
+    fn reflection_value(&self, field: &str) -> String {
+        if let Some(v) = self.typed.get(field) {
+            return v.clone();
+        }
+        let part = alongside_domain::feedback::Part::parse(field);
+        match (&self.q.reflection, part) {
+            (Some(r), Some(part)) => r.answer(part).to_owned(),
+            _ => String::new(),
+        }
+    }
+
     fn typed_value(&self, field: &str) -> String {
         self.typed.get(field).cloned().unwrap_or_default()
     }

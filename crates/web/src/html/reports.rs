@@ -22,6 +22,7 @@ struct Page {
     programme_options: Vec<(String, String)>,
     programme: String,
     outcomes: Vec<OutcomeSection>,
+    may_review: bool,
 }
 
 impl Page {
@@ -169,6 +170,10 @@ pub async fn referrals(
                     programme_options,
                     programme: programme.map(|p| p.to_string()).unwrap_or_default(),
                     outcomes,
+                    may_review: alongside_domain::access::role_may(
+                        auth.session.signed_in.actor.role,
+                        alongside_domain::access::Action::ReviewFeedback,
+                    ),
                 },
             )
         }

@@ -5,6 +5,7 @@
 //! they cannot run without the policy's say-so.
 
 pub mod accounts;
+pub mod feedback;
 pub mod import;
 pub mod matches;
 pub mod matching_runs;

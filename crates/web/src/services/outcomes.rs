@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 
+use alongside_db::feedback::{self, NewReflection};
 use alongside_db::outbox::{self, Email};
 use alongside_db::outcomes::{self, Link, NewLink, NewResponse, Response};
 use alongside_db::referrals::{self, QueueEntry, ReferralRecord};
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::consent::ConsentScope;
+use alongside_domain::feedback::Reflection;
 use alongside_domain::referral::ReferralStatus;
 use alongside_domain::schedule::{Anchor, Schedule, Span};
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
@@ -715,6 +717,9 @@ pub struct Questionnaire {
     /// Answers so far by instrument code (drafts, or the submitted ones
     /// when staff correct them).
     pub answers: HashMap<&'static str, Vec<Option<i32>>>,
+    /// At the timepoint where people are also asked what helped and what
+    /// got in the way, and until they have answered: the draft so far.
+    pub reflection: Option<Reflection>,
 }
 
 /// Why a private link cannot be used.
@@ -734,9 +739,15 @@ async fn questionnaire(
     timepoint: &str,
     with_submitted: bool,
 ) -> Result<Questionnaire, Error> {
-    let chosen = match programme {
-        Some(p) => instruments_of(state, organisation, p).await?,
-        None => Vec::new(),
+    let (chosen, reflects) = match programme {
+        Some(p) => {
+            let schedule = schedule_of(state, organisation, p).await?;
+            let reflects = schedule
+                .reflection_timepoint()
+                .is_some_and(|t| t.name == timepoint);
+            (instruments_of(state, organisation, p).await?, reflects)
+        }
+        None => (Vec::new(), false),
     };
     let responses = outcomes::for_referral(state.db(), organisation, referral).await?;
     let mut answers = HashMap::new();
@@ -752,10 +763,29 @@ async fn questionnaire(
             answers.insert(i.code, r.answers.clone());
         }
     }
+    let reflection = if reflects {
+        match feedback::find(
+            state.db(),
+            state.data_key(),
+            organisation,
+            referral,
+            timepoint,
+        )
+        .await?
+        {
+            // Once given, what someone said stays as they said it.
+            Some(stored) if stored.submitted => None,
+            Some(draft) => Some(draft.reflection),
+            None => Some(Reflection::default()),
+        }
+    } else {
+        None
+    };
     Ok(Questionnaire {
         timepoint: timepoint.to_owned(),
         instruments: chosen,
         answers,
+        reflection,
     })
 }
 
@@ -793,8 +823,19 @@ pub type Answers = (&'static Instrument, Vec<Option<i32>>);
 /// what to do.
 pub type AnswerProblem = (String, String);
 
+/// Answers read from a form: each instrument's, and what the person said
+/// helped and got in the way when they were asked.
+#[derive(Debug, Clone)]
+pub struct ReadAnswers {
+    /// Each instrument's answers.
+    pub instruments: Vec<Answers>,
+    /// What helped and what got in the way, when asked.
+    pub reflection: Option<Reflection>,
+}
+
 /// Reads the answers of `q`'s instruments from a form (`{code}-{item}`
-/// fields); with `submit`, each instrument must be scorable.
+/// fields, and `helped` and `hindered` when asked); with `submit`, each
+/// instrument must be scorable.
 ///
 /// # Errors
 /// Each problem, by field.
@@ -802,7 +843,7 @@ pub fn read_answers(
     q: &Questionnaire,
     form: &HashMap<String, String>,
     submit: bool,
-) -> Result<Vec<Answers>, Vec<AnswerProblem>> {
+) -> Result<ReadAnswers, Vec<AnswerProblem>> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
     for asked in &q.instruments {
@@ -838,16 +879,34 @@ pub fn read_answers(
         }
         out.push((i, answers));
     }
+    let mut reflection = None;
+    if q.reflection.is_some() {
+        let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+        match Reflection::new(field("helped"), field("hindered")) {
+            Ok(r) => reflection = Some(r),
+            Err(errors) => problems.extend(
+                errors
+                    .as_slice()
+                    .iter()
+                    .map(|e| (e.field.to_owned(), e.message.clone())),
+            ),
+        }
+    }
     if problems.is_empty() {
-        Ok(out)
+        Ok(ReadAnswers {
+            instruments: out,
+            reflection,
+        })
     } else {
         Err(problems)
     }
 }
 
-/// Who gave answers, and when.
+/// How answers were given: submitted or kept as a draft, by whom, when.
 #[derive(Debug, Clone, Copy, Default)]
 struct Given {
+    /// Submitted (or kept as a draft).
+    submit: bool,
     /// Staff entering them on the person's behalf; none for the person.
     entered_by: Option<alongside_domain::AccountId>,
     /// The day the person answered; none for today.
@@ -858,19 +917,31 @@ struct Given {
 /// with their scores. `given` says who gave them and when.
 async fn store(
     tx: &mut alongside_db::Tx,
+    key: &alongside_db::sealed::DataKey,
     organisation: OrganisationId,
     referral: Uuid,
     timepoint: &str,
-    answers: &[Answers],
-    submit: bool,
+    read: &ReadAnswers,
     given: Given,
 ) -> Result<(), Error> {
     let Given {
+        submit,
         entered_by,
         answered_on,
     } = given;
     let now = Utc::now();
-    for (instrument, given) in answers {
+    if let Some(reflection) = &read.reflection {
+        let new = NewReflection {
+            referral_id: referral,
+            timepoint,
+            reflection,
+            submit,
+            entered_by,
+            answered_on,
+        };
+        feedback::save(tx, key, organisation, &new, now).await?;
+    }
+    for (instrument, given) in &read.instruments {
         let score = if submit {
             instrument.score(given).ok().and_then(|s| s.total())
         } else {
@@ -942,12 +1013,15 @@ pub async fn answer_link(
     }
     store(
         &mut tx,
+        state.data_key(),
         link.organisation_id,
         link.referral_id,
         &link.timepoint,
         &answers,
-        submit,
-        Given::default(),
+        Given {
+            submit,
+            ..Given::default()
+        },
     )
     .await
     .map_err(AnswerError::Failed)?;
@@ -1051,12 +1125,13 @@ pub async fn enter(
     let mut tx = state.db().begin().await?;
     store(
         &mut tx,
+        state.data_key(),
         organisation,
         referral,
         &q.timepoint,
         &answers,
-        submit,
         Given {
+            submit,
             entered_by: Some(permit.actor().account_id),
             answered_on: Some(day),
         },

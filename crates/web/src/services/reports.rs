@@ -14,6 +14,7 @@ use alongside_evaluation::outcomes::{Observation, OutcomeTable, table};
 use alongside_evaluation::report::{CostPerPerson, Shown, Waits};
 
 use super::audit_view;
+use super::feedback::PartCounts;
 use crate::auth::Permit;
 use crate::auth::actions::ViewReports;
 use crate::{AppState, Error};
@@ -60,6 +61,9 @@ pub struct ReferralReport {
     pub matches: Vec<(&'static str, Shown)>,
     /// What supporting a person cost, once funding is recorded.
     pub costs: Option<CostSummary>,
+    /// What people said helped and got in the way, by theme, once anyone
+    /// answered.
+    pub said: Option<Vec<PartCounts>>,
 }
 
 /// Funding, volunteer time and the cost per person supported, over the
@@ -172,6 +176,7 @@ pub fn build(facts: &[ReferralFact], matches: &[(String, i64)], exact: bool) -> 
             ("Withdrawn", Shown::count(match_count("withdrawn"), exact)),
         ],
         costs: None,
+        said: None,
     }
 }
 
@@ -222,6 +227,7 @@ pub async fn full(
         alongside_db::programmes::cost_facts(state.db(), permit.actor().organisation_id, programme)
             .await?;
     report.costs = cost_summary(&costs, report.exact);
+    report.said = super::feedback::counts(state, permit, programme, report.exact).await?;
     let outcomes = outcomes(state, permit, programme, report.exact).await?;
     Ok((report, outcomes))
 }
@@ -412,6 +418,26 @@ pub fn to_xlsx(report: &ReferralReport, sections: &[OutcomeSection]) -> Result<V
             }
         }
         sheet.autofit();
+        if let Some(said) = &report.said {
+            let sheet = book.add_worksheet();
+            sheet.set_name("What people said")?;
+            for (i, h) in ["Open question", "Theme", "Answers"].iter().enumerate() {
+                sheet.write_string_with_format(0, i as u16, *h, &bold)?;
+            }
+            let mut row = 1;
+            for part in said {
+                let lines = std::iter::once(("Answered", part.answered))
+                    .chain(part.themes.iter().map(|(t, n)| (t.as_str(), *n)))
+                    .chain(std::iter::once(("Not tagged yet", part.untagged)));
+                for (theme, n) in lines {
+                    sheet.write_string(row, 0, part.part.heading())?;
+                    sheet.write_string(row, 1, theme)?;
+                    count(sheet, row, 2, n)?;
+                    row += 1;
+                }
+            }
+            sheet.autofit();
+        }
         book.save_to_buffer()
     };
     build().map_err(|e| Error::Internal(format!("cannot write the workbook: {e}")))
@@ -555,6 +581,17 @@ pub fn to_csv(report: &ReferralReport) -> String {
     out.push_str(&format!("All sources,,,,,,,{}\n", report.total));
     if let Some(costs) = &report.costs {
         out.push_str(&cost_csv(costs));
+    }
+    if let Some(said) = &report.said {
+        out.push_str("\nOpen question,Theme,Answers\n");
+        for part in said {
+            let q = part.part.heading();
+            out.push_str(&format!("{q},Answered,{}\n", part.answered));
+            for (theme, n) in &part.themes {
+                out.push_str(&format!("{q},{},{n}\n", csv_field(theme)));
+            }
+            out.push_str(&format!("{q},Not tagged yet,{}\n", part.untagged));
+        }
     }
     out
 }

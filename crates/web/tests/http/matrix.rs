@@ -99,6 +99,13 @@ const PAGES: &[(&str, &str, Action)] = &[
         Action::ManageProgrammes,
     ),
     ("GET", "/programmes/{id}/costs", Action::ManageProgrammes),
+    ("GET", "/feedback", Action::ReviewFeedback),
+    ("POST", "/feedback/themes", Action::ReviewFeedback),
+    (
+        "POST",
+        "/feedback/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/tags",
+        Action::ReviewFeedback,
+    ),
     ("POST", "/programmes/{id}/costs", Action::ManageProgrammes),
     ("GET", "/programmes/{id}/matching", Action::MatchPeople),
     (
@@ -205,6 +212,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
                         || status == StatusCode::NOT_FOUND
                             && (path.contains("revoke")
                                 || path.starts_with("/matching-")
+                                || path.starts_with("/feedback/")
                                 || path.ends_with("/merge")
                                 || path.starts_with("/my-referrals/")),
                     "{role} {method} {path}: {status}"

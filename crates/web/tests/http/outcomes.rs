@@ -581,6 +581,168 @@ async fn the_report_gives_the_cost_per_person_supported(db: TestDb) {
     );
 }
 
+async fn what_people_said_is_kept_sealed_tagged_and_counted(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let page = on_a_programme(&app, &coordinator, "Maureen").await;
+    give_consent(&coordinator, &page).await;
+    let csrf = coordinator.csrf(&page).await;
+    let baseline = coordinator
+        .post_form(&format!("{page}/outcomes/0/link"), &csrf, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let person = app.browser();
+    let form = person.get(&link_of(&baseline)).await.text().await.unwrap();
+    assert!(
+        !form.contains("What has helped you most"),
+        "the open questions come at the end of support"
+    );
+    let end = coordinator
+        .post_form(&format!("{page}/outcomes/1/link"), &csrf, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = link_of(&end);
+    let form = person.get(&link).await.text().await.unwrap();
+    assert!(form.contains("What has helped you most about the support?"));
+    assert!(form.contains("What has got in the way, or could have been better?"));
+
+    // Saved for later, then sent.
+    let mut all = answers(None);
+    all.push(("helped".into(), "Talking to Pat, who had been there".into()));
+    all.push(("action".into(), "save".into()));
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        person.submit(&link, &link, &pairs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let again = person.get(&link).await.text().await.unwrap();
+    assert!(
+        again.contains("Talking to Pat, who had been there"),
+        "the draft"
+    );
+    let mut all = answers(None);
+    all.push(("helped".into(), "Talking to Pat, who had been there".into()));
+    all.push(("hindered".into(), "The bus to the group".into()));
+    let long = "x".repeat(2001);
+    let mut too_long = all.clone();
+    too_long.last_mut().unwrap().1 = long;
+    let pairs: Vec<(&str, &str)> = too_long
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = person.submit(&link, &link, &pairs).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Keep the answer to 2000 characters or fewer")
+    );
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        person.submit(&link, &link, &pairs).await.status(),
+        StatusCode::OK
+    );
+
+    // Sealed at rest.
+    let stored: Vec<String> = match &app.test_db.db {
+        alongside_db::Db::Sqlite(pool) => sqlx::query_scalar("SELECT helped FROM reflections")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        alongside_db::Db::Postgres(pool) => sqlx::query_scalar("SELECT helped FROM reflections")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains("Pat"), "the words are sealed");
+
+    // The coordinator reads and tags.
+    let review = coordinator.get("/feedback").await.text().await.unwrap();
+    assert!(review.contains("Talking to Pat, who had been there"));
+    assert!(review.contains("There are no themes yet"));
+    assert!(!review.contains("Maureen"), "no names");
+    let bad = coordinator
+        .submit("/feedback", "/feedback/themes", &[("theme", "x")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Enter a theme name of at least 2 characters")
+    );
+    for theme in ["Someone who understood", "Travel"] {
+        let added = coordinator
+            .submit("/feedback", "/feedback/themes", &[("theme", theme)])
+            .await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    }
+    let twice = coordinator
+        .submit("/feedback", "/feedback/themes", &[("theme", "Travel")])
+        .await;
+    assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let review = coordinator.get("/feedback").await.text().await.unwrap();
+    let id_of = |name: &str| {
+        regex::Regex::new(&format!(
+            r#"name="helped" type="checkbox" value="([0-9a-f-]{{36}})">\s*<label[^>]*>{name}<"#
+        ))
+        .unwrap()
+        .captures(&review)
+        .unwrap_or_else(|| panic!("a checkbox for {name}"))[1]
+            .to_owned()
+    };
+    let (understood, travel) = (id_of("Someone who understood"), id_of("Travel"));
+    let action = regex::Regex::new(r#"action="(/feedback/[0-9a-f-]{36}/tags)""#)
+        .unwrap()
+        .captures(&review)
+        .unwrap()[1]
+        .to_owned();
+    let csrf = coordinator.csrf("/feedback").await;
+    let tagged = coordinator
+        .post_form(
+            &action,
+            &csrf,
+            &[("helped", &understood), ("hindered", &travel)],
+        )
+        .await;
+    assert_eq!(tagged.status(), StatusCode::SEE_OTHER);
+    let review = coordinator.get("/feedback").await.text().await.unwrap();
+    assert_eq!(review.matches(" checked>").count(), 2);
+
+    let report = coordinator.get("/reports").await.text().await.unwrap();
+    assert!(report.contains("<h2>What people said</h2>"));
+    assert!(report.contains("What helped: 1 answered"));
+    assert!(
+        regex::Regex::new(r#"scope="row">Someone who understood</th><td[^>]*>1<"#)
+            .unwrap()
+            .is_match(&report)
+    );
+    let csv = coordinator
+        .get("/reports/referrals.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("What got in the way,Travel,<5"), "{csv}");
+
+    let commissioner = app.signed_in(Role::Commissioner).await;
+    let report = commissioner.get("/reports").await.text().await.unwrap();
+    assert!(report.contains("What helped: &#60;5 answered"));
+    assert!(!report.contains("Talking to Pat"));
+    assert!(!report.contains("Read and tag the answers"));
+    assert_eq!(
+        commissioner.get("/feedback").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
 async fn links_go_by_email_as_windows_open(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let coordinator = app.signed_in(Role::Coordinator).await;
@@ -1044,6 +1206,7 @@ async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestD
 on_both_engines!(
     a_programme_sets_its_own_schedule,
     links_go_by_email_as_windows_open,
+    what_people_said_is_kept_sealed_tagged_and_counted,
     the_report_gives_the_cost_per_person_supported,
     an_admin_loads_licensed_wording_which_programmes_can_then_use,
     an_emailed_link_is_reminded_until_answered,

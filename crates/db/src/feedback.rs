@@ -1,0 +1,379 @@
+//! What people said helped and got in the way (sealed at rest), and the
+//! themes coordinators tag it with.
+
+use alongside_domain::feedback::{Part, Reflection, ThemeName};
+use alongside_domain::{AccountId, OrganisationId, ProgrammeId};
+use chrono::{DateTime, NaiveDate, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::sealed::DataKey;
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A reflection to store.
+#[derive(Debug, Clone)]
+pub struct NewReflection<'a> {
+    /// The person's referral.
+    pub referral_id: Uuid,
+    /// The timepoint it was asked at.
+    pub timepoint: &'a str,
+    /// What they said.
+    pub reflection: &'a Reflection,
+    /// Submitted (or kept as a draft).
+    pub submit: bool,
+    /// Staff entering it on the person's behalf.
+    pub entered_by: Option<AccountId>,
+    /// The day they answered (submitted ones).
+    pub answered_on: Option<NaiveDate>,
+}
+
+/// A stored reflection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Its id.
+    pub id: Uuid,
+    /// What was said.
+    pub reflection: Reflection,
+    /// Whether it is submitted (then it is never changed).
+    pub submitted: bool,
+}
+
+/// Keeps a draft or stores the submitted reflection of a timepoint. A
+/// submitted one stays as it is: returns false when one was there already.
+#[instrument(skip_all)]
+pub async fn save(
+    tx: &mut Tx,
+    key: &DataKey,
+    organisation: OrganisationId,
+    new: &NewReflection<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let existing: Option<(String,)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT status FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
+        )
+        .bind(new.referral_id.to_string())
+        .bind(new.timepoint)
+        .bind(organisation.to_string())
+        .fetch_optional(c)
+        .await
+    })?;
+    if existing.as_ref().is_some_and(|(s,)| s == "submitted") {
+        return Ok(false);
+    }
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "DELETE FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3 AND status = 'draft'",
+        )
+        .bind(new.referral_id.to_string())
+        .bind(new.timepoint)
+        .bind(organisation.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if !new.submit && new.reflection.is_empty() {
+        return Ok(true);
+    }
+    let (helped, hindered) = (
+        key.seal(&new.reflection.helped),
+        key.seal(&new.reflection.hindered),
+    );
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO reflections (id, organisation_id, referral_id, timepoint, status, helped, hindered, entered_by,
+                answered_on, created_at, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(organisation.to_string())
+        .bind(new.referral_id.to_string())
+        .bind(new.timepoint)
+        .bind(if new.submit { "submitted" } else { "draft" })
+        .bind(&helped)
+        .bind(&hindered)
+        .bind(new.entered_by.map(|a| a.to_string()))
+        .bind(
+            new.submit
+                .then(|| new.answered_on.unwrap_or_else(|| now.date_naive())),
+        )
+        .bind(now)
+        .bind(new.submit.then_some(now))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(true)
+}
+
+/// The reflection of a referral's timepoint, draft or submitted.
+#[instrument(skip_all)]
+pub async fn find(
+    db: &Db,
+    key: &DataKey,
+    organisation: OrganisationId,
+    referral: Uuid,
+    timepoint: &str,
+) -> DbResult<Option<Stored>> {
+    let row: Option<(String, String, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, status, helped, hindered FROM reflections
+             WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
+        )
+        .bind(referral.to_string())
+        .bind(timepoint)
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    row.map(|(id, status, helped, hindered)| {
+        Ok(Stored {
+            id: parse_id("reflection", &id)?,
+            reflection: Reflection {
+                helped: key.open(&helped)?,
+                hindered: key.open(&hindered)?,
+            },
+            submitted: status == "submitted",
+        })
+    })
+    .transpose()
+}
+
+/// A theme of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+}
+
+/// The organisation's themes, by name.
+#[instrument(skip_all)]
+pub async fn themes(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Theme>> {
+    let rows: Vec<(String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, name FROM feedback_themes WHERE organisation_id = $1 ORDER BY name",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(id, name)| {
+            Ok(Theme {
+                id: parse_id("theme", &id)?,
+                name,
+            })
+        })
+        .collect()
+}
+
+/// Adds a theme.
+///
+/// # Errors
+/// [`DbError::Conflict`] when the organisation has one of that name.
+#[instrument(skip_all)]
+pub async fn add_theme(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    name: &ThemeName,
+    now: DateTime<Utc>,
+) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO feedback_themes (id, organisation_id, name, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .bind(name.as_str())
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .map_err(|e| DbError::from(e).unique_as("There is a theme with that name already"))?;
+    Ok(id)
+}
+
+/// A submitted reflection for review: no names, the timepoint, the day and
+/// the themes tagged so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    /// Its id.
+    pub id: Uuid,
+    /// The timepoint.
+    pub timepoint: String,
+    /// The day it was given.
+    pub answered_on: Option<NaiveDate>,
+    /// What was said.
+    pub reflection: Reflection,
+    /// The themes tagged, by part.
+    pub tags: Vec<(Part, Uuid)>,
+}
+
+/// The submitted reflections of the organisation or one programme, newest
+/// first: two queries.
+#[instrument(skip_all)]
+pub async fn submitted(
+    db: &Db,
+    key: &DataKey,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+) -> DbResult<Vec<Reviewed>> {
+    let rows: Vec<(String, String, Option<NaiveDate>, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT f.id, f.timepoint, f.answered_on, f.helped, f.hindered
+             FROM reflections f JOIN referrals r ON r.id = f.referral_id
+             WHERE f.organisation_id = $1 AND f.status = 'submitted' AND ($2 IS NULL OR r.programme_id = $2)
+             ORDER BY f.submitted_at DESC, f.id",
+        )
+        .bind(organisation.to_string())
+        .bind(programme.map(|p| p.to_string()))
+        .fetch_all(p)
+        .await
+    })?;
+    let tags: Vec<(String, String, String)> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT t.reflection_id, t.part, t.theme_id FROM reflection_tags t
+             JOIN reflections f ON f.id = t.reflection_id WHERE f.organisation_id = $1",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|(id, timepoint, answered_on, helped, hindered)| {
+            let mine = tags
+                .iter()
+                .filter(|(r, _, _)| *r == id)
+                .map(|(_, part, theme)| {
+                    Ok((
+                        Part::parse(part).ok_or_else(|| DbError::corrupt("tag", part))?,
+                        parse_id("tag", theme)?,
+                    ))
+                })
+                .collect::<DbResult<Vec<_>>>()?;
+            Ok(Reviewed {
+                id: parse_id("reflection", &id)?,
+                timepoint,
+                answered_on,
+                reflection: Reflection {
+                    helped: key.open(&helped)?,
+                    hindered: key.open(&hindered)?,
+                },
+                tags: mine,
+            })
+        })
+        .collect()
+}
+
+/// Replaces the themes of one part of a submitted reflection.
+///
+/// # Errors
+/// [`DbError::NotFound`] for another organisation's reflection or theme.
+#[instrument(skip_all)]
+pub async fn set_tags(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    reflection: Uuid,
+    part: Part,
+    themes: &[Uuid],
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let found: Option<(String,)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "SELECT id FROM reflections WHERE id = $1 AND organisation_id = $2 AND status = 'submitted'",
+        )
+        .bind(reflection.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(c)
+        .await
+    })?;
+    found.ok_or(DbError::NotFound)?;
+    on_tx!(tx, |c| {
+        sqlx::query("DELETE FROM reflection_tags WHERE reflection_id = $1 AND part = $2")
+            .bind(reflection.to_string())
+            .bind(part.as_str())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    for theme in themes {
+        // Only the organisation's own themes can be applied.
+        let done = on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO reflection_tags (reflection_id, part, theme_id, tagged_by, tagged_at)
+                 SELECT $1, $2, id, $3, $4 FROM feedback_themes WHERE id = $5 AND organisation_id = $6",
+            )
+            .bind(reflection.to_string())
+            .bind(part.as_str())
+            .bind(by.to_string())
+            .bind(now)
+            .bind(theme.to_string())
+            .bind(organisation.to_string())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if done != 1 {
+            return Err(DbError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+/// Counts for the report: for each part, how many answered it, how many of
+/// those are not tagged yet, and people per theme.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ThemeCounts {
+    /// By part: answers given (not empty).
+    pub answered: Vec<(Part, u64)>,
+    /// By part: answers given and not tagged.
+    pub untagged: Vec<(Part, u64)>,
+    /// By part and theme name: answers tagged with it.
+    pub themes: Vec<(Part, String, u64)>,
+}
+
+/// The theme counts of the organisation or one programme. The answers are
+/// opened only to see whether they are empty.
+#[instrument(skip_all)]
+pub async fn theme_counts(
+    db: &Db,
+    key: &DataKey,
+    organisation: OrganisationId,
+    programme: Option<ProgrammeId>,
+) -> DbResult<ThemeCounts> {
+    let reviewed = submitted(db, key, organisation, programme).await?;
+    let themes = themes(db, organisation).await?;
+    let mut counts = ThemeCounts::default();
+    for part in Part::ALL {
+        let given: Vec<&Reviewed> = reviewed
+            .iter()
+            .filter(|r| !r.reflection.answer(part).is_empty())
+            .collect();
+        counts.answered.push((part, given.len() as u64));
+        counts.untagged.push((
+            part,
+            given
+                .iter()
+                .filter(|r| !r.tags.iter().any(|(p, _)| *p == part))
+                .count() as u64,
+        ));
+        for theme in &themes {
+            let n = reviewed
+                .iter()
+                .filter(|r| r.tags.contains(&(part, theme.id)))
+                .count() as u64;
+            if n > 0 {
+                counts.themes.push((part, theme.name.clone(), n));
+            }
+        }
+    }
+    counts
+        .themes
+        .sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+    Ok(counts)
+}

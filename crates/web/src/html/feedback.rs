@@ -1,0 +1,164 @@
+//! Reading what people said helped and got in the way, and tagging it with
+//! themes.
+
+use alongside_db::feedback::{Reviewed, Theme};
+use alongside_domain::feedback::Part;
+use alongside_domain::{FieldErrors, ProgrammeId};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, error_page, record_id, render};
+use crate::auth::actions::ReviewFeedback;
+use crate::auth::{Authorised, CsrfForm};
+use crate::services::feedback as service;
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "feedback/review.html")]
+struct ReviewPage {
+    layout: Layout,
+    programme: String,
+    themes: Vec<Theme>,
+    reflections: Vec<Reviewed>,
+    typed_theme: String,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+impl ReviewPage {
+    fn parts(&self, r: &Reviewed) -> Vec<(Part, String)> {
+        Part::ALL
+            .into_iter()
+            .filter(|p| !r.reflection.answer(*p).is_empty())
+            .map(|p| (p, r.reflection.answer(p).to_owned()))
+            .collect()
+    }
+
+    fn tagged(&self, r: &Reviewed, part: &Part, theme: &Theme) -> bool {
+        r.tags.contains(&(*part, theme.id))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewQuery {
+    programme: String,
+    saved: Option<String>,
+}
+
+async fn review_page(
+    state: &AppState,
+    auth: &Authorised<ReviewFeedback>,
+    programme: &str,
+    typed_theme: String,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Response {
+    let filter: Option<ProgrammeId> = programme.parse().ok();
+    let review = match service::review(state, &auth.permit, filter).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &ReviewPage {
+            layout: Layout::signed_in("What people said", "reports", &auth.session)
+                .with_errors(!errors.is_empty()),
+            programme: filter.map(|p| p.to_string()).unwrap_or_default(),
+            themes: review.themes,
+            reflections: review.reflections,
+            typed_theme,
+            errors,
+            notice,
+        },
+    )
+}
+
+/// The answers to the open questions, with their themes.
+pub async fn review(
+    State(state): State<AppState>,
+    auth: Authorised<ReviewFeedback>,
+    Query(query): Query<ReviewQuery>,
+) -> Response {
+    let notice = match query.saved.as_deref() {
+        Some("theme") => Some("The theme has been added."),
+        Some(_) => Some("The themes have been saved."),
+        None => None,
+    };
+    review_page(
+        &state,
+        &auth,
+        &query.programme,
+        String::new(),
+        FieldErrors::new(),
+        notice,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ThemeForm {
+    theme: String,
+    programme: String,
+}
+
+/// Adds a theme.
+pub async fn add_theme(
+    State(state): State<AppState>,
+    auth: Authorised<ReviewFeedback>,
+    CsrfForm(form): CsrfForm<ThemeForm>,
+) -> Response {
+    match service::add_theme(&state, &auth.permit, &form.theme).await {
+        Ok(()) => Redirect::to(&back(&form.programme, "theme")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            review_page(&state, &auth, &form.programme, form.theme, errors, None).await
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+fn back(programme: &str, saved: &str) -> String {
+    match programme.parse::<ProgrammeId>() {
+        Ok(p) => format!("/feedback?programme={p}&saved={saved}"),
+        Err(_) => format!("/feedback?saved={saved}"),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TagForm {
+    helped: Vec<String>,
+    hindered: Vec<String>,
+    programme: String,
+}
+
+/// Sets the themes of one reflection.
+pub async fn tag(
+    State(state): State<AppState>,
+    auth: Authorised<ReviewFeedback>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<TagForm>,
+) -> Response {
+    let id = match record_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
+    let chosen = [(Part::Helped, form.helped), (Part::Hindered, form.hindered)];
+    match service::tag(&state, &auth.permit, id, &chosen).await {
+        Ok(()) => Redirect::to(&format!(
+            "{}#reflection-{id}",
+            back(&form.programme, "tags")
+        ))
+        .into_response(),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
