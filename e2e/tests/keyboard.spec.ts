@@ -45,7 +45,7 @@ test('every control of the signed-in pages is reachable by keyboard', async ({ p
   await signIn(page, DEMO.admin.email);
   await page.goto('/programmes');
   const first = await page.getByRole('table').getByRole('link').first().getAttribute('href');
-  const pages = ['/dashboard', '/programmes', '/programmes?archived=1', '/programmes/new', `${first}`, `${first}/edit`, `${first}/matching`, `${first}/outcomes`, `${first}/costs`, '/questionnaires/wemwbs/wording', '/account', '/account/password', '/account/tokens', '/staff', '/staff/invite', '/audit', '/referrals', '/referrals?view=done', '/referrals/new', '/my-referrals', '/supporters', '/supporters/new', '/reports', '/feedback', '/referrals/import'];
+  const pages = ['/dashboard', '/programmes', '/programmes?archived=1', '/programmes/new', `${first}`, `${first}/edit`, `${first}/matching`, `${first}/outcomes`, `${first}/costs`, '/questionnaires/wemwbs/wording', '/questionnaires', '/questionnaires/import', '/account', '/account/password', '/account/tokens', '/staff', '/staff/invite', '/audit', '/referrals', '/referrals?view=done', '/referrals/new', '/my-referrals', '/supporters', '/supporters/new', '/reports', '/feedback', '/referrals/import'];
   for (const path of pages) {
     await page.goto(path);
     await expectNoAxeViolations(page);

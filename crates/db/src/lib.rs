@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod outcomes;
 pub mod people;
 pub mod programmes;
+pub mod questionnaires;
 pub mod referrals;
 pub mod reports;
 pub mod sealed;

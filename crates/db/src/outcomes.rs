@@ -369,8 +369,11 @@ pub struct Response {
     pub timepoint: String,
     /// Whether it is submitted (or a draft).
     pub submitted: bool,
-    /// One answer per item.
+    /// One answer per item (instruments).
     pub answers: Vec<Option<i32>>,
+    /// The answers to an organisation's own questionnaire, sealed: the web
+    /// layer opens and reads them.
+    pub sealed: Option<String>,
     /// The score, once submitted and scorable.
     pub score: Option<f64>,
     /// Who entered it on the person's behalf, by name.
@@ -392,8 +395,11 @@ pub struct NewResponse<'a> {
     pub instrument: &'a str,
     /// The timepoint.
     pub timepoint: &'a str,
-    /// One answer per item.
+    /// One answer per item (instruments; empty for an own questionnaire).
     pub answers: &'a [Option<i32>],
+    /// The sealed answers of an organisation's own questionnaire, stored
+    /// instead of `answers`.
+    pub sealed: Option<&'a str>,
     /// The score (submitted responses).
     pub score: Option<f64>,
     /// Staff entering it on the person's behalf.
@@ -403,8 +409,27 @@ pub struct NewResponse<'a> {
     pub answered_on: Option<NaiveDate>,
 }
 
-fn answers_json(answers: &[Option<i32>]) -> DbResult<String> {
-    serde_json::to_string(answers).map_err(|e| DbError::corrupt("response", e))
+fn answers_json(response: &NewResponse<'_>) -> DbResult<String> {
+    match response.sealed {
+        // A JSON string: sealed answers of an own questionnaire.
+        Some(sealed) => serde_json::to_string(sealed),
+        None => serde_json::to_string(response.answers),
+    }
+    .map_err(|e| DbError::corrupt("response", e))
+}
+
+/// Reads the stored answers: one per item, or an own questionnaire's sealed
+/// answers.
+fn read_answers(stored: &str) -> DbResult<(Vec<Option<i32>>, Option<String>)> {
+    let value: serde_json::Value =
+        serde_json::from_str(stored).map_err(|e| DbError::corrupt("response", e))?;
+    match value {
+        serde_json::Value::String(sealed) => Ok((Vec::new(), Some(sealed))),
+        other => Ok((
+            serde_json::from_value(other).map_err(|e| DbError::corrupt("response", e))?,
+            None,
+        )),
+    }
 }
 
 /// Removes the draft of the response's instrument and timepoint, if any.
@@ -438,7 +463,7 @@ pub async fn save_draft(
     response: &NewResponse<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let answers = answers_json(response.answers)?;
+    let answers = answers_json(response)?;
     delete_draft(tx, organisation, response).await?;
     on_tx!(tx, |c| {
         sqlx::query(
@@ -471,7 +496,7 @@ pub async fn submit(
     response: &NewResponse<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
-    let answers = answers_json(response.answers)?;
+    let answers = answers_json(response)?;
     let previous: Option<(String,)> = on_tx!(tx, |c| {
         sqlx::query_as(
             "SELECT q.id FROM questionnaire_responses q
@@ -560,13 +585,14 @@ pub async fn for_referral(
                 submitted_at,
                 answered_on,
             )| {
+                let (answers, sealed) = read_answers(&answers)?;
                 Ok(Response {
                     id: parse_id("response", &id)?,
                     instrument,
                     timepoint,
                     submitted: status == "submitted",
-                    answers: serde_json::from_str(&answers)
-                        .map_err(|e| DbError::corrupt("response", e))?,
+                    answers,
+                    sealed,
                     score,
                     entered_by,
                     amends: amends
@@ -649,8 +675,7 @@ pub async fn score_facts(
                     instrument,
                     timepoint,
                     score,
-                    answers: serde_json::from_str(&answers)
-                        .map_err(|e| DbError::corrupt("response", e))?,
+                    answers: read_answers(&answers)?.0,
                     // Responses from before the day was kept count from
                     // their submission.
                     answered_on: answered_on

@@ -1750,6 +1750,46 @@ async fn reflections_are_sealed_kept_once_submitted_and_tagged(t: TestDb) {
     );
 }
 
+async fn own_questionnaires_stay_in_their_organisation(t: TestDb) {
+    use alongside_db::questionnaires;
+    let north = organisation(&t, "North").await;
+    let south = organisation(&t, "South").await;
+    let now = Utc::now();
+    let id = uuid::Uuid::new_v4();
+    let mut tx = t.db.begin().await.unwrap();
+    questionnaires::create(&mut tx, north, id, "Out and about", "{}", None, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(matches!(
+        questionnaires::create(
+            &mut tx,
+            north,
+            uuid::Uuid::new_v4(),
+            "Out and about",
+            "{}",
+            None,
+            now
+        )
+        .await,
+        Err(DbError::Conflict(_))
+    ));
+    drop(tx);
+    let listed = questionnaires::list(&t.db, north).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].active), (id, true));
+    assert_eq!(
+        questionnaires::find(&t.db, north, id).await.unwrap().title,
+        "Out and about"
+    );
+    assert!(matches!(
+        questionnaires::find(&t.db, south, id).await,
+        Err(DbError::NotFound)
+    ));
+    assert!(questionnaires::list(&t.db, south).await.unwrap().is_empty());
+}
+
 async fn programme_costs_are_kept_and_summed_with_people_supported(t: TestDb) {
     use alongside_domain::costs::{Money, ProgrammeCosts};
     let north = organisation(&t, "North").await;
@@ -1893,6 +1933,7 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
         instrument: "ucla3",
         timepoint: "Baseline",
         answers: &answers,
+        sealed: None,
         score: None,
         entered_by: None,
         answered_on: None,
@@ -2024,6 +2065,7 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
 }
 
 on_both_engines!(
+    own_questionnaires_stay_in_their_organisation,
     reflections_are_sealed_kept_once_submitted_and_tagged,
     programme_costs_are_kept_and_summed_with_people_supported,
     outcome_responses_are_versioned_and_never_changed,

@@ -2,7 +2,8 @@
 //! statistics of reports.
 //!
 //! [`instruments`] holds the outcome questionnaires, their scoring and
-//! missing-item rules; [`probability`] holds the normal and t distributions; [`change`] compares
+//! missing-item rules; [`questionnaire`] holds questionnaires an
+//! organisation brings itself (checked, answered, scored); [`probability`] holds the normal and t distributions; [`change`] compares
 //! two timepoints (paired t-test, Wilcoxon signed-rank, effect sizes,
 //! reliable change, caseness and recovery) and reads the audit CSV format;
 //! [`outcomes`] builds a report's outcome table (completion per timepoint,
@@ -13,4 +14,5 @@ pub mod change;
 pub mod instruments;
 pub mod outcomes;
 pub mod probability;
+pub mod questionnaire;
 pub mod report;

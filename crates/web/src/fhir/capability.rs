@@ -37,13 +37,13 @@ pub async fn metadata(State(state): State<AppState>) -> impl IntoResponse {
             }, {
                 "type": "Questionnaire",
                 "profile": "http://hl7.org/fhir/StructureDefinition/Questionnaire",
-                "documentation": "The outcome instruments whose text Alongside may publish (PHQ-9, GAD-7, SEMCD-6, GSE-10, ONS4, UCLA-3). Any signed-in role may read them.",
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
+                "documentation": format!("The outcome instruments whose text Alongside may publish (PHQ-9, GAD-7, SEMCD-6, GSE-10, ONS4, UCLA-3), and the organisation's own questionnaires; any signed-in role may read them. Coordinators and admins create their own: item types group, display, boolean, integer, decimal, string, text and choice (answerOption as valueCoding, valueString or valueInteger, with the ordinalValue extension for scores), required and repeats. To score one, add an extension with url {base}/fhir/StructureDefinition/scoring and valueCode sum or mean, and one with url {base}/fhir/StructureDefinition/higher-is-better and valueBoolean."),
+                "interaction": [{"code": "read"}, {"code": "search-type"}, {"code": "create"}],
                 "searchParam": []
             }, {
                 "type": "QuestionnaireResponse",
                 "profile": "http://hl7.org/fhir/StructureDefinition/QuestionnaireResponse",
-                "documentation": format!("Answers for a referral, by coordinators' and admins' tokens. basedOn[0] names the referral (ServiceRequest/{{id}}); the timepoint is an extension with url {base}/fhir/StructureDefinition/timepoint and valueString Baseline, End of support, Two months after the end or Five months after the end. Answers are valueCoding codes of the item's answerOption. status completed submits (it must be scorable; a later one for the same timepoint is kept as a new version), in-progress keeps a draft. Search with based-on=ServiceRequest/{{id}}."),
+                "documentation": format!("Answers for a referral, by coordinators' and admins' tokens. basedOn[0] names the referral (ServiceRequest/{{id}}); the timepoint is an extension with url {base}/fhir/StructureDefinition/timepoint and valueString, a timepoint of the programme's schedule (Baseline, End of support, Two months after the end or Five months after the end unless the programme set its own); authored is the day the person answered. Answers are valueCoding codes of the item's answerOption. status completed submits (it must be scorable; a later one for the same timepoint is kept as a new version), in-progress keeps a draft. Search with based-on=ServiceRequest/{{id}}."),
                 "interaction": [{"code": "create"}, {"code": "search-type"}],
                 "searchParam": [{"name": "based-on", "type": "reference"}]
             }]

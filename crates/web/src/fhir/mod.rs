@@ -11,6 +11,7 @@
 //! `revoked`. A note says the outcome in words.
 
 mod capability;
+pub(crate) mod custom;
 mod outcome;
 mod questionnaire;
 mod service_request;
@@ -73,7 +74,10 @@ pub fn router() -> Router<AppState> {
             get(service_request::search).post(service_request::create),
         )
         .route("/ServiceRequest/{id}", get(service_request::read))
-        .route("/Questionnaire", get(questionnaire::search))
+        .route(
+            "/Questionnaire",
+            get(questionnaire::search).post(questionnaire::create_questionnaire),
+        )
         .route("/Questionnaire/{id}", get(questionnaire::read))
         .route(
             "/QuestionnaireResponse",

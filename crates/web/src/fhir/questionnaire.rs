@@ -1,17 +1,19 @@
-//! `Questionnaire` (the outcome instruments whose text ships with Alongside)
-//! and `QuestionnaireResponse` (answers a professional's system records for
-//! a referral, validated against its questionnaire).
+//! `Questionnaire` (the outcome instruments whose text ships with Alongside,
+//! and the organisation's own) and `QuestionnaireResponse` (answers a
+//! professional's system records for a referral, validated against its
+//! questionnaire).
 //!
 //! A response names its referral in `basedOn` (`ServiceRequest/{id}`) and
 //! its timepoint in an extension whose url ends in
-//! `/StructureDefinition/timepoint` (valueString: Baseline, End of support,
-//! Two months after the end, Five months after the end). Each answer is a
+//! `/StructureDefinition/timepoint` (valueString: a timepoint of the
+//! programme's schedule). Each answer is a
 //! `valueCoding` whose code is the option's value. `status` completed
 //! submits (scored; a later one for the same timepoint is a new version);
 //! in-progress keeps a draft.
 
 use alongside_db::outcomes::Response as Stored;
 use alongside_evaluation::instruments::{self, Instrument, Scoring};
+use alongside_evaluation::questionnaire::Answer as OwnAnswer;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,11 +22,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{Issue, OperationOutcome, fhir};
+use super::{Issue, OperationOutcome, custom, fhir};
 use crate::api::Problem;
 use crate::auth::ApiAuthorised;
-use crate::auth::actions::{TriageReferrals, ViewProgrammes};
+use crate::auth::actions::{ManageProgrammes, TriageReferrals, ViewProgrammes};
 use crate::services::outcomes as service;
+use crate::services::questionnaires as own;
 use crate::{AppState, Error};
 
 fn base(state: &AppState) -> String {
@@ -90,23 +93,32 @@ fn shipped(code: &str) -> Option<&'static Instrument> {
     instruments::by_code(code).filter(|i| i.has_text())
 }
 
-/// `GET /fhir/Questionnaire`: every instrument whose text ships.
+/// `GET /fhir/Questionnaire`: every instrument whose text ships, and the
+/// organisation's own questionnaires.
 pub async fn search(
     State(state): State<AppState>,
     auth: Result<ApiAuthorised<ViewProgrammes>, Problem>,
 ) -> Result<Response, OperationOutcome> {
-    auth.map_err(OperationOutcome::from)?;
+    let auth = auth.map_err(OperationOutcome::from)?;
     let base = base(&state);
+    let own = own::list(&state, auth.permit.actor().organisation_id)
+        .await
+        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+    let entry = |id: &str, resource: Value| {
+        json!({
+            "fullUrl": format!("{base}/fhir/Questionnaire/{id}"),
+            "resource": resource,
+            "search": {"mode": "match"},
+        })
+    };
     let entries: Vec<Value> = instruments::ALL
         .iter()
         .filter(|i| i.has_text())
-        .map(|i| {
-            json!({
-                "fullUrl": format!("{base}/fhir/Questionnaire/{}", i.code),
-                "resource": to_questionnaire(i, &base),
-                "search": {"mode": "match"},
-            })
-        })
+        .map(|i| entry(i.code, to_questionnaire(i, &base)))
+        .chain(own.iter().map(|q| {
+            let id = q.id.to_string();
+            entry(&id, custom::to_fhir(&id, &q.custom, q.active, &base))
+        }))
         .collect();
     Ok(fhir(
         StatusCode::OK,
@@ -120,7 +132,22 @@ pub async fn read(
     auth: Result<ApiAuthorised<ViewProgrammes>, Problem>,
     Path(id): Path<String>,
 ) -> Result<Response, OperationOutcome> {
-    auth.map_err(OperationOutcome::from)?;
+    let auth = auth.map_err(OperationOutcome::from)?;
+    if let Ok(uuid) = Uuid::try_parse(&id)
+        && id.len() == 36
+    {
+        return match own::find(&state, auth.permit.actor().organisation_id, uuid).await {
+            Ok(q) => Ok(fhir(
+                StatusCode::OK,
+                custom::to_fhir(&id, &q.custom, q.active, &base(&state)),
+            )),
+            Err(Error::NotFound) => Err(OperationOutcome::one(
+                StatusCode::NOT_FOUND,
+                Issue::new("not-found", "", "There is no Questionnaire with this id"),
+            )),
+            Err(e) => Err(OperationOutcome::from(Problem::from(e))),
+        };
+    }
     match shipped(&id) {
         Some(instrument) => Ok(fhir(
             StatusCode::OK,
@@ -138,6 +165,48 @@ pub async fn read(
             ),
         )),
     }
+}
+
+/// `POST /fhir/Questionnaire`: adds one of the organisation's own
+/// questionnaires, checked item by item.
+pub async fn create_questionnaire(
+    State(state): State<AppState>,
+    auth: Result<ApiAuthorised<ManageProgrammes>, Problem>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OperationOutcome> {
+    let auth = auth.map_err(OperationOutcome::from)?;
+    let resource = super::read_body(&headers, &body)?;
+    if resource["resourceType"] != "Questionnaire" {
+        return Err(OperationOutcome::one(
+            StatusCode::BAD_REQUEST,
+            Issue::new("structure", "", "resourceType must be Questionnaire"),
+        ));
+    }
+    let questionnaire = custom::parse(&resource).map_err(invalid)?;
+    let id = own::import(&state, &auth.permit, &questionnaire)
+        .await
+        .map_err(|e| match e {
+            Error::Invalid(errors) => OperationOutcome {
+                status: StatusCode::CONFLICT,
+                issues: errors
+                    .as_slice()
+                    .iter()
+                    .map(|e| Issue::new("duplicate", "Questionnaire.title", e.message.clone()))
+                    .collect(),
+            },
+            other => OperationOutcome::from(Problem::from(other)),
+        })?;
+    let id = id.to_string();
+    let base = base(&state);
+    let mut response = fhir(
+        StatusCode::CREATED,
+        custom::to_fhir(&id, &questionnaire, true, &base),
+    );
+    if let Ok(location) = format!("{base}/fhir/Questionnaire/{id}").parse() {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 fn invalid(issues: Vec<Issue>) -> OperationOutcome {
@@ -473,6 +542,7 @@ pub async fn create(
         timepoint: read.timepoint,
         submitted: read.submit,
         answers: read.answers,
+        sealed: None,
         score: None,
         entered_by: None,
         amends: None,
@@ -537,16 +607,42 @@ pub async fn search_responses(
         .await
         .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
     let base = base(&state);
-    let entries: Vec<Value> = found
-        .iter()
-        .map(|r| {
-            json!({
-                "fullUrl": format!("{base}/fhir/QuestionnaireResponse/{}", r.id),
-                "resource": to_response(r, referral, &base),
-                "search": {"mode": "match"},
-            })
-        })
-        .collect();
+    let mut entries = Vec::with_capacity(found.len());
+    for r in &found {
+        let mut resource = to_response(r, referral, &base);
+        // An own questionnaire's answers are sealed: opened here, each item
+        // with its typed value.
+        if let (Some(sealed), Some(id)) = (&r.sealed, own::id_in(&r.instrument)) {
+            let answers = state
+                .data_key()
+                .open(sealed)
+                .map_err(Error::from)
+                .and_then(|json| own::answers_from_json(&json))
+                .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+            resource["questionnaire"] = json!(format!("{base}/fhir/Questionnaire/{id}"));
+            resource["item"] = answers
+                .iter()
+                .map(|(link, given)| {
+                    let values: Vec<Value> = given
+                        .iter()
+                        .map(|a| match a {
+                            OwnAnswer::Boolean(b) => json!({"valueBoolean": b}),
+                            OwnAnswer::Integer(n) => json!({"valueInteger": n}),
+                            OwnAnswer::Decimal(d) => json!({"valueDecimal": d}),
+                            OwnAnswer::Text(t) => json!({"valueString": t}),
+                            OwnAnswer::Choice(c) => json!({"valueCoding": {"code": c}}),
+                        })
+                        .collect();
+                    json!({"linkId": link, "answer": values})
+                })
+                .collect();
+        }
+        entries.push(json!({
+            "fullUrl": format!("{base}/fhir/QuestionnaireResponse/{}", r.id),
+            "resource": resource,
+            "search": {"mode": "match"},
+        }));
+    }
     Ok(fhir(
         StatusCode::OK,
         json!({"resourceType": "Bundle", "type": "searchset", "total": entries.len(), "entry": entries}),

@@ -11,6 +11,7 @@ mod matching;
 mod outcomes;
 mod programmes;
 mod public;
+mod questionnaires;
 mod referrals;
 mod reports;
 mod staff;
@@ -361,6 +362,16 @@ pub fn router() -> Router<AppState> {
         .route(
             "/q/{token}",
             get(outcomes::answer_form).post(outcomes::answer),
+        )
+        .route("/questionnaires", get(questionnaires::list))
+        .route(
+            "/questionnaires/import",
+            get(questionnaires::import_form).post(questionnaires::import),
+        )
+        .route("/questionnaires/{code}", get(questionnaires::show))
+        .route(
+            "/questionnaires/{code}/fhir.json",
+            get(questionnaires::export),
         )
         .route(
             "/questionnaires/{code}/wording",

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use alongside_domain::schedule::{Anchor, Schedule, Timepoint};
 use alongside_evaluation::instruments::Instrument;
+use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers, ItemType};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,6 +18,7 @@ use crate::auth::{Authorised, CsrfForm};
 use crate::services::outcomes::{
     self as service, AnswerError, AnswerProblem, Answered, Asked, LinkProblem, Questionnaire,
 };
+use crate::services::questionnaires::Own;
 use crate::{AppState, Error};
 
 use super::record_id as referral_id;
@@ -84,6 +86,81 @@ impl AnswerPage {
         self.typed.get(field).cloned().unwrap_or_default()
     }
 
+    /// The fields of an own questionnaire, in order, with what was typed or
+    /// saved and any problem.
+    fn own_fields(&self, own: &Own, saved: &OwnAnswers) -> Vec<OwnField> {
+        let code = own.code();
+        let mut out = Vec::new();
+        for item in own.custom.all_items() {
+            let id = format!("{code}.{}", item.link_id);
+            let saved_values: Vec<String> = saved
+                .get(&item.link_id)
+                .into_iter()
+                .flatten()
+                .map(|a| match a {
+                    OwnAnswer::Boolean(true) => "yes".to_owned(),
+                    OwnAnswer::Boolean(false) => "no".to_owned(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let typed_any = self
+                .typed
+                .keys()
+                .any(|k| k.starts_with(&format!("{code}.")));
+            let value = if typed_any {
+                self.typed.get(&id).cloned().unwrap_or_default()
+            } else {
+                saved_values.first().cloned().unwrap_or_default()
+            };
+            let (kind, options) = match item.kind {
+                ItemType::Group => ("heading", Vec::new()),
+                ItemType::Display => ("display", Vec::new()),
+                ItemType::Boolean => (
+                    "radios",
+                    vec![
+                        ("yes".to_owned(), "Yes".to_owned(), value == "yes"),
+                        ("no".to_owned(), "No".to_owned(), value == "no"),
+                    ],
+                ),
+                ItemType::Choice if item.repeats => (
+                    "checkboxes",
+                    item.options
+                        .iter()
+                        .enumerate()
+                        .map(|(n, o)| {
+                            let ticked = if typed_any {
+                                self.typed.get(&format!("{id}.{n}")) == Some(&o.code)
+                            } else {
+                                saved_values.contains(&o.code)
+                            };
+                            (o.code.clone(), o.display.clone(), ticked)
+                        })
+                        .collect(),
+                ),
+                ItemType::Choice => (
+                    "radios",
+                    item.options
+                        .iter()
+                        .map(|o| (o.code.clone(), o.display.clone(), value == o.code))
+                        .collect(),
+                ),
+                ItemType::Text => ("textarea", Vec::new()),
+                ItemType::Integer | ItemType::Decimal | ItemType::String => ("input", Vec::new()),
+            };
+            out.push(OwnField {
+                kind,
+                problem: self.field_problem(&id).map(str::to_owned),
+                id,
+                label: item.text.clone(),
+                required: item.required,
+                numeric: matches!(item.kind, ItemType::Integer | ItemType::Decimal),
+                options,
+                value,
+            });
+        }
+        out
+    }
+
     fn items(&self, asked: &Asked) -> Vec<(usize, String)> {
         asked
             .items
@@ -92,6 +169,20 @@ impl AnswerPage {
             .map(|(i, text)| (i + 1, text.clone()))
             .collect()
     }
+}
+
+/// One field of an own questionnaire on the answer page.
+struct OwnField {
+    /// heading, display, radios, checkboxes, input or textarea.
+    kind: &'static str,
+    id: String,
+    label: String,
+    required: bool,
+    numeric: bool,
+    /// Value, words, chosen.
+    options: Vec<(String, String, bool)>,
+    value: String,
+    problem: Option<String>,
 }
 
 #[derive(Template)]
@@ -487,6 +578,17 @@ async fn programme_page(
         Ok(a) => a,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
+    let own: Vec<(String, String)> =
+        match crate::services::questionnaires::list(state, auth.permit.actor().organisation_id)
+            .await
+        {
+            Ok(list) => list
+                .into_iter()
+                .filter(|o| o.active)
+                .map(|o| (o.code(), o.custom.title))
+                .collect(),
+            Err(e) => return error_page(&e, Some(&auth.session)),
+        };
     let schedule = match schedule {
         Some(s) => s,
         None => {
@@ -515,7 +617,11 @@ async fn programme_page(
             options: super::ticks(
                 askable
                     .iter()
-                    .map(|a| (a.instrument.code, a.instrument.title)),
+                    .map(|a| (a.instrument.code, a.instrument.title))
+                    .chain(
+                        own.iter()
+                            .map(|(code, title)| (code.as_str(), title.as_str())),
+                    ),
                 &chosen,
             ),
             licensed: alongside_evaluation::instruments::ALL

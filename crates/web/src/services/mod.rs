@@ -12,6 +12,7 @@ pub mod matching_runs;
 pub mod outcomes;
 pub mod passwords;
 pub mod programmes;
+pub mod questionnaires;
 pub mod referrals;
 pub mod reports;
 pub mod staff;

@@ -16,10 +16,12 @@ use alongside_domain::referral::ReferralStatus;
 use alongside_domain::schedule::{Anchor, Schedule, Span};
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
 use alongside_evaluation::instruments::{self, Instrument};
+use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers, ItemType};
 use chrono::{Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::audit;
+use super::questionnaires::{self as own, Own};
 use crate::auth::Permit;
 use crate::auth::actions::TriageReferrals;
 use crate::auth::secrets::{hash_token, new_token};
@@ -208,6 +210,28 @@ pub async fn instruments_of(
         .collect())
 }
 
+/// The organisation's own questionnaires a programme collects, in the
+/// order chosen; retired ones still collect until the programme drops them.
+///
+/// # Errors
+/// When the database fails.
+pub async fn own_of(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> Result<Vec<Own>, Error> {
+    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
+    let ids: Vec<Uuid> = codes.iter().filter_map(|c| own::id_in(c)).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = own::list(state, organisation).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
+        .collect())
+}
+
 /// Loads the wording of a licensed instrument under the organisation's
 /// licence: one line per item.
 ///
@@ -301,10 +325,20 @@ pub async fn choose<A>(
     codes: &[String],
 ) -> Result<(), Error> {
     let askable = askable(state, permit.actor().organisation_id).await?;
-    let mut chosen = Vec::new();
+    let mine = own::list(state, permit.actor().organisation_id).await?;
+    let mut chosen: Vec<String> = Vec::new();
     for code in codes {
+        if let Some(id) = own::id_in(code) {
+            match mine.iter().find(|o| o.id == id && o.active) {
+                Some(o) => chosen.push(o.code()),
+                None => return Err(FieldErrors::one("instruments", "Choose from the list").into()),
+            }
+            continue;
+        }
         match instruments::by_code(code) {
-            Some(i) if askable.iter().any(|a| a.instrument.code == i.code) => chosen.push(i.code),
+            Some(i) if askable.iter().any(|a| a.instrument.code == i.code) => {
+                chosen.push(i.code.to_owned());
+            }
             Some(i) => {
                 return Err(FieldErrors::one(
                     "instruments",
@@ -321,6 +355,7 @@ pub async fn choose<A>(
     if chosen.is_empty() {
         return Err(FieldErrors::one("instruments", "Choose at least one questionnaire").into());
     }
+    let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
     let mut tx = state.db().begin().await?;
     outcomes::set_instruments(&mut tx, permit.actor().organisation_id, programme, &chosen).await?;
     audit(
@@ -369,7 +404,7 @@ pub struct TimepointRow {
     /// placed").
     pub known_once: &'static str,
     /// Each instrument and where it stands.
-    pub instruments: Vec<(&'static Instrument, State)>,
+    pub instruments: Vec<(String, State)>,
 }
 
 /// The outcome questionnaires of the referral in `record`; empty unless the
@@ -391,6 +426,12 @@ pub async fn for_referral(
         return Ok(Vec::new());
     };
     let chosen = instruments_of(state, organisation, programme).await?;
+    let own = own_of(state, organisation, programme).await?;
+    let asked: Vec<(String, String)> = chosen
+        .iter()
+        .map(|a| (a.instrument.code.to_owned(), a.instrument.title.to_owned()))
+        .chain(own.iter().map(|o| (o.code(), o.custom.title.clone())))
+        .collect();
     let responses = outcomes::for_referral(state.db(), organisation, record.summary.id).await?;
     let schedule = schedule_of(state, organisation, programme).await?;
     let span = span_of(&record.summary);
@@ -415,14 +456,9 @@ pub async fn for_referral(
                     Anchor::End => "their support ends",
                 },
                 open: window.is_some_and(|(from, to)| (from..=to).contains(&today)),
-                instruments: chosen
+                instruments: asked
                     .iter()
-                    .map(|a| {
-                        (
-                            a.instrument,
-                            state_of(&responses, &t.name, a.instrument.code),
-                        )
-                    })
+                    .map(|(code, title)| (title.clone(), state_of(&responses, &t.name, code)))
                     .collect(),
             }
         })
@@ -720,6 +756,8 @@ pub struct Questionnaire {
     /// At the timepoint where people are also asked what helped and what
     /// got in the way, and until they have answered: the draft so far.
     pub reflection: Option<Reflection>,
+    /// The organisation's own questionnaires, with the answers so far.
+    pub own: Vec<(Own, OwnAnswers)>,
 }
 
 /// Why a private link cannot be used.
@@ -739,15 +777,19 @@ async fn questionnaire(
     timepoint: &str,
     with_submitted: bool,
 ) -> Result<Questionnaire, Error> {
-    let (chosen, reflects) = match programme {
+    let (chosen, mine, reflects) = match programme {
         Some(p) => {
             let schedule = schedule_of(state, organisation, p).await?;
             let reflects = schedule
                 .reflection_timepoint()
                 .is_some_and(|t| t.name == timepoint);
-            (instruments_of(state, organisation, p).await?, reflects)
+            (
+                instruments_of(state, organisation, p).await?,
+                own_of(state, organisation, p).await?,
+                reflects,
+            )
         }
-        None => (Vec::new(), false),
+        None => (Vec::new(), Vec::new(), false),
     };
     let responses = outcomes::for_referral(state.db(), organisation, referral).await?;
     let mut answers = HashMap::new();
@@ -762,6 +804,19 @@ async fn questionnaire(
         if let Some(r) = found {
             answers.insert(i.code, r.answers.clone());
         }
+    }
+    let mut own = Vec::new();
+    for o in mine {
+        let found = responses
+            .iter()
+            .filter(|r| r.timepoint == timepoint && r.instrument == o.code())
+            .filter(|r| with_submitted || !r.submitted)
+            .min_by_key(|r| r.submitted);
+        let answers = match found.and_then(|r| r.sealed.as_deref()) {
+            Some(sealed) => own::answers_from_json(&state.data_key().open(sealed)?)?,
+            None => OwnAnswers::new(),
+        };
+        own.push((o, answers));
     }
     let reflection = if reflects {
         match feedback::find(
@@ -786,6 +841,7 @@ async fn questionnaire(
         instruments: chosen,
         answers,
         reflection,
+        own,
     })
 }
 
@@ -831,6 +887,8 @@ pub struct ReadAnswers {
     pub instruments: Vec<Answers>,
     /// What helped and what got in the way, when asked.
     pub reflection: Option<Reflection>,
+    /// Each own questionnaire's answers.
+    pub own: Vec<(Own, OwnAnswers)>,
 }
 
 /// Reads the answers of `q`'s instruments from a form (`{code}-{item}`
@@ -879,6 +937,25 @@ pub fn read_answers(
         }
         out.push((i, answers));
     }
+    let mut own_answers = Vec::new();
+    for (o, _) in &q.own {
+        let (given, mut found) = read_own(o, form);
+        if found.is_empty()
+            && let Err(wrong) = o.custom.check_answers(&given, submit)
+        {
+            found = wrong
+                .into_iter()
+                .map(|p| {
+                    (
+                        format!("{}.{}", o.code(), p.at),
+                        format!("{}: {}", o.custom.title, p.message),
+                    )
+                })
+                .collect();
+        }
+        problems.extend(found);
+        own_answers.push((o.clone(), given));
+    }
     let mut reflection = None;
     if q.reflection.is_some() {
         let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
@@ -896,10 +973,72 @@ pub fn read_answers(
         Ok(ReadAnswers {
             instruments: out,
             reflection,
+            own: own_answers,
         })
     } else {
         Err(problems)
     }
+}
+
+/// Reads an own questionnaire's answers from a form: `{code}.{linkId}`
+/// fields, and `{code}.{linkId}.{n}` for each ticked option of a choice
+/// that takes several. Returns what could be read and what could not.
+fn read_own(own: &Own, form: &HashMap<String, String>) -> (OwnAnswers, Vec<AnswerProblem>) {
+    let mut answers = OwnAnswers::new();
+    let mut problems = Vec::new();
+    let code = own.code();
+    for item in own.custom.all_items() {
+        if !item.kind.answered() {
+            continue;
+        }
+        let field = format!("{code}.{}", item.link_id);
+        let mut given = Vec::new();
+        if item.kind == ItemType::Choice && item.repeats {
+            for n in 0..item.options.len() {
+                if let Some(v) = form.get(&format!("{field}.{n}")) {
+                    given.push(OwnAnswer::Choice(v.clone()));
+                }
+            }
+        } else {
+            let typed = form.get(&field).map(|v| v.trim()).unwrap_or_default();
+            if !typed.is_empty() {
+                let read = match item.kind {
+                    ItemType::Boolean => match typed {
+                        "yes" => Some(OwnAnswer::Boolean(true)),
+                        "no" => Some(OwnAnswer::Boolean(false)),
+                        _ => None,
+                    },
+                    ItemType::Integer => typed.parse().ok().map(OwnAnswer::Integer),
+                    ItemType::Decimal => typed
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|d| d.is_finite())
+                        .map(OwnAnswer::Decimal),
+                    ItemType::Choice => Some(OwnAnswer::Choice(typed.to_owned())),
+                    _ => Some(OwnAnswer::Text(typed.to_owned())),
+                };
+                match read {
+                    Some(a) => given.push(a),
+                    None => problems.push((
+                        field.clone(),
+                        format!(
+                            "{}: {}",
+                            own.custom.title,
+                            match item.kind {
+                                ItemType::Integer => "answer with a whole number, like 3",
+                                ItemType::Decimal => "answer with a number, like 2.5",
+                                _ => "choose yes or no",
+                            }
+                        ),
+                    )),
+                }
+            }
+        }
+        if !given.is_empty() {
+            answers.insert(item.link_id.clone(), given);
+        }
+    }
+    (answers, problems)
 }
 
 /// How answers were given: submitted or kept as a draft, by whom, when.
@@ -941,6 +1080,25 @@ async fn store(
         };
         feedback::save(tx, key, organisation, &new, now).await?;
     }
+    for (o, given) in &read.own {
+        let code = o.code();
+        let sealed = key.seal(&own::answers_to_json(given));
+        let response = NewResponse {
+            referral_id: referral,
+            instrument: &code,
+            timepoint,
+            answers: &[],
+            sealed: Some(&sealed),
+            score: if submit { o.custom.score(given) } else { None },
+            entered_by,
+            answered_on,
+        };
+        if submit {
+            outcomes::submit(tx, organisation, &response, now).await?;
+        } else if !given.is_empty() {
+            outcomes::save_draft(tx, organisation, &response, now).await?;
+        }
+    }
     for (instrument, given) in &read.instruments {
         let score = if submit {
             instrument.score(given).ok().and_then(|s| s.total())
@@ -952,6 +1110,7 @@ async fn store(
             instrument: instrument.code,
             timepoint,
             answers: given,
+            sealed: None,
             score,
             entered_by,
             answered_on,
@@ -1214,6 +1373,7 @@ pub async fn record(
         instrument: instrument.code,
         timepoint: &timepoint,
         answers,
+        sealed: None,
         score,
         entered_by: Some(permit.actor().account_id),
         answered_on,

@@ -100,6 +100,19 @@ const PAGES: &[(&str, &str, Action)] = &[
     ),
     ("GET", "/programmes/{id}/costs", Action::ManageProgrammes),
     ("GET", "/feedback", Action::ReviewFeedback),
+    ("GET", "/questionnaires", Action::ManageProgrammes),
+    ("GET", "/questionnaires/import", Action::ManageProgrammes),
+    ("POST", "/questionnaires/import", Action::ManageProgrammes),
+    (
+        "GET",
+        "/questionnaires/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",
+        Action::ManageProgrammes,
+    ),
+    (
+        "GET",
+        "/questionnaires/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/fhir.json",
+        Action::ManageProgrammes,
+    ),
     ("POST", "/feedback/themes", Action::ReviewFeedback),
     (
         "POST",
@@ -213,6 +226,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
                             && (path.contains("revoke")
                                 || path.starts_with("/matching-")
                                 || path.starts_with("/feedback/")
+                                || path.starts_with("/questionnaires/0b8d")
                                 || path.ends_with("/merge")
                                 || path.starts_with("/my-referrals/")),
                     "{role} {method} {path}: {status}"

@@ -743,6 +743,273 @@ async fn what_people_said_is_kept_sealed_tagged_and_counted(db: TestDb) {
     );
 }
 
+fn own_questionnaire(title: &str) -> serde_json::Value {
+    let option = |code: &str, display: &str, score: f64| {
+        serde_json::json!({
+            "valueCoding": {"code": code, "display": display},
+            "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": score}]
+        })
+    };
+    serde_json::json!({
+        "resourceType": "Questionnaire",
+        "title": title,
+        "status": "active",
+        "description": "How people get out and about.",
+        "extension": [{"url": "https://example.org/fhir/StructureDefinition/scoring", "valueCode": "sum"}],
+        "item": [
+            {"linkId": "intro", "type": "display", "text": "Think about the last month."},
+            {"linkId": "out", "type": "group", "text": "Going out", "item": [
+                {"linkId": "days", "type": "integer", "text": "On how many days did you go out?", "required": true},
+                {"linkId": "ease", "type": "choice", "text": "How easy was it?", "required": true,
+                 "answerOption": [option("hard", "Hard", 0.0), option("ok", "All right", 1.0), option("easy", "Easy", 2.0)]},
+                {"linkId": "where", "type": "choice", "text": "Where did you go?", "repeats": true,
+                 "answerOption": [{"valueString": "Shops"}, {"valueString": "Park"}, {"valueString": "Friends"}]},
+                {"linkId": "alone", "type": "boolean", "text": "Did you go on your own?"},
+                {"linkId": "miles", "type": "decimal", "text": "About how far, in miles?"},
+                {"linkId": "else", "type": "text", "text": "Anything else?"}
+            ]}
+        ]
+    })
+}
+
+async fn own_questionnaires_are_imported_answered_and_exported(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let post = reqwest::Method::POST;
+    let get = reqwest::Method::GET;
+
+    // Through FHIR: checked, refused to those who may not, one per title.
+    let (status, _) = fhir(
+        &app,
+        Role::Referrer,
+        post.clone(),
+        "/Questionnaire",
+        Some(own_questionnaire("Out and about")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut bad = own_questionnaire("Out and about");
+    bad["item"][1]["item"][0]["type"] = "attachment".into();
+    bad["item"][1]["item"][1]["linkId"] = "days".into();
+    let (status, outcome) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/Questionnaire",
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = outcome.to_string();
+    assert!(
+        text.contains("Questionnaire.item[1].item[0].type"),
+        "{text}"
+    );
+    assert!(text.contains("linkId 'days' is used twice"), "{text}");
+    let (status, created) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/Questionnaire",
+        Some(own_questionnaire("Out and about")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (status, _) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/Questionnaire",
+        Some(own_questionnaire("Out and about")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one per title");
+    let (status, read) = fhir(
+        &app,
+        Role::Commissioner,
+        get.clone(),
+        &format!("/Questionnaire/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        read["item"][1]["item"][1]["answerOption"][2]["extension"][0]["valueDecimal"],
+        2.0
+    );
+    assert_eq!(read["item"][1]["item"][2]["repeats"], true);
+    let (_, all) = fhir(&app, Role::Coordinator, get.clone(), "/Questionnaire", None).await;
+    assert!(all.to_string().contains("Out and about"));
+
+    // On pages: a pasted export is checked the same way.
+    let listed = coordinator
+        .get("/questionnaires")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("Out and about"));
+    let refused = coordinator
+        .submit(
+            "/questionnaires/import",
+            "/questionnaires/import",
+            &[("resource", "{not json")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("This is not JSON"));
+    assert!(page.contains("{not json"), "what was pasted stays");
+    let pasted = own_questionnaire("Getting out").to_string();
+    let added = coordinator
+        .submit(
+            "/questionnaires/import",
+            "/questionnaires/import",
+            &[("resource", &pasted)],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let shown = coordinator
+        .get(&crate::support::location(&added))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("Scored as the sum of its scored items"));
+    assert!(shown.contains("Easy = 2"));
+    let download = coordinator
+        .get(&format!("/questionnaires/{id}/fhir.json"))
+        .await;
+    assert_eq!(download.headers()["content-type"], "application/fhir+json");
+    let exported: serde_json::Value = download.json().await.unwrap();
+    assert_eq!(exported["title"], "Out and about");
+
+    // A programme collects it; the person answers it through their link.
+    let (page, programme) = on_a_new_programme(&app, &coordinator, "Maureen").await;
+    let choose = format!("/programmes/{programme}/outcomes");
+    let code = format!("q-{id}");
+    let chosen = coordinator
+        .submit(
+            &choose,
+            &choose,
+            &[("instruments", "ucla3"), ("instruments", &code)],
+        )
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    give_consent(&coordinator, &page).await;
+    let csrf = coordinator.csrf(&page).await;
+    let made = coordinator
+        .post_form(&format!("{page}/outcomes/0/link"), &csrf, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = link_of(&made);
+    let person = app.browser();
+    let form = person.get(&link).await.text().await.unwrap();
+    assert!(form.contains("On how many days did you go out?"));
+    assert!(form.contains("Where did you go?"));
+    let field = |link_id: &str| format!("{code}.{link_id}");
+    let ucla = [("ucla3-1", "2"), ("ucla3-2", "2"), ("ucla3-3", "2")];
+    let mut wrong: Vec<(String, String)> = ucla
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    wrong.push((field("days"), "lots".into()));
+    let pairs: Vec<(&str, &str)> = wrong
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = person.submit(&link, &link, &pairs).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Out and about: answer with a whole number, like 3"),
+        "{text}"
+    );
+    let mut missing: Vec<(String, String)> = ucla
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    missing.push((field("days"), "12".into()));
+    let pairs: Vec<(&str, &str)> = missing
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = person.submit(&link, &link, &pairs).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Answer \u{201c}How easy was it?\u{201d}: it is required")
+    );
+    let mut good = missing.clone();
+    good.extend([
+        (field("ease"), "easy".to_owned()),
+        (format!("{}.0", field("where")), "Shops".to_owned()),
+        (format!("{}.2", field("where")), "Friends".to_owned()),
+        (field("alone"), "yes".to_owned()),
+        (field("miles"), "1.5".to_owned()),
+        (field("else"), "The bus pass helped".to_owned()),
+    ]);
+    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        person.submit(&link, &link, &pairs).await.status(),
+        StatusCode::OK
+    );
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(referral.contains("Out and about"));
+    assert!(
+        referral.contains("Score 15.5"),
+        "12 days, easy (2) and 1.5 miles: numbers count in the sum"
+    );
+
+    // Sealed at rest, read back through FHIR with typed values.
+    let stored: Vec<String> = match &app.test_db.db {
+        alongside_db::Db::Sqlite(pool) => sqlx::query_scalar(
+            "SELECT answers FROM questionnaire_responses WHERE instrument LIKE 'q-%'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        alongside_db::Db::Postgres(pool) => sqlx::query_scalar(
+            "SELECT answers FROM questionnaire_responses WHERE instrument LIKE 'q-%'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains("bus pass"));
+    let referral_id = page.rsplit('/').next().unwrap();
+    let (_, found) = fhir(
+        &app,
+        Role::Coordinator,
+        get,
+        &format!("/QuestionnaireResponse?based-on=ServiceRequest/{referral_id}"),
+        None,
+    )
+    .await;
+    let own = found["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["resource"]["questionnaire"]
+                .as_str()
+                .unwrap()
+                .ends_with(&id)
+        })
+        .expect("the own questionnaire's response");
+    let items = own["resource"]["item"].to_string();
+    assert!(items.contains(r#"{"valueInteger":12}"#), "{items}");
+    assert!(items.contains(r#"{"valueBoolean":true}"#), "{items}");
+    assert!(items.contains("The bus pass helped"), "{items}");
+}
+
 async fn links_go_by_email_as_windows_open(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let coordinator = app.signed_in(Role::Coordinator).await;
@@ -1206,6 +1473,7 @@ async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestD
 on_both_engines!(
     a_programme_sets_its_own_schedule,
     links_go_by_email_as_windows_open,
+    own_questionnaires_are_imported_answered_and_exported,
     what_people_said_is_kept_sealed_tagged_and_counted,
     the_report_gives_the_cost_per_person_supported,
     an_admin_loads_licensed_wording_which_programmes_can_then_use,

@@ -1,0 +1,105 @@
+//! Questionnaires an organisation brings itself, stored as the FHIR
+//! Questionnaire they came as (the web layer reads and writes that form).
+
+use alongside_domain::{AccountId, OrganisationId};
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+
+/// A stored questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Its id.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// The FHIR Questionnaire, as JSON.
+    pub definition: String,
+    /// Whether it can be chosen for programmes.
+    pub active: bool,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores a new questionnaire.
+///
+/// # Errors
+/// [`DbError::Conflict`] when the organisation has one with this title.
+#[instrument(skip_all)]
+pub async fn create(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: Uuid,
+    title: &str,
+    definition: &str,
+    by: Option<AccountId>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO questionnaires (id, organisation_id, title, definition, status, created_by, created_at)
+             VALUES ($1, $2, $3, $4, 'active', $5, $6)",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .bind(title)
+        .bind(definition)
+        .bind(by.map(|a| a.to_string()))
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .map_err(|e| {
+        DbError::from(e).unique_as("There is a questionnaire with this title already")
+    })?;
+    Ok(())
+}
+
+type Row = (String, String, String, String, DateTime<Utc>);
+
+fn stored((id, title, definition, status, created_at): Row) -> DbResult<Stored> {
+    Ok(Stored {
+        id: parse_id("questionnaire", &id)?,
+        title,
+        definition,
+        active: status == "active",
+        created_at,
+    })
+}
+
+/// The organisation's questionnaires, by title.
+#[instrument(skip_all)]
+pub async fn list(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Stored>> {
+    let rows: Vec<Row> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, title, definition, status, created_at FROM questionnaires
+             WHERE organisation_id = $1 ORDER BY title",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(p)
+        .await
+    })?;
+    rows.into_iter().map(stored).collect()
+}
+
+/// One questionnaire of the organisation.
+///
+/// # Errors
+/// [`DbError::NotFound`] for another organisation's or none.
+#[instrument(skip_all)]
+pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<Stored> {
+    let row: Option<Row> = on_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, title, definition, status, created_at FROM questionnaires
+             WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(organisation.to_string())
+        .fetch_optional(p)
+        .await
+    })?;
+    stored(row.ok_or(DbError::NotFound)?)
+}

@@ -1,0 +1,268 @@
+//! The organisation's questionnaires: those that ship with Alongside and
+//! its own, imported as FHIR Questionnaire and exported the same way.
+
+use alongside_evaluation::change::Direction;
+use alongside_evaluation::instruments::{self, Instrument};
+use alongside_evaluation::questionnaire::{Item, ItemType, Scoring};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Layout, error_page, render};
+use crate::auth::actions::ManageProgrammes;
+use crate::auth::{Authorised, CsrfForm};
+use crate::fhir::custom;
+use crate::services::questionnaires::{self as service, Own};
+use crate::{AppState, Error};
+
+#[derive(Template)]
+#[template(path = "questionnaires/list.html")]
+struct ListPage {
+    layout: Layout,
+    shipped: Vec<&'static Instrument>,
+    own: Vec<Own>,
+}
+
+/// Every questionnaire the organisation can collect.
+pub async fn list(State(state): State<AppState>, auth: Authorised<ManageProgrammes>) -> Response {
+    match service::list(&state, auth.permit.actor().organisation_id).await {
+        Ok(own) => render(
+            StatusCode::OK,
+            &ListPage {
+                layout: Layout::signed_in("Questionnaires", "programmes", &auth.session),
+                shipped: instruments::ALL.to_vec(),
+                own,
+            },
+        ),
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "questionnaires/import.html")]
+struct ImportPage {
+    layout: Layout,
+    resource: String,
+    problems: Vec<(String, String)>,
+}
+
+fn import_page(
+    auth: &Authorised<ManageProgrammes>,
+    resource: String,
+    problems: Vec<(String, String)>,
+) -> Response {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &ImportPage {
+            layout: Layout::signed_in("Add a questionnaire", "programmes", &auth.session)
+                .with_errors(!problems.is_empty()),
+            resource,
+            problems,
+        },
+    )
+}
+
+/// The form to add a questionnaire from its FHIR export.
+pub async fn import_form(auth: Authorised<ManageProgrammes>) -> Response {
+    import_page(&auth, String::new(), Vec::new())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportForm {
+    resource: String,
+}
+
+/// Adds a questionnaire from a pasted FHIR Questionnaire.
+pub async fn import(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    CsrfForm(form): CsrfForm<ImportForm>,
+) -> Response {
+    let parsed: Result<serde_json::Value, _> = serde_json::from_str(form.resource.trim());
+    let resource = match parsed {
+        Ok(v) if v["resourceType"] == "Questionnaire" => v,
+        Ok(_) => {
+            return import_page(
+                &auth,
+                form.resource,
+                vec![(
+                    String::new(),
+                    "Paste a FHIR Questionnaire: its resourceType must be Questionnaire".into(),
+                )],
+            );
+        }
+        Err(e) => {
+            return import_page(
+                &auth,
+                form.resource,
+                vec![(
+                    String::new(),
+                    format!(
+                        "This is not JSON (line {}, column {}): paste the whole export",
+                        e.line(),
+                        e.column()
+                    ),
+                )],
+            );
+        }
+    };
+    let questionnaire = match custom::parse(&resource) {
+        Ok(q) => q,
+        Err(issues) => {
+            let problems = issues
+                .into_iter()
+                .map(|i| (i.expression.join(", "), i.diagnostics))
+                .collect();
+            return import_page(&auth, form.resource, problems);
+        }
+    };
+    match service::import(&state, &auth.permit, &questionnaire).await {
+        Ok(id) => Redirect::to(&format!("/questionnaires/{id}?saved=1")).into_response(),
+        Err(Error::Invalid(errors)) => {
+            let problems = errors
+                .as_slice()
+                .iter()
+                .map(|e| ("Questionnaire.title".to_owned(), e.message.clone()))
+                .collect();
+            import_page(&auth, form.resource, problems)
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "questionnaires/show.html")]
+struct ShowPage {
+    layout: Layout,
+    own: Own,
+    items: Vec<(usize, Item)>,
+    notice: Option<&'static str>,
+}
+
+impl ShowPage {
+    fn scoring(&self) -> String {
+        let q = &self.own.custom;
+        let better = match q.direction {
+            Direction::HigherIsBetter => "higher is better",
+            Direction::LowerIsBetter => "lower is better",
+        };
+        match q.scoring {
+            Scoring::None => "Not scored: answers are kept as given.".to_owned(),
+            Scoring::Sum => format!("Scored as the sum of its scored items ({better})."),
+            Scoring::Mean => format!("Scored as the mean of its scored items ({better})."),
+        }
+    }
+
+    fn kind(&self, item: &Item) -> &'static str {
+        match item.kind {
+            ItemType::Group => "Group",
+            ItemType::Display => "Text to read",
+            ItemType::Boolean => "Yes or no",
+            ItemType::Integer => "Whole number",
+            ItemType::Decimal => "Number",
+            ItemType::String => "Short text",
+            ItemType::Text => "Longer text",
+            ItemType::Choice if item.repeats => "Choose any",
+            ItemType::Choice => "Choose one",
+        }
+    }
+
+    fn indent(&self, depth: &usize) -> String {
+        format!("app-depth-{}", (*depth).min(4))
+    }
+}
+
+fn flatten(items: &[Item], depth: usize, out: &mut Vec<(usize, Item)>) {
+    for item in items {
+        out.push((depth, item.clone()));
+        flatten(&item.items, depth + 1, out);
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+fn own_id(code: &str) -> Result<Uuid, Error> {
+    Uuid::try_parse(code)
+        .ok()
+        .filter(|_| code.len() == 36)
+        .ok_or(Error::NotFound)
+}
+
+/// One of the organisation's own questionnaires.
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(code): Path<String>,
+    Query(query): Query<SavedQuery>,
+) -> Response {
+    let found = match own_id(&code) {
+        Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(own) => {
+            let mut items = Vec::new();
+            flatten(&own.custom.items, 0, &mut items);
+            render(
+                StatusCode::OK,
+                &ShowPage {
+                    layout: Layout::signed_in(
+                        own.custom.title.clone(),
+                        "programmes",
+                        &auth.session,
+                    ),
+                    items,
+                    own,
+                    notice: query.saved.is_some().then_some(
+                        "The questionnaire has been added. Programmes can now choose it.",
+                    ),
+                },
+            )
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// One of the organisation's own questionnaires as a FHIR Questionnaire
+/// file, for another system.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(code): Path<String>,
+) -> Response {
+    let found = match own_id(&code) {
+        Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(own) => {
+            let base = state.settings().public_url.trim_end_matches('/');
+            let body = custom::to_fhir(&own.id.to_string(), &own.custom, own.active, base);
+            (
+                [
+                    (header::CONTENT_TYPE, crate::fhir::FHIR_JSON.to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"questionnaire-{}.json\"", own.id),
+                    ),
+                ],
+                serde_json::to_string_pretty(&body).unwrap_or_default(),
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
