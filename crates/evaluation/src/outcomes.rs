@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::change::{self, Paired, ReliableChange};
+use crate::change::{self, Direction, Paired, ReliableChange};
 use crate::instruments::Instrument;
 use crate::report::{SMALLEST_SHOWN, Shown};
 
@@ -33,7 +33,7 @@ pub struct ChangeRow {
     /// The paired comparison; none below two pairs, or when the view hides
     /// small numbers and there are fewer than five.
     pub paired: Option<Paired>,
-    /// Reliable change counts, when the instrument has a reliability.
+    /// Reliable change counts, when the measure has a reliability.
     pub reliable: Option<ReliableChange>,
 }
 
@@ -47,11 +47,33 @@ impl ChangeRow {
     }
 }
 
-/// An instrument's outcome table.
+/// What a table needs to know of what it measures: a shipped instrument or
+/// an organisation's own scored questionnaire.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// Whether a higher score is better.
+    pub direction: Direction,
+    /// The lowest and highest score, when bounded.
+    pub range: Option<(f64, f64)>,
+    /// Internal consistency, for reliable change; none when not published.
+    pub reliability: Option<f64>,
+}
+
+impl From<&Instrument> for Measure {
+    fn from(instrument: &Instrument) -> Self {
+        Self {
+            direction: instrument.direction,
+            range: Some(instrument.range),
+            reliability: instrument.reliability,
+        }
+    }
+}
+
+/// An outcome table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeTable {
-    /// The instrument.
-    pub instrument: &'static Instrument,
+    /// What it measures.
+    pub measure: Measure,
     /// People with a score at each timepoint, in schedule order.
     pub answered: Vec<(String, Shown)>,
     /// Mean score at each timepoint (none where hidden or no one answered).
@@ -60,18 +82,19 @@ pub struct OutcomeTable {
     pub changes: Vec<ChangeRow>,
 }
 
-/// Builds the table of `instrument` from `observations`, for `timepoints`
+/// Builds the table of `measure` from `observations`, for `timepoints`
 /// in order (the first is the baseline). With `exact` false (views for
 /// people outside the service), counts from 1 to 4 are hidden and no mean or
 /// comparison is given for fewer than five people. Primary figures use
 /// complete cases only: nothing is imputed.
 #[must_use]
 pub fn table<K: Ord + Clone>(
-    instrument: &'static Instrument,
+    measure: impl Into<Measure>,
     timepoints: &[String],
     observations: &[Observation<K>],
     exact: bool,
 ) -> OutcomeTable {
+    let measure = measure.into();
     let mut by_timepoint: BTreeMap<&str, BTreeMap<K, f64>> = BTreeMap::new();
     for o in observations {
         by_timepoint
@@ -115,9 +138,9 @@ pub fn table<K: Ord + Clone>(
             let paired = shown.then(|| change::paired(&pairs).ok()).flatten();
             let reliable = shown
                 .then(|| {
-                    instrument
+                    measure
                         .reliability
-                        .and_then(|r| change::reliable_change(&pairs, r, instrument.direction).ok())
+                        .and_then(|r| change::reliable_change(&pairs, r, measure.direction).ok())
                 })
                 .flatten();
             changes.push(ChangeRow {
@@ -134,7 +157,7 @@ pub fn table<K: Ord + Clone>(
         }
     }
     OutcomeTable {
-        instrument,
+        measure,
         answered,
         means,
         changes,

@@ -31,17 +31,26 @@ impl Page {
             &format!("outcome-chart-{index}"),
             &format!("{}: mean score at each timepoint", section.heading),
             &section.table.means,
-            section.table.instrument.range,
+            section.table.measure.range.unwrap_or_else(|| {
+                // Unbounded scores: from zero (or the lowest mean) to the
+                // highest mean.
+                let means = section.table.means.iter().filter_map(|(_, m)| *m);
+                let low = means.clone().fold(0.0, f64::min);
+                let high = means.fold(low + 1.0, f64::max);
+                (low, high)
+            }),
         )
     }
 
     fn range(&self, section: &OutcomeSection) -> String {
-        let (low, high) = section.table.instrument.range;
-        let mut out = format!(
-            "Scores run from {} to {}.",
-            super::number(low),
-            super::number(high)
-        );
+        let mut out = match section.table.measure.range {
+            Some((low, high)) => format!(
+                "Scores run from {} to {}.",
+                super::number(low),
+                super::number(high)
+            ),
+            None => String::new(),
+        };
         if section.not_counted != alongside_evaluation::report::Shown::Exact(0) {
             out.push_str(&format!(
                 " Not counted: {} responses given outside their timepoint's window.",

@@ -10,7 +10,8 @@ use alongside_domain::costs::Money;
 use alongside_domain::referral::{ReferralSource, ReferralStatus};
 use alongside_domain::schedule::Span;
 use alongside_evaluation::instruments::{self, Scoring};
-use alongside_evaluation::outcomes::{Observation, OutcomeTable, table};
+use alongside_evaluation::outcomes::{Measure, Observation, OutcomeTable, table};
+use alongside_evaluation::questionnaire::Scoring as QuestionnaireScoring;
 use alongside_evaluation::report::{CostPerPerson, Shown, Waits};
 
 use super::audit_view;
@@ -557,6 +558,45 @@ pub async fn outcomes(
                 table: table(instrument, &timepoints, &observations, exact),
             });
         }
+    }
+    // The organisation's own scored questionnaires, after the shipped ones.
+    let own = super::questionnaires::list(state, organisation).await?;
+    for q in own
+        .iter()
+        .filter(|q| q.custom.scoring != QuestionnaireScoring::None)
+    {
+        let code = q.code();
+        let observations: Vec<Observation<uuid::Uuid>> = facts
+            .iter()
+            .filter(|f| f.instrument == code)
+            .filter_map(|f| {
+                Some(Observation {
+                    person: f.referral_id,
+                    timepoint: f.timepoint.clone(),
+                    score: f.score?,
+                })
+            })
+            .collect();
+        let not_counted = outside.iter().filter(|f| f.instrument == code).count();
+        if observations.is_empty() && not_counted == 0 {
+            continue;
+        }
+        sections.push(OutcomeSection {
+            heading: q.custom.title.clone(),
+            not_counted: Shown::count(not_counted as u64, exact),
+            higher_is_better: q.custom.direction
+                == alongside_evaluation::change::Direction::HigherIsBetter,
+            table: table(
+                Measure {
+                    direction: q.custom.direction,
+                    range: q.custom.range(),
+                    reliability: None,
+                },
+                &timepoints,
+                &observations,
+                exact,
+            ),
+        });
     }
     Ok(sections)
 }
