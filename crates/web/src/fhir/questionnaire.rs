@@ -13,7 +13,7 @@
 
 use alongside_db::outcomes::Response as Stored;
 use alongside_evaluation::instruments::{self, Instrument, Scoring};
-use alongside_evaluation::questionnaire::Answer as OwnAnswer;
+use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,7 +27,7 @@ use crate::api::Problem;
 use crate::auth::ApiAuthorised;
 use crate::auth::actions::{ManageProgrammes, TriageReferrals, ViewProgrammes};
 use crate::services::outcomes as service;
-use crate::services::questionnaires as own;
+use crate::services::questionnaires::{self as own, Own};
 use crate::{AppState, Error};
 
 fn base(state: &AppState) -> String {
@@ -229,13 +229,20 @@ fn answers_of<'a>(items: &'a Value, path: &str, out: &mut Vec<(String, &'a Value
     }
 }
 
+/// What a QuestionnaireResponse answers.
+enum Given {
+    /// A shipped instrument, one answer per item.
+    Items(&'static Instrument, Vec<Option<i32>>),
+    /// One of the organisation's own questionnaires.
+    Own(Box<Own>, OwnAnswers),
+}
+
 /// What a QuestionnaireResponse says, checked against its questionnaire.
 struct Read {
-    instrument: &'static Instrument,
+    given: Given,
     referral: Uuid,
     timepoint: String,
     submit: bool,
-    answers: Vec<Option<i32>>,
     authored: Option<chrono::NaiveDate>,
 }
 
@@ -260,10 +267,12 @@ fn based_on(resource: &Value) -> Option<Uuid> {
 }
 
 /// Reads a response; `timepoints` are those of the referral's programme
-/// schedule, when the referral was found.
+/// schedule, when the referral was found; `mine` is the organisation's own
+/// questionnaire it names, if it names one.
 fn read_response(
     resource: &Value,
     timepoints: Option<&[String]>,
+    mine: Option<Own>,
 ) -> Result<Read, OperationOutcome> {
     let mut issues = Vec::new();
     for key in resource.as_object().into_iter().flat_map(|o| o.keys()) {
@@ -279,7 +288,7 @@ fn read_response(
         .as_str()
         .and_then(|q| q.rsplit('/').next())
         .and_then(shipped);
-    if instrument.is_none() {
+    if instrument.is_none() && mine.is_none() {
         issues.push(Issue::new(
             "required",
             "QuestionnaireResponse.questionnaire",
@@ -430,17 +439,102 @@ fn read_response(
             ));
         }
     }
-    match (instrument, referral, timepoint) {
-        (Some(instrument), Some(referral), Some(timepoint)) if issues.is_empty() => Ok(Read {
-            instrument,
+    let given = match (mine, instrument) {
+        (Some(o), _) => {
+            let answers = own_answers(resource, &o, submit, &mut issues);
+            Some(Given::Own(Box::new(o), answers))
+        }
+        (None, Some(instrument)) => Some(Given::Items(instrument, answers)),
+        (None, None) => None,
+    };
+    match (given, referral, timepoint) {
+        (Some(given), Some(referral), Some(timepoint)) if issues.is_empty() => Ok(Read {
+            given,
             referral,
             timepoint,
             submit,
-            answers,
             authored,
         }),
         _ => Err(invalid(issues)),
     }
+}
+
+/// The answers of a response to an own questionnaire, each typed as its
+/// item asks, then checked against the questionnaire.
+fn own_answers(resource: &Value, own: &Own, submit: bool, issues: &mut Vec<Issue>) -> OwnAnswers {
+    let mut answers = OwnAnswers::new();
+    let mut found = Vec::new();
+    answers_of(&resource["item"], "QuestionnaireResponse", &mut found);
+    for (path, item) in found {
+        let Some(link) = item["linkId"].as_str() else {
+            issues.push(Issue::new(
+                "required",
+                &format!("{path}.linkId"),
+                "Give each item its linkId",
+            ));
+            continue;
+        };
+        for (j, answer) in item["answer"].as_array().into_iter().flatten().enumerate() {
+            let value = if let Some(b) = answer["valueBoolean"].as_bool() {
+                OwnAnswer::Boolean(b)
+            } else if let Some(n) = answer["valueInteger"].as_i64() {
+                OwnAnswer::Integer(n)
+            } else if let Some(d) = answer["valueDecimal"].as_f64() {
+                OwnAnswer::Decimal(d)
+            } else if let Some(t) = answer["valueString"].as_str() {
+                // A choice answered with its code as a string is the same choice.
+                let choice = own.custom.all_items().iter().any(|i| {
+                    i.link_id == link
+                        && i.kind == alongside_evaluation::questionnaire::ItemType::Choice
+                });
+                if choice {
+                    OwnAnswer::Choice(t.to_owned())
+                } else {
+                    OwnAnswer::Text(t.to_owned())
+                }
+            } else if let Some(code) = answer["valueCoding"]["code"].as_str() {
+                OwnAnswer::Choice(code.to_owned())
+            } else {
+                issues.push(Issue::new(
+                    "not-supported",
+                    &format!("{path}.answer[{j}]"),
+                    "Answer with valueBoolean, valueInteger, valueDecimal, valueString or valueCoding",
+                ));
+                continue;
+            };
+            answers.entry(link.to_owned()).or_default().push(value);
+        }
+    }
+    if let Err(problems) = own.custom.check_answers(&answers, submit) {
+        issues.extend(problems.into_iter().map(|p| {
+            Issue::new(
+                "value",
+                "QuestionnaireResponse.item",
+                format!("{}: {}", p.at, p.message),
+            )
+        }));
+    }
+    answers
+}
+
+/// An own questionnaire's answers as QuestionnaireResponse items.
+fn own_items(answers: &OwnAnswers) -> Value {
+    answers
+        .iter()
+        .map(|(link, given)| {
+            let values: Vec<Value> = given
+                .iter()
+                .map(|a| match a {
+                    OwnAnswer::Boolean(b) => json!({"valueBoolean": b}),
+                    OwnAnswer::Integer(n) => json!({"valueInteger": n}),
+                    OwnAnswer::Decimal(d) => json!({"valueDecimal": d}),
+                    OwnAnswer::Text(t) => json!({"valueString": t}),
+                    OwnAnswer::Choice(c) => json!({"valueCoding": {"code": c}}),
+                })
+                .collect();
+            json!({"linkId": link, "answer": values})
+        })
+        .collect()
 }
 
 fn to_response(stored: &Stored, referral: Uuid, base: &str) -> Value {
@@ -503,15 +597,31 @@ pub async fn create(
         Some(referral) => service::timepoint_names(&state, &auth.permit, referral).await,
         None => None,
     };
-    let read = read_response(&resource, timepoints.as_deref())?;
+    // A questionnaire named by a UUID is one of the organisation's own.
+    let named = resource["questionnaire"]
+        .as_str()
+        .and_then(|q| q.rsplit('/').next())
+        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36));
+    let mine = match named {
+        Some(id) => match own::find(&state, auth.permit.actor().organisation_id, id).await {
+            Ok(o) => Some(o),
+            Err(Error::NotFound) => None,
+            Err(e) => return Err(OperationOutcome::from(Problem::from(e))),
+        },
+        None => None,
+    };
+    let read = read_response(&resource, timepoints.as_deref(), mine)?;
+    let answering = match &read.given {
+        Given::Items(instrument, answers) => service::Answering::Instrument(instrument, answers),
+        Given::Own(o, answers) => service::Answering::Own(o, answers),
+    };
     let id = service::record(
         &state,
         &auth.permit,
         &service::Received {
             referral: read.referral,
             timepoint: &read.timepoint,
-            instrument: read.instrument,
-            answers: &read.answers,
+            answering,
             submit: read.submit,
             answered_on: read.authored,
         },
@@ -536,12 +646,16 @@ pub async fn create(
         other => OperationOutcome::from(Problem::from(other)),
     })?;
     let base = base(&state);
+    let (code, answers) = match &read.given {
+        Given::Items(instrument, answers) => (instrument.code.to_owned(), answers.clone()),
+        Given::Own(o, _) => (o.code(), Vec::new()),
+    };
     let stored = Stored {
         id: id.unwrap_or_else(Uuid::nil),
-        instrument: read.instrument.code.to_owned(),
+        instrument: code,
         timepoint: read.timepoint,
         submitted: read.submit,
-        answers: read.answers,
+        answers,
         sealed: None,
         score: None,
         entered_by: None,
@@ -553,6 +667,10 @@ pub async fn create(
         }),
     };
     let mut resource = to_response(&stored, read.referral, &base);
+    if let Given::Own(o, answers) = &read.given {
+        resource["questionnaire"] = json!(format!("{base}/fhir/Questionnaire/{}", o.id));
+        resource["item"] = own_items(answers);
+    }
     let mut response = match id {
         Some(id) => {
             let mut r = fhir(StatusCode::CREATED, resource);
@@ -620,22 +738,7 @@ pub async fn search_responses(
                 .and_then(|json| own::answers_from_json(&json))
                 .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
             resource["questionnaire"] = json!(format!("{base}/fhir/Questionnaire/{id}"));
-            resource["item"] = answers
-                .iter()
-                .map(|(link, given)| {
-                    let values: Vec<Value> = given
-                        .iter()
-                        .map(|a| match a {
-                            OwnAnswer::Boolean(b) => json!({"valueBoolean": b}),
-                            OwnAnswer::Integer(n) => json!({"valueInteger": n}),
-                            OwnAnswer::Decimal(d) => json!({"valueDecimal": d}),
-                            OwnAnswer::Text(t) => json!({"valueString": t}),
-                            OwnAnswer::Choice(c) => json!({"valueCoding": {"code": c}}),
-                        })
-                        .collect();
-                    json!({"linkId": link, "answer": values})
-                })
-                .collect();
+            resource["item"] = own_items(&answers);
         }
         entries.push(json!({
             "fullUrl": format!("{base}/fhir/QuestionnaireResponse/{}", r.id),

@@ -1313,25 +1313,33 @@ pub async fn enter(
     Ok(Ok(()))
 }
 
-/// One instrument's answers for a referral's timepoint, as another system
-/// sends them.
+/// The answers another system sends: to a shipped instrument, one per
+/// item, or to one of the organisation's own questionnaires, by item.
+#[derive(Debug, Clone, Copy)]
+pub enum Answering<'a> {
+    /// A shipped instrument's answers.
+    Instrument(&'static Instrument, &'a [Option<i32>]),
+    /// An own questionnaire's answers, checked against it already.
+    Own(&'a Own, &'a OwnAnswers),
+}
+
+/// One questionnaire's answers for a referral's timepoint, as another
+/// system sends them.
 #[derive(Debug, Clone, Copy)]
 pub struct Received<'a> {
     /// The person's referral.
     pub referral: Uuid,
     /// The timepoint's name.
     pub timepoint: &'a str,
-    /// The instrument.
-    pub instrument: &'static Instrument,
-    /// One answer per item.
-    pub answers: &'a [Option<i32>],
+    /// The answers.
+    pub answering: Answering<'a>,
     /// Submitted (or a draft).
     pub submit: bool,
     /// The day the person answered, when known (else today).
     pub answered_on: Option<NaiveDate>,
 }
 
-/// Records one instrument's answers for a referral's timepoint, as a
+/// Records one questionnaire's answers for a referral's timepoint, as a
 /// professional's system sends them (FHIR QuestionnaireResponse): a draft,
 /// or a submitted response (a new version when one exists). Returns the
 /// response's id (none for a draft).
@@ -1348,32 +1356,44 @@ pub async fn record(
     let Received {
         referral,
         timepoint,
-        instrument,
-        answers,
+        answering,
         submit,
         answered_on,
     } = *received;
     let organisation = permit.actor().organisation_id;
     let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
     let timepoint = known_timepoint(state, organisation, &record, timepoint).await?;
-    let score = if submit {
-        match instrument.score(answers) {
-            Ok(scored) => scored.total(),
-            Err(why) => {
-                return Err(
-                    FieldErrors::one("item", format!("{}: {why}", instrument.title)).into(),
-                );
-            }
+    let (code, answers, sealed, score) = match answering {
+        Answering::Instrument(instrument, answers) => {
+            let score = if submit {
+                match instrument.score(answers) {
+                    Ok(scored) => scored.total(),
+                    Err(why) => {
+                        return Err(FieldErrors::one(
+                            "item",
+                            format!("{}: {why}", instrument.title),
+                        )
+                        .into());
+                    }
+                }
+            } else {
+                None
+            };
+            (instrument.code.to_owned(), answers, None, score)
         }
-    } else {
-        None
+        Answering::Own(o, given) => (
+            o.code(),
+            &[][..],
+            Some(state.data_key().seal(&own::answers_to_json(given))),
+            if submit { o.custom.score(given) } else { None },
+        ),
     };
     let response = NewResponse {
         referral_id: referral,
-        instrument: instrument.code,
+        instrument: &code,
         timepoint: &timepoint,
         answers,
-        sealed: None,
+        sealed: sealed.as_deref(),
         score,
         entered_by: Some(permit.actor().account_id),
         answered_on,
@@ -1392,7 +1412,7 @@ pub async fn record(
         AuditEvent::Create,
         "questionnaire_response",
         referral,
-        format!("{} for {timepoint} received through FHIR", instrument.code),
+        format!("{code} for {timepoint} received through FHIR"),
     )
     .await?;
     tx.commit().await?;

@@ -661,7 +661,7 @@ async fn what_people_said_is_kept_sealed_tagged_and_counted(db: TestDb) {
             .unwrap(),
     };
     assert_eq!(stored.len(), 1);
-    assert!(!stored[0].contains("Pat"), "the words are sealed");
+    assert!(!stored[0].contains("Talking to"), "the words are sealed");
 
     // The coordinator reads and tags.
     let review = coordinator.get("/feedback").await.text().await.unwrap();
@@ -1022,6 +1022,60 @@ async fn own_questionnaires_are_imported_answered_and_exported(db: TestDb) {
     assert!(items.contains(r#"{"valueInteger":12}"#), "{items}");
     assert!(items.contains(r#"{"valueBoolean":true}"#), "{items}");
     assert!(items.contains("The bus pass helped"), "{items}");
+
+    // Another system sends answers to it: checked against its items.
+    let response = |days: serde_json::Value, status: &str| {
+        serde_json::json!({
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": format!("Questionnaire/{id}"),
+            "status": status,
+            "basedOn": [{"reference": format!("ServiceRequest/{referral_id}")}],
+            "extension": [{"url": "https://example.org/fhir/StructureDefinition/timepoint", "valueString": "End of support"}],
+            "item": [{"linkId": "out", "item": [
+                {"linkId": "days", "answer": [days]},
+                {"linkId": "ease", "answer": [{"valueCoding": {"code": "ok"}}]},
+                {"linkId": "miles", "answer": [{"valueDecimal": 2.5}]},
+                {"linkId": "where", "answer": [{"valueString": "Park"}, {"valueString": "Shops"}]}
+            ]}]
+        })
+    };
+    let (status, outcome) = fhir(
+        &app,
+        Role::Coordinator,
+        post.clone(),
+        "/QuestionnaireResponse",
+        Some(response(
+            serde_json::json!({"valueString": "twelve"}),
+            "completed",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{outcome}");
+    assert!(
+        outcome
+            .to_string()
+            .contains("days: Answer with a whole number"),
+        "{outcome}"
+    );
+    let (status, created) = fhir(
+        &app,
+        Role::Coordinator,
+        post,
+        "/QuestionnaireResponse",
+        Some(response(
+            serde_json::json!({"valueInteger": 20}),
+            "completed",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert!(created["questionnaire"].as_str().unwrap().ends_with(&id));
+    assert_eq!(created["item"].as_array().unwrap().len(), 4);
+    let referral = coordinator.get(&page).await.text().await.unwrap();
+    assert!(
+        referral.contains("Score 23.5, entered by"),
+        "20 days, all right (1), 2.5 miles"
+    );
 }
 
 async fn links_go_by_email_as_windows_open(db: TestDb) {
