@@ -157,10 +157,17 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
             "200",
         ),
     ];
-    for input in &offers {
+    for (i, input) in offers.iter().enumerate() {
         let details = ProgrammeDetails::validate(input)
             .map_err(|e| anyhow::anyhow!("demo programme {}: {e}", input.name))?;
         let created = programmes::create(&mut tx, organisation.id, &details, now).await?;
+        if i == 0 {
+            // The first programme has its funding recorded, so the report's
+            // cost per person has something to divide.
+            let costs = alongside_domain::costs::ProgrammeCosts::parse("40,000", "340", "12.60")
+                .map_err(|e| anyhow::anyhow!("demo costs: {e:?}"))?;
+            programmes::set_costs(&mut tx, organisation.id, created.id, &costs).await?;
+        }
         let entry = audit::AuditEntry {
             organisation: Some(organisation.id),
             actor: None,
