@@ -191,6 +191,10 @@ pub struct NewLink<'a> {
 }
 
 /// Stores a new link under the hash of its token.
+///
+/// # Errors
+/// [`DbError::Conflict`] for a second link sent on its own (no maker) for
+/// the same person and timepoint.
 #[instrument(skip_all)]
 pub async fn create_link(
     tx: &mut Tx,
@@ -215,7 +219,8 @@ pub async fn create_link(
         .execute(c)
         .await
         .map(|r| r.rows_affected())
-    })?;
+    })
+    .map_err(|e| DbError::from(e).unique_as("a link for this timepoint was sent already"))?;
     Ok(())
 }
 

@@ -1915,6 +1915,36 @@ async fn outcome_responses_are_versioned_and_never_changed(t: TestDb) {
         (created.referral, "Baseline")
     );
     assert!(outcomes::find_link(&t.db, "nope").await.unwrap().is_none());
+
+    // A link sent on its own goes once per person and timepoint; by hand,
+    // as often as staff make one.
+    for (hash, by, ok) in [
+        ("auto1", None, true),
+        ("hand2", Some(coordinator), true),
+        ("auto2", None, false),
+    ] {
+        let mut tx = t.db.begin().await.unwrap();
+        let made = outcomes::create_link(
+            &mut tx,
+            north,
+            &NewLink {
+                referral_id: created.referral,
+                timepoint: "End of support",
+                token_hash: hash,
+                created_by: by,
+                expires_at: now + Duration::days(30),
+                reminder_id: None,
+            },
+            now,
+        )
+        .await;
+        assert_eq!(made.is_ok(), ok, "{hash}");
+        if ok {
+            tx.commit().await.unwrap();
+        } else {
+            assert!(matches!(made, Err(DbError::Conflict(_))));
+        }
+    }
     let mut tx = t.db.begin().await.unwrap();
     assert_eq!(
         outcomes::use_link(&mut tx, "abc123", now).await.unwrap(),

@@ -715,7 +715,12 @@ pub async fn send_links_as_windows_open(
         }
         for timepoint in due {
             let mut tx = state.db().begin().await?;
-            send_link(&mut tx, state, f.organisation_id, &record, &timepoint, None).await?;
+            match send_link(&mut tx, state, f.organisation_id, &record, &timepoint, None).await {
+                Ok(_) => {}
+                // Another process sent it a moment ago.
+                Err(Error::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
             let entry = alongside_db::audit::AuditEntry {
                 organisation: Some(f.organisation_id),
                 actor: None,
