@@ -1,27 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { DEMO, expectNoAxeViolations, signIn, signOut, unique } from './support';
+import { DEMO, acceptOnto, expectNoAxeViolations, selfRefer, signIn, signOut, unique } from './support';
 
 test('a person answers their questionnaire by keyboard through a private link, and the report counts it', async ({ page }) => {
   const given = unique('Ruth').replace(' ', '');
-  await page.goto('/refer/alongside-demo-peer-support');
-  await page.getByLabel('First name').fill(given);
-  await page.getByLabel('Last name').fill('Okafor');
-  await page.getByLabel('Day').fill('9');
-  await page.getByLabel('Month').fill('11');
-  await page.getByLabel('Year').fill('1959');
-  await page.getByLabel('Postcode').fill('ls7 3aa');
-  await page.getByLabel('Phone number').fill('07700 900456');
-  await page.getByLabel(/keeps these details/).check();
-  await page.getByRole('button', { name: 'Send' }).click();
-  const reference = (await page.getByTestId('referral-reference').textContent())?.trim() ?? '';
+  const reference = await selfRefer(page, { given, family: 'Okafor', born: ['9', '11', '1959'], phone: '07700 900456' });
 
   await signIn(page, DEMO.coordinator.email);
-  await page.goto(`/referrals?q=${reference}`);
-  await page.getByRole('link', { name: reference }).click();
-  await page.getByRole('button', { name: 'Start triage' }).click();
-  await page.getByRole('radio', { name: "Accept onto a programme's waiting list" }).check();
-  await page.getByRole('radio', { name: 'Living with pain group' }).check();
-  await page.getByRole('button', { name: 'Save decision' }).click();
+  await acceptOnto(page, reference, 'Living with pain group');
   await expect(page.getByRole('heading', { name: 'Outcome questionnaires' })).toBeVisible();
   await expectNoAxeViolations(page);
 
@@ -114,24 +99,9 @@ test('a coordinator brings their own questionnaire, a person answers it and says
 
   const given = unique('Alma').replace(' ', '');
   await signOut(page);
-  await page.goto('/refer/alongside-demo-peer-support');
-  await page.getByLabel('First name').fill(given);
-  await page.getByLabel('Last name').fill('Nwosu');
-  await page.getByLabel('Day').fill('3');
-  await page.getByLabel('Month').fill('4');
-  await page.getByLabel('Year').fill('1961');
-  await page.getByLabel('Postcode').fill('ls7 3aa');
-  await page.getByLabel('Phone number').fill('07700 900457');
-  await page.getByLabel(/keeps these details/).check();
-  await page.getByRole('button', { name: 'Send' }).click();
-  const reference = (await page.getByTestId('referral-reference').textContent())?.trim() ?? '';
+  const reference = await selfRefer(page, { given, family: 'Nwosu', born: ['3', '4', '1961'], phone: '07700 900457' });
   await signIn(page, DEMO.coordinator.email);
-  await page.goto(`/referrals?q=${reference}`);
-  await page.getByRole('link', { name: reference }).click();
-  await page.getByRole('button', { name: 'Start triage' }).click();
-  await page.getByRole('radio', { name: "Accept onto a programme's waiting list" }).check();
-  await page.getByRole('radio', { name: 'Living with pain group' }).check();
-  await page.getByRole('button', { name: 'Save decision' }).click();
+  await acceptOnto(page, reference, 'Living with pain group');
   await page.getByText('Record a consent given or withdrawn').click();
   await page.getByRole('radio', { name: 'Consent given' }).check();
   await page.getByRole('radio', { name: 'Send outcome questionnaires' }).check();

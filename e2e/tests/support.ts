@@ -18,6 +18,34 @@ export const DEMO = {
 
 export const FORBIDDEN = 'You do not have permission to see this page';
 
+/** Someone who refers themself online; returns the referral's reference. */
+export async function selfRefer(
+  page: Page,
+  person: { given: string; family: string; born: [string, string, string]; phone: string },
+): Promise<string> {
+  await page.goto('/refer/alongside-demo-peer-support');
+  await page.getByLabel('First name').fill(person.given);
+  await page.getByLabel('Last name').fill(person.family);
+  await page.getByLabel('Day').fill(person.born[0]);
+  await page.getByLabel('Month').fill(person.born[1]);
+  await page.getByLabel('Year').fill(person.born[2]);
+  await page.getByLabel('Postcode').fill('ls7 3aa');
+  await page.getByLabel('Phone number').fill(person.phone);
+  await page.getByLabel(/keeps these details/).check();
+  await page.getByRole('button', { name: 'Send' }).click();
+  return (await page.getByTestId('referral-reference').textContent())?.trim() ?? '';
+}
+
+/** A signed-in coordinator accepts the referral onto a programme's waiting list. */
+export async function acceptOnto(page: Page, reference: string, programme: string): Promise<void> {
+  await page.goto(`/referrals?q=${reference}`);
+  await page.getByRole('link', { name: reference }).click();
+  await page.getByRole('button', { name: 'Start triage' }).click();
+  await page.getByRole('radio', { name: "Accept onto a programme's waiting list" }).check();
+  await page.getByRole('radio', { name: programme }).check();
+  await page.getByRole('button', { name: 'Save decision' }).click();
+}
+
 /** A name no other test (or earlier run against the same server) has used. */
 export function unique(prefix: string): string {
   return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;

@@ -650,16 +650,7 @@ async fn what_people_said_is_kept_sealed_tagged_and_counted(db: TestDb) {
     );
 
     // Sealed at rest.
-    let stored: Vec<String> = match &app.test_db.db {
-        alongside_db::Db::Sqlite(pool) => sqlx::query_scalar("SELECT helped FROM reflections")
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-        alongside_db::Db::Postgres(pool) => sqlx::query_scalar("SELECT helped FROM reflections")
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-    };
+    let stored = app.stored("SELECT helped FROM reflections").await;
     assert_eq!(stored.len(), 1);
     assert!(!stored[0].contains("Talking to"), "the words are sealed");
 
@@ -982,20 +973,9 @@ async fn own_questionnaires_are_imported_answered_and_exported(db: TestDb) {
     assert!(section.contains("15.5"), "the mean at baseline: {section}");
 
     // Sealed at rest, read back through FHIR with typed values.
-    let stored: Vec<String> = match &app.test_db.db {
-        alongside_db::Db::Sqlite(pool) => sqlx::query_scalar(
-            "SELECT answers FROM questionnaire_responses WHERE instrument LIKE 'q-%'",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap(),
-        alongside_db::Db::Postgres(pool) => sqlx::query_scalar(
-            "SELECT answers FROM questionnaire_responses WHERE instrument LIKE 'q-%'",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap(),
-    };
+    let stored = app
+        .stored("SELECT answers FROM questionnaire_responses WHERE instrument LIKE 'q-%'")
+        .await;
     assert_eq!(stored.len(), 1);
     assert!(!stored[0].contains("bus pass"));
     let referral_id = page.rsplit('/').next().unwrap();

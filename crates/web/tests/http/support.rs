@@ -174,6 +174,16 @@ impl TestApp {
         }
     }
 
+    /// The first column of `sql`'s rows as text, on either engine: for
+    /// looking at what is stored as it is.
+    pub async fn stored(&self, sql: &str) -> Vec<String> {
+        match &self.test_db.db {
+            alongside_db::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+            alongside_db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        }
+        .unwrap()
+    }
+
     /// The audit log's (event, entity, detail) rows for the app's organisation, oldest first.
     pub async fn audit_events(&self) -> Vec<(String, String, String)> {
         let mut rows: Vec<_> =
