@@ -103,3 +103,30 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<S
     })?;
     stored(row.ok_or(DbError::NotFound)?)
 }
+
+/// Retires a questionnaire (programmes can no longer choose it) or brings
+/// it back.
+///
+/// # Errors
+/// [`DbError::NotFound`] for another organisation's or none.
+#[instrument(skip_all)]
+pub async fn set_active(
+    tx: &mut Tx,
+    organisation: OrganisationId,
+    id: Uuid,
+    active: bool,
+) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query("UPDATE questionnaires SET status = $1 WHERE id = $2 AND organisation_id = $3")
+            .bind(if active { "active" } else { "retired" })
+            .bind(id.to_string())
+            .bind(organisation.to_string())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}

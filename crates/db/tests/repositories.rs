@@ -1788,6 +1788,16 @@ async fn own_questionnaires_stay_in_their_organisation(t: TestDb) {
         Err(DbError::NotFound)
     ));
     assert!(questionnaires::list(&t.db, south).await.unwrap().is_empty());
+    let mut tx = t.db.begin().await.unwrap();
+    questionnaires::set_active(&mut tx, north, id, false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        questionnaires::set_active(&mut tx, south, id, true).await,
+        Err(DbError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    assert!(!questionnaires::find(&t.db, north, id).await.unwrap().active);
 }
 
 async fn programme_costs_are_kept_and_summed_with_people_supported(t: TestDb) {

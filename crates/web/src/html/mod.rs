@@ -374,6 +374,14 @@ pub fn router() -> Router<AppState> {
             get(questionnaires::export),
         )
         .route(
+            "/questionnaires/{code}/retire",
+            post(questionnaires::retire),
+        )
+        .route(
+            "/questionnaires/{code}/restore",
+            post(questionnaires::restore),
+        )
+        .route(
             "/questionnaires/{code}/wording",
             get(outcomes::text_form).post(outcomes::load_text),
         )

@@ -226,12 +226,64 @@ pub async fn show(
                     ),
                     items,
                     own,
-                    notice: query.saved.is_some().then_some(
-                        "The questionnaire has been added. Programmes can now choose it.",
-                    ),
+                    notice: match query.saved.as_deref() {
+                        Some("retired") => Some(
+                            "The questionnaire has been retired: programmes can no longer choose it.",
+                        ),
+                        Some("restored") => Some(
+                            "The questionnaire has been brought back: programmes can choose it again.",
+                        ),
+                        Some(_) => {
+                            Some("The questionnaire has been added. Programmes can now choose it.")
+                        }
+                        None => None,
+                    },
                 },
             )
         }
+        Err(e) => error_page(&e, Some(&auth.session)),
+    }
+}
+
+/// Retires one of the organisation's own questionnaires.
+pub async fn retire(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(code): Path<String>,
+    CsrfForm(_form): CsrfForm<Empty>,
+) -> Response {
+    set_active(&state, &auth, &code, false).await
+}
+
+/// Brings back a retired questionnaire.
+pub async fn restore(
+    State(state): State<AppState>,
+    auth: Authorised<ManageProgrammes>,
+    Path(code): Path<String>,
+    CsrfForm(_form): CsrfForm<Empty>,
+) -> Response {
+    set_active(&state, &auth, &code, true).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct Empty {}
+
+async fn set_active(
+    state: &AppState,
+    auth: &Authorised<ManageProgrammes>,
+    code: &str,
+    active: bool,
+) -> Response {
+    let done = match own_id(code) {
+        Ok(id) => service::set_active(state, &auth.permit, id, active).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Redirect::to(&format!(
+            "/questionnaires/{code}?saved={}",
+            if active { "restored" } else { "retired" }
+        ))
+        .into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

@@ -133,6 +133,32 @@ pub async fn import(
     Ok(id)
 }
 
+/// Retires an own questionnaire, so programmes can no longer choose it
+/// (those that collect it go on until they drop it), or brings it back.
+///
+/// # Errors
+/// [`Error::NotFound`] for another organisation's or none.
+pub async fn set_active(
+    state: &AppState,
+    permit: &Permit<ManageProgrammes>,
+    id: Uuid,
+    active: bool,
+) -> Result<(), Error> {
+    let mut tx = state.db().begin().await?;
+    questionnaires::set_active(&mut tx, permit.actor().organisation_id, id, active).await?;
+    audit(
+        &mut tx,
+        permit,
+        AuditEvent::Update,
+        "questionnaire",
+        id,
+        if active { "brought back" } else { "retired" },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Answers to an own questionnaire as JSON, each tagged with its type:
 /// `{"linkId": [{"choice": "a"}, {"integer": 3}]}`.
 #[must_use]

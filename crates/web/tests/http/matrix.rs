@@ -113,6 +113,16 @@ const PAGES: &[(&str, &str, Action)] = &[
         "/questionnaires/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/fhir.json",
         Action::ManageProgrammes,
     ),
+    (
+        "POST",
+        "/questionnaires/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/retire",
+        Action::ManageProgrammes,
+    ),
+    (
+        "POST",
+        "/questionnaires/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/restore",
+        Action::ManageProgrammes,
+    ),
     ("POST", "/feedback/themes", Action::ReviewFeedback),
     (
         "POST",

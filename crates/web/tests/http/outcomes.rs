@@ -869,6 +869,44 @@ async fn own_questionnaires_are_imported_answered_and_exported(db: TestDb) {
         .unwrap();
     assert!(shown.contains("Scored as the sum of its scored items"));
     assert!(shown.contains("Easy = 2"));
+    // Retired, it is marked in the list; brought back, it can be chosen.
+    let pasted_id = crate::support::location(&added)
+        .trim_start_matches("/questionnaires/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let shown_path = format!("/questionnaires/{pasted_id}");
+    let retired = coordinator
+        .submit(&shown_path, &format!("{shown_path}/retire"), &[])
+        .await;
+    assert_eq!(retired.status(), StatusCode::SEE_OTHER);
+    let shown = coordinator
+        .get(&crate::support::location(&retired))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("programmes can no longer choose it"));
+    assert!(shown.contains("Bring it back"));
+    let listed = coordinator
+        .get("/questionnaires")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("(retired)"));
+    let restored = coordinator
+        .submit(&shown_path, &format!("{shown_path}/restore"), &[])
+        .await;
+    assert_eq!(restored.status(), StatusCode::SEE_OTHER);
+    let listed = coordinator
+        .get("/questionnaires")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!listed.contains("(retired)"));
     let download = coordinator
         .get(&format!("/questionnaires/{id}/fhir.json"))
         .await;
