@@ -7,7 +7,7 @@
 //! end of support"). A response counts for a timepoint when it is given
 //! within the schedule's window either side of the due date.
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::validation::FieldErrors;
@@ -71,6 +71,27 @@ pub struct Span {
     pub start: NaiveDate,
     /// When it ended, once it has.
     pub end: Option<NaiveDate>,
+}
+
+impl Span {
+    /// The span from the moments something started and ended, by their
+    /// calendar days (UTC).
+    #[must_use]
+    pub fn between(start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> Self {
+        Self {
+            start: start.date_naive(),
+            end: end.map(|e| e.date_naive()),
+        }
+    }
+}
+
+impl Timepoint {
+    /// When it is due for `span`; none while its anchor (the end) is not
+    /// yet known.
+    #[must_use]
+    pub fn due(&self, span: Span) -> Option<NaiveDate> {
+        due_on(self, span)
+    }
 }
 
 /// A timepoint with its due date, once the date is known.

@@ -40,6 +40,14 @@ pub(crate) fn fhir(status: StatusCode, body: Value) -> Response {
     response
 }
 
+/// The id in a FHIR id or reference segment, when it is a whole UUID in
+/// its usual 36-character form.
+pub(crate) fn uuid_of(text: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::try_parse(text)
+        .ok()
+        .filter(|_| text.len() == 36)
+}
+
 /// The JSON body of a create, or why it cannot be read: the wrong media
 /// type, or not JSON at all.
 pub(crate) fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, OperationOutcome> {

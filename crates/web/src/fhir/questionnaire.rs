@@ -133,9 +133,7 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Response, OperationOutcome> {
     let auth = auth.map_err(OperationOutcome::from)?;
-    if let Ok(uuid) = Uuid::try_parse(&id)
-        && id.len() == 36
-    {
+    if let Some(uuid) = super::uuid_of(&id) {
         return match own::find(&state, auth.permit.actor().organisation_id, uuid).await {
             Ok(q) => Ok(fhir(
                 StatusCode::OK,
@@ -263,7 +261,7 @@ fn based_on(resource: &Value) -> Option<Uuid> {
     resource["basedOn"][0]["reference"]
         .as_str()
         .and_then(|r| r.strip_prefix("ServiceRequest/"))
-        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36))
+        .and_then(super::uuid_of)
 }
 
 /// Reads a response; `timepoints` are those of the referral's programme
@@ -601,7 +599,7 @@ pub async fn create(
     let named = resource["questionnaire"]
         .as_str()
         .and_then(|q| q.rsplit('/').next())
-        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36));
+        .and_then(super::uuid_of);
     let mine = match named {
         Some(id) => match own::find(&state, auth.permit.actor().organisation_id, id).await {
             Ok(o) => Some(o),
@@ -714,7 +712,7 @@ pub async fn search_responses(
     let Some(referral) = params
         .based_on
         .strip_prefix("ServiceRequest/")
-        .and_then(|id| Uuid::try_parse(id).ok().filter(|_| id.len() == 36))
+        .and_then(super::uuid_of)
     else {
         return Err(OperationOutcome::one(
             StatusCode::BAD_REQUEST,

@@ -543,11 +543,7 @@ pub async fn read(
             ),
         )
     };
-    let id: Uuid = id
-        .parse()
-        .ok()
-        .filter(|_| id.len() == 36)
-        .ok_or_else(not_found)?;
+    let id: Uuid = super::uuid_of(&id).ok_or_else(not_found)?;
     let record = service::one_of_mine(&state, &auth.permit, id)
         .await
         .map_err(|e| match e {

@@ -9,9 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{Layout, error_page, render};
+use super::{Layout, error_page, record_id, render};
 use crate::auth::actions::ManageProgrammes;
 use crate::auth::{Authorised, CsrfForm};
 use crate::fhir::custom;
@@ -194,13 +193,6 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
-fn own_id(code: &str) -> Result<Uuid, Error> {
-    Uuid::try_parse(code)
-        .ok()
-        .filter(|_| code.len() == 36)
-        .ok_or(Error::NotFound)
-}
-
 /// One of the organisation's own questionnaires.
 pub async fn show(
     State(state): State<AppState>,
@@ -208,7 +200,7 @@ pub async fn show(
     Path(code): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Response {
-    let found = match own_id(&code) {
+    let found = match record_id(&code) {
         Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
         Err(e) => Err(e),
     };
@@ -274,7 +266,7 @@ async fn set_active(
     code: &str,
     active: bool,
 ) -> Response {
-    let done = match own_id(code) {
+    let done = match record_id(code) {
         Ok(id) => service::set_active(state, &auth.permit, id, active).await,
         Err(e) => Err(e),
     };
@@ -295,7 +287,7 @@ pub async fn export(
     auth: Authorised<ManageProgrammes>,
     Path(code): Path<String>,
 ) -> Response {
-    let found = match own_id(&code) {
+    let found = match record_id(&code) {
         Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
         Err(e) => Err(e),
     };

@@ -49,10 +49,9 @@ pub async fn schedule_of(
 /// the referral; none before they are placed.
 #[must_use]
 pub fn span_of(summary: &QueueEntry) -> Option<Span> {
-    summary.placed_at.map(|start| Span {
-        start: start.date_naive(),
-        end: summary.ended_at.map(|end| end.date_naive()),
-    })
+    summary
+        .placed_at
+        .map(|start| Span::between(start, summary.ended_at))
 }
 
 /// Whether the person is, or was, in support on a programme: accepted,
@@ -184,52 +183,34 @@ pub async fn askable(state: &AppState, organisation: OrganisationId) -> Result<V
         .collect())
 }
 
-/// The answerable instruments of a programme: its choice or the default
-/// set, with their wording.
+/// The questionnaires a programme collects, in the order chosen (its
+/// choice, or the default set): the shipped instruments with their wording,
+/// and the organisation's own (retired ones still collect until the
+/// programme drops them). The choice is read once.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn instruments_of(
+pub async fn asked_in(
     state: &AppState,
     organisation: OrganisationId,
     programme: ProgrammeId,
-) -> Result<Vec<Asked>, Error> {
-    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
-    let codes: Vec<String> = if codes.is_empty() {
-        instruments::DEFAULT
-            .iter()
-            .map(|i| i.code.to_owned())
-            .collect()
-    } else {
-        codes
-    };
+) -> Result<(Vec<Asked>, Vec<Own>), Error> {
+    let codes = codes_of(state, organisation, programme).await?;
     let askable = askable(state, organisation).await?;
-    Ok(codes
+    let shipped = codes
         .iter()
         .filter_map(|c| askable.iter().find(|a| a.instrument.code == c).cloned())
-        .collect())
-}
-
-/// The organisation's own questionnaires a programme collects, in the
-/// order chosen; retired ones still collect until the programme drops them.
-///
-/// # Errors
-/// When the database fails.
-pub async fn own_of(
-    state: &AppState,
-    organisation: OrganisationId,
-    programme: ProgrammeId,
-) -> Result<Vec<Own>, Error> {
-    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
+        .collect();
     let ids: Vec<Uuid> = codes.iter().filter_map(|c| own::id_in(c)).collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let all = own::list(state, organisation).await?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
-        .collect())
+    let mine = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let all = own::list(state, organisation).await?;
+        ids.iter()
+            .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
+            .collect()
+    };
+    Ok((shipped, mine))
 }
 
 /// Loads the wording of a licensed instrument under the organisation's
@@ -301,8 +282,15 @@ pub async fn chosen_codes<A>(
     permit: &Permit<A>,
     programme: ProgrammeId,
 ) -> Result<Vec<String>, Error> {
-    let codes =
-        outcomes::instruments(state.db(), permit.actor().organisation_id, programme).await?;
+    codes_of(state, permit.actor().organisation_id, programme).await
+}
+
+async fn codes_of(
+    state: &AppState,
+    organisation: OrganisationId,
+    programme: ProgrammeId,
+) -> Result<Vec<String>, Error> {
+    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
     Ok(if codes.is_empty() {
         instruments::DEFAULT
             .iter()
@@ -425,8 +413,7 @@ pub async fn for_referral(
     else {
         return Ok(Vec::new());
     };
-    let chosen = instruments_of(state, organisation, programme).await?;
-    let own = own_of(state, organisation, programme).await?;
+    let (chosen, own) = asked_in(state, organisation, programme).await?;
     let asked: Vec<(String, String)> = chosen
         .iter()
         .map(|a| (a.instrument.code.to_owned(), a.instrument.title.to_owned()))
@@ -443,13 +430,7 @@ pub async fn for_referral(
             let window = span.and_then(|span| schedule.window(t, span));
             TimepointRow {
                 name: t.name.clone(),
-                due: span.and_then(|span| {
-                    schedule
-                        .due_dates(span)
-                        .into_iter()
-                        .find(|d| d.timepoint == t)
-                        .and_then(|d| d.on)
-                }),
+                due: span.and_then(|span| t.due(span)),
                 window,
                 known_once: match t.anchor {
                     Anchor::Start => "the person is placed",
@@ -689,10 +670,7 @@ pub async fn send_links_as_windows_open(
         else {
             continue;
         };
-        let span = Span {
-            start: f.placed_at.date_naive(),
-            end: f.ended_at.map(|e| e.date_naive()),
-        };
+        let span = Span::between(f.placed_at, f.ended_at);
         let due: Vec<String> = schedule
             .open_on(span, today)
             .into_iter()
@@ -788,11 +766,8 @@ async fn questionnaire(
             let reflects = schedule
                 .reflection_timepoint()
                 .is_some_and(|t| t.name == timepoint);
-            (
-                instruments_of(state, organisation, p).await?,
-                own_of(state, organisation, p).await?,
-                reflects,
-            )
+            let (shipped, mine) = asked_in(state, organisation, p).await?;
+            (shipped, mine, reflects)
         }
         None => (Vec::new(), Vec::new(), false),
     };

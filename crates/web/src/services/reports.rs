@@ -2,6 +2,7 @@
 //! matches. Coordinators and admins see exact counts; commissioners and every
 //! download see counts from 1 to 4 as "<5".
 
+use alongside_db::outcomes::ScoreFact;
 use alongside_db::programmes::CostFact;
 use alongside_db::reports::{self, ReferralFact};
 use alongside_domain::ProgrammeId;
@@ -490,10 +491,7 @@ pub async fn outcomes(
     // A response counts only within its timepoint's window around the
     // person's own dates.
     let (facts, outside): (Vec<_>, Vec<_>) = facts.into_iter().partition(|f| {
-        let span = f.placed_at.map(|start| Span {
-            start: start.date_naive(),
-            end: f.ended_at.map(|end| end.date_naive()),
-        });
+        let span = f.placed_at.map(|start| Span::between(start, f.ended_at));
         let schedule = schedules
             .iter()
             .find(|(id, _)| Some(*id) == f.programme_id)
@@ -541,16 +539,7 @@ pub async fn outcomes(
                 });
             }
         } else {
-            let observations: Vec<Observation<uuid::Uuid>> = mine
-                .iter()
-                .filter_map(|f| {
-                    Some(Observation {
-                        person: f.referral_id,
-                        timepoint: f.timepoint.clone(),
-                        score: f.score?,
-                    })
-                })
-                .collect();
+            let observations = scores(mine.iter().copied());
             sections.push(OutcomeSection {
                 heading: instrument.title.to_owned(),
                 not_counted,
@@ -566,17 +555,7 @@ pub async fn outcomes(
         .filter(|q| q.custom.scoring != QuestionnaireScoring::None)
     {
         let code = q.code();
-        let observations: Vec<Observation<uuid::Uuid>> = facts
-            .iter()
-            .filter(|f| f.instrument == code)
-            .filter_map(|f| {
-                Some(Observation {
-                    person: f.referral_id,
-                    timepoint: f.timepoint.clone(),
-                    score: f.score?,
-                })
-            })
-            .collect();
+        let observations = scores(facts.iter().filter(|f| f.instrument == code));
         let not_counted = outside.iter().filter(|f| f.instrument == code).count();
         if observations.is_empty() && not_counted == 0 {
             continue;
@@ -599,6 +578,20 @@ pub async fn outcomes(
         });
     }
     Ok(sections)
+}
+
+/// The scores of `facts` as a table's observations (those not scored on
+/// their own left out).
+fn scores<'a>(facts: impl Iterator<Item = &'a ScoreFact>) -> Vec<Observation<uuid::Uuid>> {
+    facts
+        .filter_map(|f| {
+            Some(Observation {
+                person: f.referral_id,
+                timepoint: f.timepoint.clone(),
+                score: f.score?,
+            })
+        })
+        .collect()
 }
 
 /// The report as CSV, small numbers hidden.
