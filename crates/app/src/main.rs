@@ -9,13 +9,12 @@ mod settings;
 use std::io::BufRead as _;
 use std::path::Path;
 
-use alongside_db::{Db, Engine, accounts, audit, instance_keys, organisations};
-use alongside_domain::Role;
+use alongside_db::{Db, Engine, instance_keys};
 use alongside_domain::account::{EmailAddress, NewPassword};
-use alongside_domain::audit::AuditEvent;
 use alongside_domain::organisation::OrganisationName;
 use alongside_domain::validation::text;
-use anyhow::{Context, bail};
+use alongside_services as services;
+use anyhow::Context;
 use base64::Engine as _;
 use clap::{Parser, Subcommand};
 use settings::{DEFAULT_DATABASE_URL, Settings, SettingsArgs};
@@ -278,9 +277,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     match &settings.smtp_url {
         Some(url) => {
-            let sender = alongside_web::mail::Sender::new(url.expose(), &settings.mail_from)
+            let sender = services::mail::Sender::new(url.expose(), &settings.mail_from)
                 .map_err(anyhow::Error::msg)?;
-            tokio::spawn(alongside_web::mail::run(
+            tokio::spawn(services::mail::run(
                 db.clone(),
                 key.clone(),
                 sender,
@@ -292,9 +291,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         ),
     }
     println!("Press Ctrl+C to stop.");
-    tokio::spawn(sweep_expired_sessions(db.clone()));
-    let state = alongside_web::AppState::new(db.clone(), key, web, csrf_key);
-    tokio::spawn(send_questionnaire_links(state.clone()));
+    let context = services::Context::new(db.clone(), key, web.services());
+    tokio::spawn(sweep_expired_sessions(context.clone()));
+    tokio::spawn(send_questionnaire_links(context.clone()));
+    let state = alongside_web::AppState::from_context(context, web, csrf_key);
     alongside_web::serve(listener, state, shutdown_signal())
         .await
         .context("the server stopped with an error")?;
@@ -304,11 +304,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 /// Removes expired sessions every hour. Several processes may sweep at once;
 /// deleting what is already gone is harmless.
-async fn sweep_expired_sessions(db: Db) {
+async fn sweep_expired_sessions(context: services::Context) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match alongside_db::sessions::delete_expired(&db, chrono::Utc::now()).await {
+        match services::accounts::remove_expired_sessions(&context).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
@@ -319,12 +319,12 @@ async fn sweep_expired_sessions(db: Db) {
 /// Every hour, emails private questionnaire links to people whose
 /// timepoint window has opened. A link already made is never made again, so
 /// a missed hour is caught up by the next.
-async fn send_questionnaire_links(state: alongside_web::AppState) {
+async fn send_questionnaire_links(context: services::Context) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        let today = chrono::Utc::now().date_naive();
-        match alongside_web::services::outcomes::send_links_as_windows_open(&state, today).await {
+        let today = context.now().date_naive();
+        match services::outcomes::send_links_as_windows_open(&context, today).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(sent = n, "questionnaire links sent as windows opened"),
             Err(e) => tracing::warn!(error = %e, "could not send questionnaire links"),
@@ -375,30 +375,20 @@ async fn create_admin(
     let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']))
         .map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let db = connect(settings).await?;
-    if accounts::find_by_email(&db, &email).await?.is_some() {
-        bail!("an account with the email address {email} already exists");
-    }
-    let hash = {
-        let password = password.expose().to_owned();
-        tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?
-    };
-    let now = chrono::Utc::now();
-    let mut tx = db.begin().await?;
-    let org =
-        organisations::create(&mut tx, organisation.as_str(), &organisation.slug(), now).await?;
-    let account = accounts::create(&mut tx, &email, &name, &hash, now).await?;
-    organisations::add_member(&mut tx, org.id, account, Role::Admin, now).await?;
-    let entry = audit::AuditEntry {
-        organisation: Some(org.id),
-        actor: None,
-        event: AuditEvent::Create,
-        entity: "account",
-        entity_id: Some(account.to_string()),
-        detail: "admin created from the command line".into(),
-        request_id: None,
-    };
-    audit::record(&mut tx, &entry, now).await?;
-    tx.commit().await?;
+    let key = data_key::load(&settings.data_key_file, &db).await?;
+    let context = services::Context::new(db.clone(), key, services::Settings::default());
+    let org = services::accounts::create_organisation_with_admin(
+        &context,
+        &organisation,
+        &email,
+        &name,
+        &password,
+    )
+    .await
+    .map_err(|e| match e {
+        services::Error::Conflict(why) => anyhow::anyhow!(why),
+        other => anyhow::anyhow!(other.chain()),
+    })?;
     println!(
         "Created the organisation {} and its admin {email}.",
         org.name

@@ -3,7 +3,8 @@
 //!
 //! [`instruments`] holds the outcome questionnaires, their scoring and
 //! missing-item rules; [`questionnaire`] holds questionnaires an
-//! organisation brings itself (checked, answered, scored); [`probability`] holds the normal and t distributions; [`change`] compares
+//! organisation brings itself (checked, answered, scored), and
+//! [`fhir_questionnaire`] their FHIR R4 interchange and stored form; [`probability`] holds the normal and t distributions; [`change`] compares
 //! two timepoints (paired t-test, Wilcoxon signed-rank, effect sizes,
 //! reliable change, caseness and recovery) and reads the audit CSV format;
 //! [`outcomes`] builds a report's outcome table (completion per timepoint,
@@ -11,6 +12,7 @@
 //! no database, no clock, no I/O.
 
 pub mod change;
+pub mod fhir_questionnaire;
 pub mod instruments;
 pub mod outcomes;
 pub mod probability;

@@ -19,9 +19,9 @@ pub mod error;
 pub mod fhir;
 mod health;
 pub mod html;
-pub mod mail;
 mod metrics;
-pub mod services;
+
+use alongside_services as services;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,6 +38,9 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 pub use error::Error;
+
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
 
 /// Settings the web layer needs, built by the app from its configuration.
 #[derive(Clone, Debug)]
@@ -85,13 +88,24 @@ pub struct AppState {
 }
 
 struct Inner {
-    db: Db,
-    data_key: alongside_db::sealed::DataKey,
+    services: services::Context,
     settings: WebSettings,
     csrf_key: Vec<u8>,
-    sign_in_limiter: auth::AttemptLimiter,
-    self_referral_limiter: auth::AttemptLimiter,
     metrics: metrics::Metrics,
+}
+
+impl WebSettings {
+    /// The part of these settings the use cases need.
+    #[must_use]
+    pub fn services(&self) -> services::Settings {
+        services::Settings {
+            public_url: self.public_url.clone(),
+            session_lifetime: self.session_lifetime,
+            invitation_lifetime: self.invitation_lifetime,
+            sign_in_attempts_per_minute: self.sign_in_attempts_per_minute,
+            self_referrals_per_minute: self.self_referrals_per_minute,
+        }
+    }
 }
 
 impl AppState {
@@ -105,31 +119,44 @@ impl AppState {
         settings: WebSettings,
         csrf_key: Vec<u8>,
     ) -> Self {
-        let sign_in_limiter = auth::AttemptLimiter::new(settings.sign_in_attempts_per_minute);
-        let self_referral_limiter = auth::AttemptLimiter::new(settings.self_referrals_per_minute);
+        let context = services::Context::new(db, data_key, settings.services());
+        Self::from_context(context, settings, csrf_key)
+    }
+
+    /// State around a use-case context that the process shares with its
+    /// background sweeps.
+    #[must_use]
+    pub fn from_context(
+        services: services::Context,
+        settings: WebSettings,
+        csrf_key: Vec<u8>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
-                db,
-                data_key,
+                services,
                 settings,
                 csrf_key,
-                sign_in_limiter,
-                self_referral_limiter,
                 metrics: metrics::Metrics::default(),
             }),
         }
     }
 
+    /// The context the use cases run in.
+    #[must_use]
+    pub fn services(&self) -> &services::Context {
+        &self.inner.services
+    }
+
     /// The database.
     #[must_use]
     pub fn db(&self) -> &Db {
-        &self.inner.db
+        self.inner.services.db()
     }
 
     /// The key that seals sensitive free text.
     #[must_use]
     pub fn data_key(&self) -> &alongside_db::sealed::DataKey {
-        &self.inner.data_key
+        self.inner.services.data_key()
     }
 
     /// The settings.
@@ -140,14 +167,6 @@ impl AppState {
 
     pub(crate) fn csrf_key(&self) -> &[u8] {
         &self.inner.csrf_key
-    }
-
-    pub(crate) fn self_referral_limiter(&self) -> &auth::AttemptLimiter {
-        &self.inner.self_referral_limiter
-    }
-
-    pub(crate) fn sign_in_limiter(&self) -> &auth::AttemptLimiter {
-        &self.inner.sign_in_limiter
     }
 
     pub(crate) fn metrics(&self) -> &metrics::Metrics {
@@ -194,13 +213,13 @@ pub fn router(state: AppState) -> Router {
         .nest("/fhir", fhir::router())
         .merge(health::metrics_router())
         .merge(assets::router())
-        .fallback(error::fallback)
+        .fallback(fallback)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
         ))
-        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::map_response(security_headers))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(
@@ -265,4 +284,24 @@ pub async fn serve(
 #[must_use]
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api::openapi()
+}
+
+/// The fallback for unknown paths: problem+json under `/api/`, a page elsewhere.
+async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::api::Problem::from(Error::NotFound).into_response()
+    } else {
+        crate::html::error_page(&Error::NotFound, None).into_response()
+    }
+}
+
+/// What a panic in a handler turns into: a plain 500, the cause logged.
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let cause = cause
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default();
+    tracing::error!(%cause, "handler panicked");
+    crate::html::error_page(&Error::Internal(cause), None).into_response()
 }

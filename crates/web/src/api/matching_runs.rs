@@ -201,8 +201,8 @@ pub async fn create(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let programme = programme_id(&id)?;
-    let run = service::run(&state, &auth.permit, programme).await?;
-    let record = service::find(&state, &auth.permit, run, Some(programme)).await?;
+    let run = service::run(state.services(), &auth.permit, programme).await?;
+    let record = service::find(state.services(), &auth.permit, run, Some(programme)).await?;
     let location = format!("/api/v1/programmes/{programme}/matching-runs/{run}");
     Ok((
         StatusCode::CREATED,
@@ -231,6 +231,6 @@ pub async fn show(
         .ok()
         .filter(|u| u.hyphenated().to_string() == run)
         .ok_or_else(|| Problem::from(Error::BadRequest("Malformed run id".into())))?;
-    let record = service::find(&state, &auth.permit, run, Some(programme)).await?;
+    let record = service::find(state.services(), &auth.permit, run, Some(programme)).await?;
     Ok(Json(RunView::from(&record)))
 }

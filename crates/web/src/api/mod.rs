@@ -22,10 +22,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use problem::{FieldProblem, Problem, ProblemBody};
+pub use problem::{FieldProblem, Problem, ProblemBody, ProblemKind};
 
 use crate::AppState;
-use crate::error::{Error, ProblemKind};
+use crate::Error;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -175,7 +175,7 @@ pub async fn list(
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<ProgrammeView>>, Problem> {
     let Query(params) = params.map_err(|e| crate::Error::BadRequest(e.body_text()))?;
-    let programmes = service::list(&state, &auth.permit, params.include_archived).await?;
+    let programmes = service::list(state.services(), &auth.permit, params.include_archived).await?;
     Ok(Json(
         programmes.into_iter().map(ProgrammeView::from).collect(),
     ))
@@ -194,7 +194,7 @@ pub async fn create(
     auth: ApiAuthorised<ManageProgrammes>,
     ApiJson(request): ApiJson<ProgrammeRequest>,
 ) -> Result<Response, Problem> {
-    let programme = service::create(&state, &auth.permit, &request.into_input()?).await?;
+    let programme = service::create(state.services(), &auth.permit, &request.into_input()?).await?;
     let location = format!("/api/v1/programmes/{}", programme.id);
     Ok((
         StatusCode::CREATED,
@@ -217,7 +217,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<ProgrammeView>, Problem> {
     let id: ProgrammeId = parse_id(&id)?;
-    Ok(Json(service::find(&state, &auth.permit, id).await?.into()))
+    Ok(Json(
+        service::find(state.services(), &auth.permit, id)
+            .await?
+            .into(),
+    ))
 }
 
 /// Replaces a programme's fields.
@@ -235,7 +239,7 @@ pub async fn replace(
 ) -> Result<Json<ProgrammeView>, Problem> {
     let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
-        service::update(&state, &auth.permit, id, &request.into_input()?)
+        service::update(state.services(), &auth.permit, id, &request.into_input()?)
             .await?
             .into(),
     ))
@@ -254,7 +258,9 @@ pub async fn archive(
 ) -> Result<Json<ProgrammeView>, Problem> {
     let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
-        service::archive(&state, &auth.permit, id).await?.into(),
+        service::archive(state.services(), &auth.permit, id)
+            .await?
+            .into(),
     ))
 }
 
@@ -271,6 +277,8 @@ pub async fn restore(
 ) -> Result<Json<ProgrammeView>, Problem> {
     let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
-        service::restore(&state, &auth.permit, id).await?.into(),
+        service::restore(state.services(), &auth.permit, id)
+            .await?
+            .into(),
     ))
 }

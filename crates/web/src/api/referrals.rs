@@ -19,9 +19,10 @@ use uuid::Uuid;
 
 use super::{Problem, ProblemBody};
 use crate::AppState;
+use crate::Error;
+use crate::api::ProblemKind;
 use crate::auth::ApiAuthorised;
 use crate::auth::actions::MakeReferrals;
-use crate::error::{Error, ProblemKind};
 use crate::services::referrals::{self as service, Outcome};
 
 /// A long-term condition.
@@ -371,17 +372,23 @@ pub async fn create(
     let key = idempotency_key(&headers)?;
     let request: ReferralRequest = parse_json(&headers, &body)?;
     let hash = request_hash(&body);
-    let outcome = service::refer_once(&state, &auth.permit, &key, &hash, &request.into_input())
-        .await
-        .map_err(|e| match e {
-            Error::Invalid(errors) => Problem::invalid(&errors, pointer),
-            other => Problem::from(other),
-        })?;
+    let outcome = service::refer_once(
+        state.services(),
+        &auth.permit,
+        &key,
+        &hash,
+        &request.into_input(),
+    )
+    .await
+    .map_err(|e| match e {
+        crate::services::Error::Invalid(errors) => Problem::invalid(&errors, pointer),
+        other => Problem::from(other),
+    })?;
     let (id, status, replayed) = match outcome {
         Outcome::Created(referred) => (referred.id, StatusCode::CREATED, false),
         Outcome::Replayed(id) => (id, StatusCode::OK, true),
     };
-    let record = service::one_of_mine(&state, &auth.permit, id).await?;
+    let record = service::one_of_mine(state.services(), &auth.permit, id).await?;
     let mut response = (
         status,
         [(header::LOCATION, format!("/api/v1/referrals/{id}"))],
@@ -407,7 +414,7 @@ pub async fn list(
     State(state): State<AppState>,
     auth: ApiAuthorised<MakeReferrals>,
 ) -> Result<Json<Vec<ReferralView>>, Problem> {
-    let mine = service::mine(&state, &auth.permit).await?;
+    let mine = service::mine(state.services(), &auth.permit).await?;
     Ok(Json(mine.iter().map(ReferralView::from).collect()))
 }
 
@@ -427,6 +434,6 @@ pub async fn show(
         .ok()
         .filter(|_| id.len() == 36)
         .ok_or_else(|| Problem::from(Error::BadRequest("Malformed referral id".into())))?;
-    let record = service::one_of_mine(&state, &auth.permit, id).await?;
+    let record = service::one_of_mine(state.services(), &auth.permit, id).await?;
     Ok(Json(ReferralView::from(&record)))
 }

@@ -1,14 +1,10 @@
 //! Extractors that turn a request into a checked actor. A handler that takes
 //! `Authorised<actions::ManageProgrammes>` runs only when the access policy
-//! allowed that action; there is no other way to get a [`Permit`].
+//! allowed that action: the extractor asks `alongside_services::authorise`,
+//! the only maker of a [`Permit`].
 
-use std::marker::PhantomData;
-
-use alongside_db::audit::{self, AuditEntry};
 use alongside_db::sessions::SignedIn;
-use alongside_domain::Actor;
-use alongside_domain::access::{self, Action, Decision};
-use alongside_domain::audit::AuditEvent;
+use alongside_services::{self as services, Permission, Permit};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -19,76 +15,6 @@ use subtle::ConstantTimeEq;
 
 use super::{SESSION_COOKIE, VISITOR_COOKIE, cookie, csrf_token, hash_token};
 use crate::{AppState, Error};
-
-/// An action a route declares; implemented by the unit types in [`actions`].
-pub trait Permission: Send + Sync + 'static {
-    /// The policy action this stands for.
-    const ACTION: Action;
-}
-
-/// One type per [`Action`], to name in a handler's signature.
-pub mod actions {
-    use super::{Action, Permission};
-
-    macro_rules! permission {
-        ($($name:ident),+ $(,)?) => {$(
-            #[doc = concat!("The `", stringify!($name), "` action.")]
-            #[derive(Debug)]
-            pub struct $name;
-            impl Permission for $name {
-                const ACTION: Action = Action::$name;
-            }
-        )+};
-    }
-
-    permission!(
-        UseOwnAccount,
-        ViewProgrammes,
-        ManageProgrammes,
-        ManageStaff,
-        ViewAuditLog,
-        ViewReferrals,
-        TriageReferrals,
-        MakeReferrals,
-        ManageSupporters,
-        MatchPeople,
-        ViewReports,
-        LoadLicensedText,
-        ReviewFeedback
-    );
-}
-
-/// Proof that the policy allowed action `A` for this actor. Services take
-/// one, so they cannot be called without the check either.
-#[derive(Debug)]
-pub struct Permit<A> {
-    /// Who is acting.
-    pub signed_in: SignedIn,
-    /// The request's id, for the audit log.
-    pub request_id: Option<String>,
-    _action: PhantomData<A>,
-}
-
-impl<A> Permit<A> {
-    /// The actor the policy judged.
-    #[must_use]
-    pub fn actor(&self) -> &Actor {
-        &self.signed_in.actor
-    }
-
-    /// A permit for another action, if the policy allows it too: for a page
-    /// that, say, triages a referral and then shows it again.
-    #[must_use]
-    pub fn also<B: Permission>(&self) -> Option<Permit<B>> {
-        access::decide(&self.signed_in.actor, B::ACTION)
-            .is_allowed()
-            .then(|| Permit {
-                signed_in: self.signed_in.clone(),
-                request_id: self.request_id.clone(),
-                _action: PhantomData,
-            })
-    }
-}
 
 /// A signed-in browser session.
 #[derive(Debug, Clone)]
@@ -131,33 +57,14 @@ fn request_id(parts: &Parts) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Asks the policy; records refusals in the audit log.
+/// Asks the policy (through the services, which record refusals).
 async fn check<A: Permission>(
     state: &AppState,
     signed_in: SignedIn,
     request_id: Option<String>,
     path: &str,
 ) -> Result<Permit<A>, Error> {
-    match access::decide(&signed_in.actor, A::ACTION) {
-        Decision::Allow => Ok(Permit {
-            signed_in,
-            request_id,
-            _action: PhantomData,
-        }),
-        Decision::Deny(reason) => {
-            let entry = AuditEntry {
-                organisation: Some(signed_in.actor.organisation_id),
-                actor: Some(signed_in.actor.account_id),
-                event: AuditEvent::Denied,
-                entity: "route",
-                entity_id: Some(path.to_owned()),
-                detail: format!("{}: {reason}", A::ACTION.as_str()),
-                request_id: request_id.as_deref(),
-            };
-            audit::record_now(state.db(), &entry, Utc::now()).await?;
-            Err(Error::Forbidden)
-        }
-    }
+    Ok(services::authorise::<A>(state.services(), signed_in, request_id, path).await?)
 }
 
 /// A page request by a signed-in person whom the policy allows action `A`.

@@ -2,12 +2,13 @@
 //! the sign-in rate limit, and the extractors that apply the access policy.
 
 mod extract;
-mod limiter;
 pub(crate) mod secrets;
 
-pub use extract::{ApiAuthorised, Authorised, CsrfForm, Permission, Permit, Session, actions};
-pub use limiter::AttemptLimiter;
-pub use secrets::{csrf_token, hash_token, new_token};
+pub use alongside_services::limiter::AttemptLimiter;
+pub use alongside_services::tokens::{hash_token, new_token};
+pub use alongside_services::{Permission, Permit, actions};
+pub use extract::{ApiAuthorised, Authorised, CsrfForm, Session};
+pub use secrets::csrf_token;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "alongside_session";

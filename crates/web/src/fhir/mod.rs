@@ -11,7 +11,7 @@
 //! `revoked`. A note says the outcome in words.
 
 mod capability;
-pub(crate) mod custom;
+pub(crate) use alongside_evaluation::fhir_questionnaire as custom;
 mod outcome;
 mod questionnaire;
 mod service_request;

@@ -4,6 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::Error;
 use crate::api::Problem;
 
 /// One problem.
@@ -58,6 +59,40 @@ impl OperationOutcome {
     }
 }
 
+/// The FHIR issue type for each kind of error: an illegal status change
+/// breaks a business rule, the database being away is transient.
+fn issue_type(error: &Error) -> &'static str {
+    match error {
+        Error::Invalid(_) | Error::BadRequest(_) => "invalid",
+        Error::Unauthenticated => "security",
+        Error::Forbidden => "forbidden",
+        Error::NotFound => "not-found",
+        Error::Conflict(_) => "conflict",
+        Error::IllegalTransition(_) => "business-rule",
+        Error::TooManyRequests => "throttled",
+        Error::Unavailable(_) => "transient",
+        Error::Internal(_) => "exception",
+    }
+}
+
+impl From<Error> for OperationOutcome {
+    fn from(error: Error) -> Self {
+        let code = issue_type(&error);
+        let problem = Problem::from(error);
+        let body = problem.body();
+        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::one(status, Issue::new(code, "", body.detail.clone()))
+    }
+}
+
+impl From<alongside_services::Error> for OperationOutcome {
+    fn from(error: alongside_services::Error) -> Self {
+        Self::from(Error::from(error))
+    }
+}
+
+/// A refusal before the handler ran (no token, a role that may not): the
+/// authorisation extractors answer with a problem, turned into an outcome.
 impl From<Problem> for OperationOutcome {
     fn from(problem: Problem) -> Self {
         let body = problem.body();
@@ -92,5 +127,11 @@ impl IntoResponse for OperationOutcome {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+impl From<alongside_evaluation::fhir_questionnaire::Issue> for Issue {
+    fn from(issue: alongside_evaluation::fhir_questionnaire::Issue) -> Self {
+        Issue::new(issue.code, &issue.at, issue.message)
     }
 }

@@ -101,9 +101,9 @@ pub async fn search(
 ) -> Result<Response, OperationOutcome> {
     let auth = auth.map_err(OperationOutcome::from)?;
     let base = base(&state);
-    let own = own::list(&state, auth.permit.actor().organisation_id)
+    let own = own::list(state.services(), auth.permit.actor().organisation_id)
         .await
-        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+        .map_err(|e| OperationOutcome::from(e))?;
     let entry = |id: &str, resource: Value| {
         json!({
             "fullUrl": format!("{base}/fhir/Questionnaire/{id}"),
@@ -134,16 +134,16 @@ pub async fn read(
 ) -> Result<Response, OperationOutcome> {
     let auth = auth.map_err(OperationOutcome::from)?;
     if let Some(uuid) = super::uuid_of(&id) {
-        return match own::find(&state, auth.permit.actor().organisation_id, uuid).await {
+        return match own::find(state.services(), auth.permit.actor().organisation_id, uuid).await {
             Ok(q) => Ok(fhir(
                 StatusCode::OK,
                 custom::to_fhir(&id, &q.custom, q.active, &base(&state)),
             )),
-            Err(Error::NotFound) => Err(OperationOutcome::one(
+            Err(crate::services::Error::NotFound) => Err(OperationOutcome::one(
                 StatusCode::NOT_FOUND,
                 Issue::new("not-found", "", "There is no Questionnaire with this id"),
             )),
-            Err(e) => Err(OperationOutcome::from(Problem::from(e))),
+            Err(e) => Err(OperationOutcome::from(e)),
         };
     }
     match shipped(&id) {
@@ -181,11 +181,12 @@ pub async fn create_questionnaire(
             Issue::new("structure", "", "resourceType must be Questionnaire"),
         ));
     }
-    let questionnaire = custom::parse(&resource).map_err(invalid)?;
-    let id = own::import(&state, &auth.permit, &questionnaire)
+    let questionnaire = custom::parse(&resource)
+        .map_err(|issues| invalid(issues.into_iter().map(Issue::from).collect()))?;
+    let id = own::import(state.services(), &auth.permit, &questionnaire)
         .await
         .map_err(|e| match e {
-            Error::Invalid(errors) => OperationOutcome {
+            crate::services::Error::Invalid(errors) => OperationOutcome {
                 status: StatusCode::CONFLICT,
                 issues: errors
                     .as_slice()
@@ -193,7 +194,7 @@ pub async fn create_questionnaire(
                     .map(|e| Issue::new("duplicate", "Questionnaire.title", e.message.clone()))
                     .collect(),
             },
-            other => OperationOutcome::from(Problem::from(other)),
+            other => OperationOutcome::from(other),
         })?;
     let id = id.to_string();
     let base = base(&state);
@@ -592,7 +593,7 @@ pub async fn create(
         ));
     }
     let timepoints = match based_on(&resource) {
-        Some(referral) => service::timepoint_names(&state, &auth.permit, referral).await,
+        Some(referral) => service::timepoint_names(state.services(), &auth.permit, referral).await,
         None => None,
     };
     // A questionnaire named by a UUID is one of the organisation's own.
@@ -601,11 +602,13 @@ pub async fn create(
         .and_then(|q| q.rsplit('/').next())
         .and_then(super::uuid_of);
     let mine = match named {
-        Some(id) => match own::find(&state, auth.permit.actor().organisation_id, id).await {
-            Ok(o) => Some(o),
-            Err(Error::NotFound) => None,
-            Err(e) => return Err(OperationOutcome::from(Problem::from(e))),
-        },
+        Some(id) => {
+            match own::find(state.services(), auth.permit.actor().organisation_id, id).await {
+                Ok(o) => Some(o),
+                Err(crate::services::Error::NotFound) => None,
+                Err(e) => return Err(OperationOutcome::from(e)),
+            }
+        }
         None => None,
     };
     let read = read_response(&resource, timepoints.as_deref(), mine)?;
@@ -614,7 +617,7 @@ pub async fn create(
         Given::Own(o, answers) => service::Answering::Own(o, answers),
     };
     let id = service::record(
-        &state,
+        state.services(),
         &auth.permit,
         &service::Received {
             referral: read.referral,
@@ -626,7 +629,7 @@ pub async fn create(
     )
     .await
     .map_err(|e| match e {
-        Error::NotFound => OperationOutcome::one(
+        crate::services::Error::NotFound => OperationOutcome::one(
             StatusCode::NOT_FOUND,
             Issue::new(
                 "not-found",
@@ -634,14 +637,14 @@ pub async fn create(
                 "There is no such referral in your organisation",
             ),
         ),
-        Error::Invalid(errors) => invalid(
+        crate::services::Error::Invalid(errors) => invalid(
             errors
                 .as_slice()
                 .iter()
                 .map(|e| Issue::new("invalid", "QuestionnaireResponse", e.message.clone()))
                 .collect(),
         ),
-        other => OperationOutcome::from(Problem::from(other)),
+        other => OperationOutcome::from(other),
     })?;
     let base = base(&state);
     let (code, answers) = match &read.given {
@@ -719,9 +722,9 @@ pub async fn search_responses(
             Issue::new("required", "", "Search with based-on=ServiceRequest/{id}"),
         ));
     };
-    let found = service::responses(&state, &auth.permit, referral)
+    let found = service::responses(state.services(), &auth.permit, referral)
         .await
-        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+        .map_err(|e| OperationOutcome::from(e))?;
     let base = base(&state);
     let mut entries = Vec::with_capacity(found.len());
     for r in &found {
@@ -733,8 +736,8 @@ pub async fn search_responses(
                 .data_key()
                 .open(sealed)
                 .map_err(Error::from)
-                .and_then(|json| own::answers_from_json(&json))
-                .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+                .and_then(|json| own::answers_from_json(&json).map_err(Error::from))
+                .map_err(|e| OperationOutcome::from(e))?;
             resource["questionnaire"] = json!(format!("{base}/fhir/Questionnaire/{id}"));
             resource["item"] = own_items(&answers);
         }

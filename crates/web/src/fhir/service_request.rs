@@ -426,7 +426,7 @@ pub async fn create(
         Some(_) => {
             let key = idempotency_key(&headers).map_err(OperationOutcome::from)?;
             match service::refer_once(
-                &state,
+                state.services(),
                 &auth.permit,
                 &key,
                 &request_hash(&body),
@@ -436,17 +436,17 @@ pub async fn create(
             {
                 Ok(Outcome::Created(r)) => (r.id, StatusCode::CREATED),
                 Ok(Outcome::Replayed(id)) => (id, StatusCode::OK),
-                Err(e) => return Err(error_outcome(e, &read)),
+                Err(e) => return Err(error_outcome(e.into(), &read)),
             }
         }
-        None => match service::refer(&state, &auth.permit, &read.input).await {
+        None => match service::refer(state.services(), &auth.permit, &read.input).await {
             Ok(r) => (r.id, StatusCode::CREATED),
-            Err(e) => return Err(error_outcome(e, &read)),
+            Err(e) => return Err(error_outcome(e.into(), &read)),
         },
     };
-    let record = service::one_of_mine(&state, &auth.permit, referred.0)
+    let record = service::one_of_mine(state.services(), &auth.permit, referred.0)
         .await
-        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+        .map_err(|e| OperationOutcome::from(e))?;
     let base = state.settings().public_url.trim_end_matches('/').to_owned();
     let mut response = fhir(
         referred.1,
@@ -464,7 +464,7 @@ fn error_outcome(error: Error, read: &Read) -> OperationOutcome {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             issues: issues_of(&errors, read),
         },
-        other => OperationOutcome::from(Problem::from(other)),
+        other => OperationOutcome::from(other),
     }
 }
 
@@ -544,11 +544,11 @@ pub async fn read(
         )
     };
     let id: Uuid = super::uuid_of(&id).ok_or_else(not_found)?;
-    let record = service::one_of_mine(&state, &auth.permit, id)
+    let record = service::one_of_mine(state.services(), &auth.permit, id)
         .await
         .map_err(|e| match e {
-            Error::NotFound => not_found(),
-            other => OperationOutcome::from(Problem::from(other)),
+            crate::services::Error::NotFound => not_found(),
+            other => OperationOutcome::from(other),
         })?;
     let base = state.settings().public_url.trim_end_matches('/').to_owned();
     Ok(fhir(
@@ -564,9 +564,9 @@ pub async fn search(
 ) -> Result<Response, OperationOutcome> {
     let auth = authorised(auth)?;
     let base = state.settings().public_url.trim_end_matches('/').to_owned();
-    let mine = service::mine(&state, &auth.permit)
+    let mine = service::mine(state.services(), &auth.permit)
         .await
-        .map_err(|e| OperationOutcome::from(Problem::from(e)))?;
+        .map_err(|e| OperationOutcome::from(e))?;
     // From the list alone: one query, whatever the number of referrals.
     let entries: Vec<Value> = mine
         .iter()

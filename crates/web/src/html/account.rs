@@ -83,9 +83,9 @@ pub async fn change_password(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Response {
     match service::change_password(
-        &state,
+        state.services(),
         &auth.permit,
-        &auth.session,
+        &auth.session.token_hash,
         &form.current_password,
         &form.new_password,
         &form.confirm_password,
@@ -93,7 +93,7 @@ pub async fn change_password(
     .await
     {
         Ok(()) => Redirect::to("/account/password?changed=1").into_response(),
-        Err(Error::Invalid(errors)) => render(
+        Err(crate::services::Error::Invalid(errors)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &Password {
                 layout: Layout::signed_in("Change your password", "", &auth.session)
@@ -143,7 +143,7 @@ async fn tokens_page(
                 },
             )
         }
-        Err(e) => error_page(&e.into(), Some(&auth.session)),
+        Err(e) => error_page(e, Some(&auth.session)),
     }
 }
 
@@ -164,7 +164,7 @@ pub async fn create_token(
     auth: Authorised<UseOwnAccount>,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Response {
-    match service::create_api_token(&state, &auth.permit, &form.name).await {
+    match service::create_api_token(state.services(), &auth.permit, &form.name).await {
         Ok(token) => {
             tokens_page(
                 &state,
@@ -175,7 +175,9 @@ pub async fn create_token(
             )
             .await
         }
-        Err(Error::Invalid(errors)) => tokens_page(&state, &auth, None, errors, form.name).await,
+        Err(crate::services::Error::Invalid(errors)) => {
+            tokens_page(&state, &auth, None, errors, form.name).await
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -193,7 +195,7 @@ pub async fn revoke_token(
     let Ok(id) = id.parse::<ApiTokenId>() else {
         return error_page(&Error::NotFound, Some(&auth.session));
     };
-    match service::revoke_api_token(&state, &auth.permit, id).await {
+    match service::revoke_api_token(state.services(), &auth.permit, id).await {
         Ok(()) => Redirect::to("/account/tokens").into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),
     }

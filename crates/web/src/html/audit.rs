@@ -64,6 +64,6 @@ pub async fn list(
                 },
             )
         }
-        Err(e) => error_page(&e.into(), Some(&auth.session)),
+        Err(e) => error_page(e, Some(&auth.session)),
     }
 }

@@ -29,7 +29,7 @@ pub async fn show(State(state): State<AppState>, auth: Authorised<UseOwnAccount>
     let programmes =
         match alongside_db::programmes::list(state.db(), s.actor.organisation_id, false).await {
             Ok(p) => p,
-            Err(e) => return error_page(&e.into(), Some(&auth.session)),
+            Err(e) => return error_page(e, Some(&auth.session)),
         };
     render(
         StatusCode::OK,

@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, error_page, record_id, render};
+use crate::AppState;
 use crate::auth::actions::ReviewFeedback;
 use crate::auth::{Authorised, CsrfForm};
 use crate::services::feedback as service;
-use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "feedback/review.html")]
@@ -58,7 +58,7 @@ async fn review_page(
     notice: Option<&'static str>,
 ) -> Response {
     let filter: Option<ProgrammeId> = programme.parse().ok();
-    let review = match service::review(state, &auth.permit, filter).await {
+    let review = match service::review(state.services(), &auth.permit, filter).await {
         Ok(r) => r,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
@@ -117,9 +117,9 @@ pub async fn add_theme(
     auth: Authorised<ReviewFeedback>,
     CsrfForm(form): CsrfForm<ThemeForm>,
 ) -> Response {
-    match service::add_theme(&state, &auth.permit, &form.theme).await {
+    match service::add_theme(state.services(), &auth.permit, &form.theme).await {
         Ok(()) => Redirect::to(&back(&form.programme, "theme")).into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             review_page(&state, &auth, &form.programme, form.theme, errors, None).await
         }
         Err(e) => error_page(&e, Some(&auth.session)),
@@ -153,7 +153,7 @@ pub async fn tag(
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let chosen = [(Part::Helped, form.helped), (Part::Hindered, form.hindered)];
-    match service::tag(&state, &auth.permit, id, &chosen).await {
+    match service::tag(state.services(), &auth.permit, id, &chosen).await {
         Ok(()) => Redirect::to(&format!(
             "{}#reflection-{id}",
             back(&form.programme, "tags")

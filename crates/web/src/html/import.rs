@@ -88,7 +88,7 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<ImportForm>,
 ) -> Response {
     let dry_run = form.action != "import";
-    match service::import(&state, &auth.permit, &form.csv, dry_run).await {
+    match service::import(state.services(), &auth.permit, &form.csv, dry_run).await {
         Ok(outcome) => page(&auth.session, form.csv, Some(outcome)),
         Err(e) => error_page(&e, Some(&auth.session)),
     }

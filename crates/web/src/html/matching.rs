@@ -104,7 +104,9 @@ pub async fn programme(
     Query(query): Query<ProgrammeQuery>,
 ) -> Response {
     let overview = match programme_id(&id) {
-        Ok(id) => service::overview(&state, &auth.permit, id).await,
+        Ok(id) => service::overview(state.services(), &auth.permit, id)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match overview {
@@ -168,12 +170,14 @@ pub async fn save_rules(
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let input = form.into_input();
-    match service::update_rules(&state, &auth.permit, id, &input).await {
+    match service::update_rules(state.services(), &auth.permit, id, &input).await {
         Ok(()) => Redirect::to(&format!("/programmes/{id}/matching?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => match service::overview(&state, &auth.permit, id).await {
-            Ok(overview) => programme_page(&auth.session, overview, input, errors, None),
-            Err(e) => error_page(&e, Some(&auth.session)),
-        },
+        Err(crate::services::Error::Invalid(errors)) => {
+            match service::overview(state.services(), &auth.permit, id).await {
+                Ok(overview) => programme_page(&auth.session, overview, input, errors, None),
+                Err(e) => error_page(&e, Some(&auth.session)),
+            }
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -193,15 +197,17 @@ pub async fn start_run(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::run(&state, &auth.permit, id).await {
+    match service::run(state.services(), &auth.permit, id).await {
         Ok(run) => Redirect::to(&format!("/matching-runs/{run}")).into_response(),
-        Err(Error::Invalid(errors)) => match service::overview(&state, &auth.permit, id).await {
-            Ok(overview) => {
-                let input = RulesInput::of(&overview.rules);
-                programme_page(&auth.session, overview, input, errors, None)
+        Err(crate::services::Error::Invalid(errors)) => {
+            match service::overview(state.services(), &auth.permit, id).await {
+                Ok(overview) => {
+                    let input = RulesInput::of(&overview.rules);
+                    programme_page(&auth.session, overview, input, errors, None)
+                }
+                Err(e) => error_page(&e, Some(&auth.session)),
             }
-            Err(e) => error_page(&e, Some(&auth.session)),
-        },
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -281,14 +287,15 @@ async fn run_page(
     problem: Option<Problem>,
     notice: Option<&'static str>,
 ) -> Response {
-    let run = match service::find(state, &auth.permit, id, None).await {
+    let run = match service::find(state.services(), &auth.permit, id, None).await {
         Ok(run) => run,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let programme_name = match service::overview(state, &auth.permit, run.programme_id).await {
-        Ok(overview) => overview.programme.details.name,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+    let programme_name =
+        match service::overview(state.services(), &auth.permit, run.programme_id).await {
+            Ok(overview) => overview.programme.details.name,
+            Err(e) => return error_page(&e, Some(&auth.session)),
+        };
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -359,9 +366,9 @@ pub async fn accept(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::accept(&state, &auth.permit, id).await {
+    match service::accept(state.services(), &auth.permit, id).await {
         Ok(run) => Redirect::to(&format!("/matching-runs/{run}?accepted=1")).into_response(),
-        Err(Error::Invalid(errors)) => match uuid(&form.run) {
+        Err(crate::services::Error::Invalid(errors)) => match uuid(&form.run) {
             Ok(run) => {
                 let message = errors
                     .as_slice()
@@ -391,9 +398,9 @@ pub async fn reject(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::reject(&state, &auth.permit, id, &form.reason).await {
+    match service::reject(state.services(), &auth.permit, id, &form.reason).await {
         Ok(run) => Redirect::to(&format!("/matching-runs/{run}?rejected=1")).into_response(),
-        Err(Error::Invalid(errors)) => match uuid(&form.run) {
+        Err(crate::services::Error::Invalid(errors)) => match uuid(&form.run) {
             Ok(run) => {
                 let message = errors
                     .as_slice()

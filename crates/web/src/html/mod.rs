@@ -13,6 +13,7 @@ mod programmes;
 mod public;
 mod questionnaires;
 mod referrals;
+mod report_files;
 mod reports;
 mod staff;
 mod supporters;
@@ -196,8 +197,10 @@ struct ErrorPage {
 }
 
 /// The friendly page for an error: no stack trace, no SQL.
-pub fn error_page(error: &Error, session: Option<&Session>) -> Response {
+pub fn error_page(error: impl Into<Error>, session: Option<&Session>) -> Response {
+    let error = error.into();
     error.log();
+    let error = &error;
     let (status, heading, paragraphs): (StatusCode, &str, Vec<String>) = match error {
         Error::NotFound => (StatusCode::NOT_FOUND, "Page not found", vec![
             "If you typed the web address, check it is correct.".into(),
@@ -212,7 +215,10 @@ pub fn error_page(error: &Error, session: Option<&Session>) -> Response {
         Error::IllegalTransition(t) => (StatusCode::CONFLICT, "This cannot be done now", vec![format!("{}.", alongside_domain::validation::capitalise(&t.to_string()))]),
         Error::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, "Sorry, some answers are not valid", errors.as_slice().iter().map(|e| e.message.clone()).collect()),
         Error::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", vec!["Wait a minute, then try again.".into()]),
-        Error::Unavailable(_) | Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", vec![
+        Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "Sorry, the service is unavailable", vec![
+            "Try again in a few minutes. Nothing you entered has been half-saved: if the change was not confirmed, it was not made.".into(),
+        ]),
+        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", vec![
             "Try again later. Nothing you entered has been half-saved: if the change was not confirmed, it was not made.".into(),
         ]),
     };
@@ -233,7 +239,7 @@ pub fn error_page(error: &Error, session: Option<&Session>) -> Response {
 /// Renders an error page for a handler's error, keeping the header if signed in.
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        error_page(&self, None)
+        error_page(self, None)
     }
 }
 

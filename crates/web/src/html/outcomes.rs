@@ -258,7 +258,7 @@ pub async fn answer_form(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    match service::open_link(&state, &token).await {
+    match service::open_link(state.services(), &token).await {
         Ok(Ok((_, q))) => public_page(&state, &headers, &token, q, Vec::new(), HashMap::new()),
         Ok(Err(problem)) => closed(problem, false),
         Err(e) => error_page(&e, None),
@@ -273,7 +273,7 @@ pub async fn answer(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Response {
     let submit = form.get("action").map(String::as_str) != Some("save");
-    match service::answer_link(&state, &token, &form, submit).await {
+    match service::answer_link(state.services(), &token, &form, submit).await {
         Ok(Ok(Answered::Submitted)) => closed(LinkProblem::Closed, true),
         Ok(Ok(Answered::Saved)) => Redirect::to(&format!("/q/{token}?saved=1")).into_response(),
         Ok(Err((q, problems))) => public_page(&state, &headers, &token, q, problems, form),
@@ -292,7 +292,7 @@ pub async fn enter_form(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::staff_questionnaire(&state, &auth.permit, id, &index).await {
+    match service::staff_questionnaire(state.services(), &auth.permit, id, &index).await {
         Ok((record, q)) => staff_page(
             &auth,
             id,
@@ -352,7 +352,7 @@ pub async fn enter(
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let submit = form.get("action").map(String::as_str) != Some("save");
-    match service::enter(&state, &auth.permit, id, &index, &form, submit).await {
+    match service::enter(state.services(), &auth.permit, id, &index, &form, submit).await {
         Ok(Ok(())) => Redirect::to(&format!("/referrals/{id}?saved=1#outcomes")).into_response(),
         Ok(Err((record, q, problems))) => {
             staff_page(&auth, id, &index, &record.summary.name, q, problems, form)
@@ -383,15 +383,16 @@ pub async fn make_link(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let (status, made, problem) = match service::make_link(&state, &auth.permit, id, &index).await {
-        Ok(made) => (StatusCode::OK, Some(made), None),
-        Err(Error::Invalid(errors)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            errors.as_slice().first().map(|e| e.message.clone()),
-        ),
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+    let (status, made, problem) =
+        match service::make_link(state.services(), &auth.permit, id, &index).await {
+            Ok(made) => (StatusCode::OK, Some(made), None),
+            Err(crate::services::Error::Invalid(errors)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors.as_slice().first().map(|e| e.message.clone()),
+            ),
+            Err(e) => return error_page(&e, Some(&auth.session)),
+        };
     render(
         status,
         &LinkPage {
@@ -565,35 +566,42 @@ async fn programme_page(
     .await
     {
         Ok(p) => p,
-        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+        Err(e) => return error_page(e, Some(&auth.session)),
     };
     let chosen = match chosen {
         Some(c) => c,
-        None => match service::chosen_codes(state, &auth.permit, programme_id).await {
+        None => match service::chosen_codes(state.services(), &auth.permit, programme_id).await {
             Ok(c) => c,
             Err(e) => return error_page(&e, Some(&auth.session)),
         },
     };
-    let askable = match service::askable(state, auth.permit.actor().organisation_id).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
-    let own: Vec<(String, String)> =
-        match crate::services::questionnaires::list(state, auth.permit.actor().organisation_id)
-            .await
-        {
-            Ok(list) => list
-                .into_iter()
-                .filter(|o| o.active)
-                .map(|o| (o.code(), o.custom.title))
-                .collect(),
+    let askable =
+        match service::askable(state.services(), auth.permit.actor().organisation_id).await {
+            Ok(a) => a,
             Err(e) => return error_page(&e, Some(&auth.session)),
         };
+    let own: Vec<(String, String)> = match crate::services::questionnaires::list(
+        state.services(),
+        auth.permit.actor().organisation_id,
+    )
+    .await
+    {
+        Ok(list) => list
+            .into_iter()
+            .filter(|o| o.active)
+            .map(|o| (o.code(), o.custom.title))
+            .collect(),
+        Err(e) => return error_page(&e, Some(&auth.session)),
+    };
     let schedule = match schedule {
         Some(s) => s,
         None => {
-            match service::schedule_of(state, auth.permit.actor().organisation_id, programme_id)
-                .await
+            match service::schedule_of(
+                state.services(),
+                auth.permit.actor().organisation_id,
+                programme_id,
+            )
+            .await
             {
                 Ok(s) => ScheduleTyped::of(&s),
                 Err(e) => return error_page(&e, Some(&auth.session)),
@@ -682,9 +690,16 @@ pub async fn choose(
     let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
         return error_page(&Error::NotFound, Some(&auth.session));
     };
-    match service::choose(&state, &auth.permit, programme_id, &form.instruments).await {
+    match service::choose(
+        state.services(),
+        &auth.permit,
+        programme_id,
+        &form.instruments,
+    )
+    .await
+    {
         Ok(()) => Redirect::to(&format!("/programmes/{id}/outcomes?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             let typed = Typed {
                 chosen: Some(form.instruments),
                 schedule: None,
@@ -707,14 +722,16 @@ pub async fn set_schedule(
     };
     let typed = ScheduleTyped::from_form(&form);
     let result = match typed.read() {
-        Ok(schedule) => service::set_schedule(&state, &auth.permit, programme_id, schedule).await,
+        Ok(schedule) => {
+            service::set_schedule(state.services(), &auth.permit, programme_id, schedule).await
+        }
         Err(errors) => Err(errors.into()),
     };
     match result {
         Ok(()) => {
             Redirect::to(&format!("/programmes/{id}/outcomes?saved=schedule")).into_response()
         }
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             let typed = Typed {
                 chosen: None,
                 schedule: Some(typed),
@@ -796,7 +813,8 @@ pub async fn text_form(
         Ok(i) => i,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let loaded = match service::askable(&state, auth.permit.actor().organisation_id).await {
+    let loaded = match service::askable(state.services(), auth.permit.actor().organisation_id).await
+    {
         Ok(a) => a
             .into_iter()
             .find(|a| a.instrument.code == instrument.code)
@@ -828,9 +846,11 @@ pub async fn load_text(
         Ok(i) => i,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::load_text(&state, &auth.permit, instrument.code, &form.items).await {
+    match service::load_text(state.services(), &auth.permit, instrument.code, &form.items).await {
         Ok(()) => Redirect::to(&format!("/questionnaires/{code}/wording?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => text_page(&auth, instrument, form.items, errors, None),
+        Err(crate::services::Error::Invalid(errors)) => {
+            text_page(&auth, instrument, form.items, errors, None)
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }

@@ -38,7 +38,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Response {
     let include_archived = query.archived.is_some();
-    match service::list(&state, &auth.permit, include_archived).await {
+    match service::list(state.services(), &auth.permit, include_archived).await {
         Ok(programmes) => render(
             StatusCode::OK,
             &List {
@@ -105,7 +105,9 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Response {
     let found = match parse_id(&id) {
-        Ok(id) => service::find(&state, &auth.permit, id).await,
+        Ok(id) => service::find(state.services(), &auth.permit, id)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match found {
@@ -189,11 +191,11 @@ pub async fn create(
     auth: Authorised<ManageProgrammes>,
     CsrfForm(input): CsrfForm<ProgrammeInput>,
 ) -> Response {
-    match service::create(&state, &auth.permit, &input).await {
+    match service::create(state.services(), &auth.permit, &input).await {
         Ok(programme) => {
             Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
         }
-        Err(Error::Invalid(errors)) => form_page(
+        Err(crate::services::Error::Invalid(errors)) => form_page(
             &auth.session,
             "Add a programme",
             "/programmes".into(),
@@ -212,7 +214,9 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let found = match parse_id(&id) {
-        Ok(id) => service::find(&state, &auth.permit, id).await,
+        Ok(id) => service::find(state.services(), &auth.permit, id)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match found {
@@ -239,11 +243,11 @@ pub async fn update(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::update(&state, &auth.permit, id, &input).await {
+    match service::update(state.services(), &auth.permit, id, &input).await {
         Ok(programme) => {
             Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
         }
-        Err(Error::Invalid(errors)) => form_page(
+        Err(crate::services::Error::Invalid(errors)) => form_page(
             &auth.session,
             "Edit programme",
             format!("/programmes/{id}/edit"),
@@ -289,9 +293,9 @@ async fn change_status(
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let result = if archive {
-        service::archive(&state, &auth.permit, id).await
+        service::archive(state.services(), &auth.permit, id).await
     } else {
-        service::restore(&state, &auth.permit, id).await
+        service::restore(state.services(), &auth.permit, id).await
     };
     match result {
         Ok(programme) => Redirect::to(&format!(
@@ -300,22 +304,24 @@ async fn change_status(
             if archive { "archived" } else { "restored" }
         ))
         .into_response(),
-        Err(Error::IllegalTransition(t)) => match service::find(&state, &auth.permit, id).await {
-            Ok(programme) => {
-                let message = format!(
-                    "{}.",
-                    alongside_domain::validation::capitalise(&t.to_string())
-                );
-                show_page(
-                    &auth.session,
-                    programme,
-                    StatusCode::CONFLICT,
-                    None,
-                    Some(message),
-                )
+        Err(crate::services::Error::IllegalTransition(t)) => {
+            match service::find(state.services(), &auth.permit, id).await {
+                Ok(programme) => {
+                    let message = format!(
+                        "{}.",
+                        alongside_domain::validation::capitalise(&t.to_string())
+                    );
+                    show_page(
+                        &auth.session,
+                        programme,
+                        StatusCode::CONFLICT,
+                        None,
+                        Some(message),
+                    )
+                }
+                Err(e) => error_page(&e, Some(&auth.session)),
             }
-            Err(e) => error_page(&e, Some(&auth.session)),
-        },
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -360,13 +366,13 @@ async fn costs_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
-    let programme = match service::find(state, &auth.permit, id).await {
+    let programme = match service::find(state.services(), &auth.permit, id).await {
         Ok(p) => p,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
     let typed = match typed {
         Some(t) => t,
-        None => match service::costs(state, &auth.permit, id).await {
+        None => match service::costs(state.services(), &auth.permit, id).await {
             Ok(c) => CostsForm::of(&c),
             Err(e) => return error_page(&e, Some(&auth.session)),
         },
@@ -424,12 +430,12 @@ pub async fn set_costs(
     };
     let result = match ProgrammeCosts::parse(&form.funding, &form.volunteer_hours, &form.hour_value)
     {
-        Ok(costs) => service::set_costs(&state, &auth.permit, id, &costs).await,
+        Ok(costs) => service::set_costs(state.services(), &auth.permit, id, &costs).await,
         Err(errors) => Err(errors.into()),
     };
     match result {
         Ok(()) => Redirect::to(&format!("/programmes/{id}/costs?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             costs_page(&state, &auth, id, Some(form), errors, None).await
         }
         Err(e) => error_page(&e, Some(&auth.session)),

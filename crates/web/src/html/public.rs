@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, render, request_id, visitor_form};
+use crate::api::ProblemKind;
 use crate::auth::{CsrfForm, SESSION_COOKIE, Session, set_cookie};
-use crate::error::ProblemKind;
 use crate::services::accounts::{self, SignInFailure};
 use crate::{AppState, Error};
 
@@ -96,7 +96,7 @@ pub async fn sign_in(
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Response {
     let outcome = accounts::sign_in(
-        &state,
+        state.services(),
         &form.email,
         &form.password,
         client.ip(),
@@ -155,8 +155,13 @@ pub async fn sign_out(
 ) -> Response {
     match Session::from_headers(&state, &headers).await {
         Ok(Some(session)) => {
-            if let Err(e) =
-                accounts::sign_out(&state, &session, request_id(&headers).as_deref()).await
+            if let Err(e) = accounts::sign_out(
+                state.services(),
+                &session.signed_in,
+                &session.token_hash,
+                request_id(&headers).as_deref(),
+            )
+            .await
             {
                 return super::error_page(&e, None);
             }

@@ -27,7 +27,7 @@ struct ListPage {
 
 /// Every questionnaire the organisation can collect.
 pub async fn list(State(state): State<AppState>, auth: Authorised<ManageProgrammes>) -> Response {
-    match service::list(&state, auth.permit.actor().organisation_id).await {
+    match service::list(state.services(), auth.permit.actor().organisation_id).await {
         Ok(own) => render(
             StatusCode::OK,
             &ListPage {
@@ -117,16 +117,13 @@ pub async fn import(
     let questionnaire = match custom::parse(&resource) {
         Ok(q) => q,
         Err(issues) => {
-            let problems = issues
-                .into_iter()
-                .map(|i| (i.expression.join(", "), i.diagnostics))
-                .collect();
+            let problems = issues.into_iter().map(|i| (i.at, i.message)).collect();
             return import_page(&auth, form.resource, problems);
         }
     };
-    match service::import(&state, &auth.permit, &questionnaire).await {
+    match service::import(state.services(), &auth.permit, &questionnaire).await {
         Ok(id) => Redirect::to(&format!("/questionnaires/{id}?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             let problems = errors
                 .as_slice()
                 .iter()
@@ -201,7 +198,9 @@ pub async fn show(
     Query(query): Query<SavedQuery>,
 ) -> Response {
     let found = match record_id(&code) {
-        Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
+        Ok(id) => service::find(state.services(), auth.permit.actor().organisation_id, id)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match found {
@@ -267,7 +266,9 @@ async fn set_active(
     active: bool,
 ) -> Response {
     let done = match record_id(code) {
-        Ok(id) => service::set_active(state, &auth.permit, id, active).await,
+        Ok(id) => service::set_active(state.services(), &auth.permit, id, active)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match done {
@@ -288,7 +289,9 @@ pub async fn export(
     Path(code): Path<String>,
 ) -> Response {
     let found = match record_id(&code) {
-        Ok(id) => service::find(&state, auth.permit.actor().organisation_id, id).await,
+        Ok(id) => service::find(state.services(), auth.permit.actor().organisation_id, id)
+            .await
+            .map_err(Error::from),
         Err(e) => Err(e),
     };
     match found {

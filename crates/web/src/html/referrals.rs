@@ -54,7 +54,7 @@ async fn refer_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let organisation = match service::organisation(state, &slug).await {
+    let organisation = match service::organisation(state.services(), &slug).await {
         Ok(organisation) => organisation,
         Err(e) => return error_page(&e, None),
     };
@@ -108,7 +108,7 @@ pub async fn refer(
     CsrfForm(form): CsrfForm<ReferForm>,
 ) -> Response {
     match service::self_refer(
-        &state,
+        state.services(),
         &slug,
         &form.input,
         &form.website,
@@ -122,7 +122,7 @@ pub async fn refer(
             referred.reference
         ))
         .into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             refer_page(
                 &state,
                 &headers,
@@ -133,7 +133,7 @@ pub async fn refer(
             )
             .await
         }
-        Err(Error::TooManyRequests) => {
+        Err(crate::services::Error::TooManyRequests) => {
             let errors = FieldErrors::one(
                 "given_name",
                 "We have had several requests from your network just now. Wait a minute, then send again",
@@ -240,13 +240,13 @@ pub async fn queue(
     let organisation_id = auth.permit.actor().organisation_id;
     let organisation = match alongside_db::organisations::find(state.db(), organisation_id).await {
         Ok(organisation) => organisation,
-        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+        Err(e) => return error_page(e, Some(&auth.session)),
     };
     let programmes = match alongside_db::programmes::list(state.db(), organisation_id, true).await {
         Ok(p) => p,
-        Err(e) => return error_page(&e.into(), Some(&auth.session)),
+        Err(e) => return error_page(e, Some(&auth.session)),
     };
-    match service::queue(&state, &auth.permit, view, &query.search).await {
+    match service::queue(state.services(), &auth.permit, view, &query.search).await {
         Ok(entries) => {
             let (view, caption) = match view {
                 QueueView::New => ("new", "New referrals"),
@@ -440,7 +440,7 @@ async fn show_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
-    let page = match service::show(state, permit, id).await {
+    let page = match service::show(state.services(), permit, id).await {
         Ok(found) => found,
         Err(e) => return error_page(&e, Some(session)),
     };
@@ -454,7 +454,7 @@ async fn show_page(
             .await
         {
             Ok(p) => p,
-            Err(e) => return error_page(&e.into(), Some(session)),
+            Err(e) => return error_page(e, Some(session)),
         };
     let matcher = permit.also::<MatchPeople>();
     let (matches, candidates) = match &matcher {
@@ -464,11 +464,11 @@ async fn show_page(
             let matches =
                 match alongside_db::matches::for_referral(state.db(), organisation, id).await {
                     Ok(m) => m,
-                    Err(e) => return error_page(&e.into(), Some(session)),
+                    Err(e) => return error_page(e, Some(session)),
                 };
             let open = matches.iter().any(|m| m.status == MatchStatus::Proposed);
             let candidates = if page.record.summary.status == ReferralStatus::Accepted && !open {
-                match matches_service::candidates(state, matcher, &page.record).await {
+                match matches_service::candidates(state.services(), matcher, &page.record).await {
                     Ok(c) => c,
                     Err(e) => return error_page(&e, Some(session)),
                 }
@@ -481,7 +481,9 @@ async fn show_page(
     };
     let outcomes = match permit.also::<TriageReferrals>() {
         Some(triage) => {
-            match crate::services::outcomes::for_referral(state, &triage, &page.record).await {
+            match crate::services::outcomes::for_referral(state.services(), &triage, &page.record)
+                .await
+            {
                 Ok(rows) => rows,
                 Err(e) => return error_page(&e, Some(session)),
             }
@@ -625,8 +627,9 @@ pub async fn triage(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let result = service::triage(&state, &auth.permit, id, &input)
+    let result = service::triage(state.services(), &auth.permit, id, &input)
         .await
+        .map_err(Error::from)
         .map(|_| ());
     after_change(&state, &auth, id, result, input).await
 }
@@ -648,7 +651,10 @@ pub async fn first_contact(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let result = service::record_first_contact(&state, &auth.permit, id, &form.contact_note).await;
+    let result =
+        service::record_first_contact(state.services(), &auth.permit, id, &form.contact_note)
+            .await
+            .map_err(Error::from);
     after_change(&state, &auth, id, result, TriageInput::default()).await
 }
 
@@ -663,7 +669,9 @@ pub async fn consent(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let result = service::change_consent(&state, &auth.permit, id, &form).await;
+    let result = service::change_consent(state.services(), &auth.permit, id, &form)
+        .await
+        .map_err(Error::from);
     after_change(&state, &auth, id, result, TriageInput::default()).await
 }
 
@@ -684,7 +692,9 @@ pub async fn merge(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    let result = service::merge(&state, &auth.permit, id, &form.other).await;
+    let result = service::merge(state.services(), &auth.permit, id, &form.other)
+        .await
+        .map_err(Error::from);
     after_change(&state, &auth, id, result, TriageInput::default()).await
 }
 
@@ -825,7 +835,7 @@ async fn new_page(
     .await
     {
         Ok(p) => p,
-        Err(e) => return error_page(&e.into(), Some(session)),
+        Err(e) => return error_page(e, Some(session)),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -902,11 +912,13 @@ pub async fn create(
     auth: Authorised<MakeReferrals>,
     CsrfForm(form): CsrfForm<ReferralForm>,
 ) -> Response {
-    match service::refer(&state, &auth.permit, &form.to_input()).await {
+    match service::refer(state.services(), &auth.permit, &form.to_input()).await {
         Ok(referred) => {
             Redirect::to(&format!("/referrals/sent/{}", referred.reference)).into_response()
         }
-        Err(Error::Invalid(errors)) => new_page(&state, &auth.session, form, errors).await,
+        Err(crate::services::Error::Invalid(errors)) => {
+            new_page(&state, &auth.session, form, errors).await
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -943,7 +955,7 @@ struct Mine {
 
 /// The referrals the signed-in person made, with their outcome.
 pub async fn mine(State(state): State<AppState>, auth: Authorised<MakeReferrals>) -> Response {
-    match service::mine(&state, &auth.permit).await {
+    match service::mine(state.services(), &auth.permit).await {
         Ok(entries) => render(
             StatusCode::OK,
             &Mine {
@@ -972,7 +984,7 @@ pub async fn one_of_mine(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::one_of_mine(&state, &auth.permit, id).await {
+    match service::one_of_mine(state.services(), &auth.permit, id).await {
         Ok(record) => render(
             StatusCode::OK,
             &MineOne {
@@ -1008,9 +1020,9 @@ pub async fn propose_match(
     let Some(viewer) = auth.permit.also::<ViewReferrals>() else {
         return error_page(&Error::Forbidden, Some(&auth.session));
     };
-    match matches_service::propose(&state, &auth.permit, id, &form.supporter).await {
+    match matches_service::propose(state.services(), &auth.permit, id, &form.supporter).await {
         Ok(_) => Redirect::to(&format!("/referrals/{id}?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             show_page(
                 &state,
                 &auth.session,
@@ -1056,7 +1068,7 @@ pub async fn decide_match(
             );
         }
     };
-    match matches_service::decide(&state, &auth.permit, id, decision).await {
+    match matches_service::decide(state.services(), &auth.permit, id, decision).await {
         Ok(referral) => Redirect::to(&format!("/referrals/{referral}?saved=1")).into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),
     }

@@ -7,11 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::report_files;
 use super::{Layout, error_page, render};
-use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReports;
 use crate::services::reports::{self as service, OUTCOMES, OutcomeSection, ReferralReport};
+use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "reports/referrals.html")]
@@ -160,9 +161,9 @@ pub async fn referrals(
             .await
         {
             Ok(p) => p,
-            Err(e) => return error_page(&e.into(), Some(&auth.session)),
+            Err(e) => return error_page(e, Some(&auth.session)),
         };
-    match service::full(&state, &auth.permit, programme, false).await {
+    match service::full(state.services(), &auth.permit, programme, false).await {
         Ok((report, outcomes)) => {
             let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
             programme_options.extend(
@@ -197,7 +198,7 @@ pub async fn referrals_csv(
     Query(query): Query<ReportQuery>,
 ) -> Response {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    match service::full(&state, &auth.permit, programme, true).await {
+    match service::full(state.services(), &auth.permit, programme, true).await {
         Ok((report, outcomes)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -207,7 +208,7 @@ pub async fn referrals_csv(
                 ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            service::to_csv(&report) + &service::outcomes_csv(&outcomes),
+            report_files::to_csv(&report) + &report_files::outcomes_csv(&outcomes),
         )
             .into_response(),
         Err(e) => error_page(&e, Some(&auth.session)),
@@ -221,9 +222,10 @@ pub async fn referrals_xlsx(
     Query(query): Query<ReportQuery>,
 ) -> Response {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let workbook = service::full(&state, &auth.permit, programme, true)
+    let workbook = service::full(state.services(), &auth.permit, programme, true)
         .await
-        .and_then(|(r, o)| service::to_xlsx(&r, &o));
+        .map_err(Error::from)
+        .and_then(|(r, o)| report_files::to_xlsx(&r, &o));
     match workbook {
         Ok(bytes) => (
             [

@@ -11,10 +11,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{Layout, error_page, render, request_id, visitor_form};
+use crate::AppState;
 use crate::auth::actions::ManageStaff;
 use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
 use crate::services::staff::{self as service, Acceptance};
-use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
@@ -27,7 +27,7 @@ struct List {
 
 /// Members and open invitations.
 pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> Response {
-    match service::members(&state, &auth.permit).await {
+    match service::members(state.services(), &auth.permit).await {
         Ok((members, invitations)) => render(
             StatusCode::OK,
             &List {
@@ -102,7 +102,7 @@ pub async fn invite(
     auth: Authorised<ManageStaff>,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Response {
-    match service::invite(&state, &auth.permit, &form.email, &form.role).await {
+    match service::invite(state.services(), &auth.permit, &form.email, &form.role).await {
         Ok(invited) => render(
             StatusCode::OK,
             &Invited {
@@ -112,7 +112,9 @@ pub async fn invite(
                 expires_at: invited.expires_at,
             },
         ),
-        Err(Error::Invalid(errors)) => invite_page(&auth, errors, form.email, form.role),
+        Err(crate::services::Error::Invalid(errors)) => {
+            invite_page(&auth, errors, form.email, form.role)
+        }
         Err(e) => error_page(&e, Some(&auth.session)),
     }
 }
@@ -137,11 +139,11 @@ async fn accept_page(
     errors: FieldErrors,
     display_name: String,
 ) -> Response {
-    let invitation = match service::find_open(state, &token).await {
+    let invitation = match service::find_open(state.services(), &token).await {
         Ok(invitation) => invitation,
         Err(e) => return error_page(&e, None),
     };
-    let existing_account = match service::has_account(state, &invitation).await {
+    let existing_account = match service::has_account(state.services(), &invitation).await {
         Ok(exists) => exists,
         Err(e) => return error_page(&e, None),
     };
@@ -184,7 +186,14 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     CsrfForm(form): CsrfForm<Acceptance>,
 ) -> Response {
-    match service::accept(&state, &token, &form, request_id(&headers).as_deref()).await {
+    match service::accept(
+        state.services(),
+        &token,
+        &form,
+        request_id(&headers).as_deref(),
+    )
+    .await
+    {
         Ok(session) => {
             let cookie = set_cookie(
                 SESSION_COOKIE,
@@ -199,7 +208,7 @@ pub async fn accept_invitation(
             );
             response
         }
-        Err(Error::Invalid(errors)) => {
+        Err(crate::services::Error::Invalid(errors)) => {
             accept_page(&state, &headers, token, errors, form.display_name).await
         }
         Err(e) => error_page(&e, None),

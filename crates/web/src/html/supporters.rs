@@ -45,7 +45,7 @@ pub async fn list(
 ) -> Response {
     let with_left = query.left.is_some();
     let today = Utc::now().date_naive();
-    match service::list(&state, &auth.permit, with_left).await {
+    match service::list(state.services(), &auth.permit, with_left).await {
         Ok(list) => render(
             StatusCode::OK,
             &List {
@@ -119,7 +119,7 @@ async fn show_page(
     notice: Option<&'static str>,
     problem: Option<String>,
 ) -> Response {
-    match service::find(state, &auth.permit, id).await {
+    match service::find(state.services(), &auth.permit, id).await {
         Ok(supporter) => {
             let reasons = not_matchable(
                 &supporter.details,
@@ -239,9 +239,9 @@ pub async fn create(
     auth: Authorised<ManageSupporters>,
     CsrfForm(input): CsrfForm<SupporterInput>,
 ) -> Response {
-    match service::create(&state, &auth.permit, &input).await {
+    match service::create(state.services(), &auth.permit, &input).await {
         Ok(id) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => form_page(
+        Err(crate::services::Error::Invalid(errors)) => form_page(
             &auth.session,
             "Add a peer supporter",
             "/supporters".into(),
@@ -263,7 +263,7 @@ pub async fn edit_form(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::find(&state, &auth.permit, id).await {
+    match service::find(state.services(), &auth.permit, id).await {
         Ok(supporter) => form_page(
             &auth.session,
             &format!("Change {}", supporter.details.name),
@@ -287,9 +287,9 @@ pub async fn update(
         Ok(id) => id,
         Err(e) => return error_page(&e, Some(&auth.session)),
     };
-    match service::update(&state, &auth.permit, id, &input).await {
+    match service::update(state.services(), &auth.permit, id, &input).await {
         Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(Error::Invalid(errors)) => form_page(
+        Err(crate::services::Error::Invalid(errors)) => form_page(
             &auth.session,
             "Change a peer supporter",
             format!("/supporters/{id}/edit"),
@@ -333,9 +333,9 @@ pub async fn change_status(
             .await;
         }
     };
-    match service::change_status(&state, &auth.permit, id, event).await {
+    match service::change_status(state.services(), &auth.permit, id, event).await {
         Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(Error::IllegalTransition(t)) => {
+        Err(crate::services::Error::IllegalTransition(t)) => {
             let message = format!(
                 "{}.",
                 alongside_domain::validation::capitalise(&t.to_string())

@@ -1,7 +1,7 @@
 //! Health, metrics, assets, error pages and headers.
 
 use alongside_testdb::{TestDb, on_both_engines};
-use alongside_web::error::ProblemKind;
+use alongside_web::api::ProblemKind;
 use reqwest::StatusCode;
 
 use crate::support::TestApp;

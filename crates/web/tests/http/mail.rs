@@ -2,8 +2,8 @@
 
 use alongside_db::outbox;
 use alongside_domain::Role;
+use alongside_services::mail::{Sender, deliver_due};
 use alongside_testdb::{TestDb, on_both_engines};
-use alongside_web::mail::{Sender, deliver_due};
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 

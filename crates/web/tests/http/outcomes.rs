@@ -1117,7 +1117,8 @@ async fn links_go_by_email_as_windows_open(db: TestDb) {
     give_consent(&coordinator, maureen).await;
     // Dev agreed to email but not to questionnaires: staff ask in person.
     let today = chrono::Utc::now().date_naive();
-    let send = || alongside_web::services::outcomes::send_links_as_windows_open(&app.state, today);
+    let send =
+        || alongside_services::outcomes::send_links_as_windows_open(app.state.services(), today);
     assert_eq!(send().await.unwrap(), 0, "no one is placed yet");
     place(&coordinator, maureen, "Pat Hughes").await;
     place(&coordinator, dev, "Sam Lee").await;
@@ -1144,7 +1145,7 @@ async fn links_go_by_email_as_windows_open(db: TestDb) {
     assert_eq!(send().await.unwrap(), 1, "Maureen's end of support");
     let later = today + chrono::Duration::days(61);
     assert_eq!(
-        alongside_web::services::outcomes::send_links_as_windows_open(&app.state, later)
+        alongside_services::outcomes::send_links_as_windows_open(app.state.services(), later)
             .await
             .unwrap(),
         1,
@@ -1401,7 +1402,7 @@ async fn questionnaires_and_responses_through_fhir(db: TestDb) {
 }
 
 async fn an_emailed_link_is_reminded_until_answered(db: TestDb) {
-    use alongside_web::mail::{Sender, deliver_due};
+    use alongside_services::mail::{Sender, deliver_due};
     let app = TestApp::spawn(db).await;
     let sink = crate::support::SmtpSink::start().await;
     let sender = Sender::new(&sink.url, "Alongside <alongside@example.org>").unwrap();

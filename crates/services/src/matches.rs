@@ -12,13 +12,12 @@ use alongside_domain::peer_match::{ExclusionReason, MatchStatus, ProposalStatus,
 use alongside_domain::referral::{ReferralEvent, ReferralStatus};
 use alongside_domain::supporter::not_matchable;
 use alongside_domain::{FieldErrors, SupporterId};
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::audit;
-use crate::auth::Permit;
-use crate::auth::actions::MatchPeople;
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::MatchPeople;
+use crate::{Context, Error};
 
 /// Places left in a supporter's caseload, given every supporter's
 /// proposed and agreed matches.
@@ -49,16 +48,16 @@ pub struct Candidate {
 /// # Errors
 /// When the database fails.
 pub async fn candidates(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     record: &ReferralRecord,
 ) -> Result<Vec<Candidate>, Error> {
     let organisation = permit.actor().organisation_id;
-    let today = Utc::now().date_naive();
-    let caseloads = matches::caseloads(state.db(), organisation).await?;
-    let excluded = matches::exclusions_for(state.db(), organisation, record.person.id).await?;
+    let today = ctx.now().date_naive();
+    let caseloads = matches::caseloads(ctx.db(), organisation).await?;
+    let excluded = matches::exclusions_for(ctx.db(), organisation, record.person.id).await?;
     let person = &record.person;
-    let mut out: Vec<Candidate> = supporters::list(state.db(), organisation, false)
+    let mut out: Vec<Candidate> = supporters::list(ctx.db(), organisation, false)
         .await?
         .into_iter()
         .map(|supporter| {
@@ -130,12 +129,12 @@ pub async fn candidates(
 /// [`Error::Invalid`] when the supporter cannot be chosen or a proposal is
 /// already open; [`Error::NotFound`] for another organisation's records.
 pub async fn propose(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     id: Uuid,
     supporter: &str,
 ) -> Result<Uuid, Error> {
-    propose_from_run(state, permit, id, supporter, None).await
+    propose_from_run(ctx, permit, id, supporter, None).await
 }
 
 /// Proposes a match as [`propose`] does; with `proposal`, the matching
@@ -145,14 +144,14 @@ pub async fn propose(
 /// As [`propose`]; [`Error::NotFound`] when the run's proposal was decided
 /// meanwhile.
 pub async fn propose_from_run(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     id: Uuid,
     supporter: &str,
     proposal: Option<Uuid>,
 ) -> Result<Uuid, Error> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     if record.summary.status != ReferralStatus::Accepted {
         return Err(FieldErrors::one(
             "supporter",
@@ -170,7 +169,7 @@ pub async fn propose_from_run(
         )
         .into());
     }
-    let open = matches::for_referral(state.db(), organisation, id).await?;
+    let open = matches::for_referral(ctx.db(), organisation, id).await?;
     if open.iter().any(|m| m.status == MatchStatus::Proposed) {
         return Err(FieldErrors::one(
             "supporter",
@@ -181,7 +180,7 @@ pub async fn propose_from_run(
     let chosen: SupporterId = supporter
         .parse()
         .map_err(|_| FieldErrors::one("supporter", "Choose a peer supporter"))?;
-    let candidates = candidates(state, permit, &record).await?;
+    let candidates = candidates(ctx, permit, &record).await?;
     let Some(candidate) = candidates.iter().find(|c| c.supporter.id == chosen) else {
         return Err(FieldErrors::one("supporter", "Choose a peer supporter from the list").into());
     };
@@ -195,9 +194,9 @@ pub async fn propose_from_run(
         )
         .into());
     }
-    let now = Utc::now();
+    let now = ctx.now();
     let account = permit.actor().account_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let match_id = matches::propose(&mut tx, organisation, id, chosen, account, now).await?;
     if let Some(proposal) = proposal {
         matching_runs::decide(
@@ -213,7 +212,7 @@ pub async fn propose_from_run(
     }
     referrals::note(
         &mut tx,
-        state.data_key(),
+        ctx.data_key(),
         organisation,
         id,
         account,
@@ -222,6 +221,7 @@ pub async fn propose_from_run(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -250,15 +250,15 @@ pub enum Decision {
 /// # Errors
 /// [`Error::IllegalTransition`] for a proposal no longer open.
 pub async fn decide(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     match_id: Uuid,
     decision: Decision,
 ) -> Result<Uuid, Error> {
     let organisation = permit.actor().organisation_id;
     let account = permit.actor().account_id;
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let current: MatchRecord = matches::find_in(&mut tx, organisation, match_id).await?;
     let (status, answers, words) = match decision {
         Decision::Answer(side, yes) => {
@@ -294,18 +294,11 @@ pub async fn decide(
                 actor: account,
                 note: &note,
             };
-            referrals::change_status(
-                &mut tx,
-                state.data_key(),
-                organisation,
-                referral,
-                change,
-                now,
-            )
-            .await?;
+            referrals::change_status(&mut tx, ctx.data_key(), organisation, referral, change, now)
+                .await?;
         }
         MatchStatus::Declined => {
-            let person = referrals::find(state.db(), state.data_key(), organisation, referral)
+            let person = referrals::find(ctx.db(), ctx.data_key(), organisation, referral)
                 .await?
                 .person
                 .id;
@@ -321,7 +314,7 @@ pub async fn decide(
             .await?;
             referrals::note(
                 &mut tx,
-                state.data_key(),
+                ctx.data_key(),
                 organisation,
                 referral,
                 account,
@@ -333,7 +326,7 @@ pub async fn decide(
         MatchStatus::Proposed | MatchStatus::Withdrawn => {
             referrals::note(
                 &mut tx,
-                state.data_key(),
+                ctx.data_key(),
                 organisation,
                 referral,
                 account,
@@ -344,6 +337,7 @@ pub async fn decide(
         }
     }
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,

@@ -1,6 +1,8 @@
-//! An organisation's own questionnaires as FHIR R4 `Questionnaire`: read
-//! from a resource another system exported, and written back out the same
-//! way, so a measure travels between services.
+//! An organisation's own questionnaires in their interchange form, FHIR R4
+//! `Questionnaire` JSON: read from a resource another system exported, and
+//! written back out the same way, so a measure travels between services.
+//! It is also the form in which they are stored. Pure: values in, values out;
+//! the HTTP face turns [`Issue`]s into an `OperationOutcome`.
 //!
 //! Items keep their `linkId`, `text`, `type` (group, display, boolean,
 //! integer, decimal, string, text, choice), `required`, `repeats` and
@@ -10,11 +12,31 @@
 //! (`valueCode` sum or mean), with one ending in
 //! `/StructureDefinition/higher-is-better` (`valueBoolean`).
 
-use alongside_evaluation::change::Direction;
-use alongside_evaluation::questionnaire::{AnswerOption, Custom, Item, ItemType, Scoring};
+use crate::change::Direction;
+use crate::questionnaire::{AnswerOption, Custom, Item, ItemType, Scoring};
 use serde_json::{Value, json};
 
-use super::Issue;
+/// One problem with a resource: the FHIR issue type (`structure`, `value`,
+/// `required`, `invalid`, ...), where it is as FHIRPath, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The FHIR `IssueType` code.
+    pub code: &'static str,
+    /// Where, as FHIRPath.
+    pub at: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl Issue {
+    fn new(code: &'static str, at: &str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            at: at.to_owned(),
+            message: message.into(),
+        }
+    }
+}
 
 /// The standard extension for an option's value in a score.
 const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
@@ -361,7 +383,7 @@ mod tests {
         bad["item"][1]["item"][3]["linkId"] = json!("days");
         bad["colour"] = json!("blue");
         let issues = parse(&bad).unwrap_err();
-        let at: Vec<String> = issues.iter().flat_map(|i| i.expression.clone()).collect();
+        let at: Vec<String> = issues.iter().map(|i| i.at.clone()).collect();
         for expected in [
             "Questionnaire.colour",
             "Questionnaire.item[1].item[0].type",

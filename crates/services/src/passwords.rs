@@ -12,7 +12,7 @@ use crate::Error;
 pub async fn hash(password: String) -> Result<String, Error> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| Error::Internal(e.to_string()))
+        .map_err(|e| Error::Internal(Box::new(e)))
 }
 
 /// Whether `password` matches `hash`, checked on a blocking thread. With no
@@ -32,5 +32,5 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Erro
         }
     })
     .await
-    .map_err(|e| Error::Internal(e.to_string()))
+    .map_err(|e| Error::Internal(Box::new(e)))
 }

@@ -17,15 +17,15 @@ use alongside_domain::schedule::{Anchor, Schedule, Span};
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
 use alongside_evaluation::instruments::{self, Instrument};
 use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers, ItemType};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
 use super::audit;
 use super::questionnaires::{self as own, Own};
-use crate::auth::Permit;
-use crate::auth::actions::TriageReferrals;
-use crate::auth::secrets::{hash_token, new_token};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::TriageReferrals;
+use crate::tokens::{hash_token, new_token};
+use crate::{Context, Error};
 
 /// How long a private link works.
 pub const LINK_DAYS: i64 = 30;
@@ -38,11 +38,11 @@ pub const REMIND_AFTER_DAYS: i64 = 7;
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn schedule_of(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> Result<Schedule, Error> {
-    Ok(outcomes::schedule(state.db(), organisation, programme).await?)
+    Ok(outcomes::schedule(ctx.db(), organisation, programme).await?)
 }
 
 /// The dates of a person's support: from being placed to the closure of
@@ -69,16 +69,16 @@ fn followed(summary: &QueueEntry) -> bool {
 /// referral is not found or the person is not on a programme (which the
 /// caller reports in its own words).
 pub async fn timepoint_names(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
 ) -> Option<Vec<String>> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, referral)
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, referral)
         .await
         .ok()?;
     let programme = followed_programme(&record).ok()?;
-    let schedule = schedule_of(state, organisation, programme).await.ok()?;
+    let schedule = schedule_of(ctx, organisation, programme).await.ok()?;
     Some(schedule.timepoints.into_iter().map(|t| t.name).collect())
 }
 
@@ -100,13 +100,13 @@ fn timepoint_at(schedule: &Schedule, index: &str) -> Result<String, Error> {
 /// [`Error::Invalid`] for a schedule the domain refuses, or one that drops
 /// or renames an answered timepoint.
 pub async fn set_schedule<A>(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<A>,
     programme: ProgrammeId,
     schedule: Schedule,
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
-    let answered = outcomes::answered_timepoints(state.db(), organisation, programme).await?;
+    let answered = outcomes::answered_timepoints(ctx.db(), organisation, programme).await?;
     let lost: Vec<&str> = answered
         .iter()
         .filter(|name| schedule.timepoint(name).is_none())
@@ -126,9 +126,10 @@ pub async fn set_schedule<A>(
         )
         .into());
     }
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     outcomes::set_schedule(&mut tx, organisation, programme, &schedule).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -165,8 +166,8 @@ pub struct Asked {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn askable(state: &AppState, organisation: OrganisationId) -> Result<Vec<Asked>, Error> {
-    let loaded = outcomes::texts(state.db(), organisation).await?;
+pub async fn askable(ctx: &Context, organisation: OrganisationId) -> Result<Vec<Asked>, Error> {
+    let loaded = outcomes::texts(ctx.db(), organisation).await?;
     Ok(instruments::ALL
         .iter()
         .filter_map(|i| {
@@ -191,12 +192,12 @@ pub async fn askable(state: &AppState, organisation: OrganisationId) -> Result<V
 /// # Errors
 /// When the database fails.
 pub async fn asked_in(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> Result<(Vec<Asked>, Vec<Own>), Error> {
-    let codes = codes_of(state, organisation, programme).await?;
-    let askable = askable(state, organisation).await?;
+    let codes = codes_of(ctx, organisation, programme).await?;
+    let askable = askable(ctx, organisation).await?;
     let shipped = codes
         .iter()
         .filter_map(|c| askable.iter().find(|a| a.instrument.code == c).cloned())
@@ -205,7 +206,7 @@ pub async fn asked_in(
     let mine = if ids.is_empty() {
         Vec::new()
     } else {
-        let all = own::list(state, organisation).await?;
+        let all = own::list(ctx, organisation).await?;
         ids.iter()
             .filter_map(|id| all.iter().find(|o| o.id == *id).cloned())
             .collect()
@@ -220,8 +221,8 @@ pub async fn asked_in(
 /// [`Error::Invalid`] for an instrument whose text ships, or the wrong
 /// number of items.
 pub async fn load_text(
-    state: &AppState,
-    permit: &Permit<crate::auth::actions::LoadLicensedText>,
+    ctx: &Context,
+    permit: &Permit<crate::actions::LoadLicensedText>,
     code: &str,
     text: &str,
 ) -> Result<(), Error> {
@@ -249,17 +250,18 @@ pub async fn load_text(
     if items.iter().any(|i| i.chars().count() > 300) {
         return Err(FieldErrors::one("items", "Each item must be 300 characters or fewer").into());
     }
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     outcomes::set_text(
         &mut tx,
         permit.actor().organisation_id,
         instrument.code,
         &items,
         permit.actor().account_id,
-        Utc::now(),
+        ctx.now(),
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -278,19 +280,19 @@ pub async fn load_text(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn chosen_codes<A>(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<A>,
     programme: ProgrammeId,
 ) -> Result<Vec<String>, Error> {
-    codes_of(state, permit.actor().organisation_id, programme).await
+    codes_of(ctx, permit.actor().organisation_id, programme).await
 }
 
 async fn codes_of(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> Result<Vec<String>, Error> {
-    let codes = outcomes::instruments(state.db(), organisation, programme).await?;
+    let codes = outcomes::instruments(ctx.db(), organisation, programme).await?;
     Ok(if codes.is_empty() {
         instruments::DEFAULT
             .iter()
@@ -307,13 +309,13 @@ async fn codes_of(
 /// [`Error::Invalid`] for none chosen, an unknown code, or a licensed
 /// instrument whose text is not loaded.
 pub async fn choose<A>(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<A>,
     programme: ProgrammeId,
     codes: &[String],
 ) -> Result<(), Error> {
-    let askable = askable(state, permit.actor().organisation_id).await?;
-    let mine = own::list(state, permit.actor().organisation_id).await?;
+    let askable = askable(ctx, permit.actor().organisation_id).await?;
+    let mine = own::list(ctx, permit.actor().organisation_id).await?;
     let mut chosen: Vec<String> = Vec::new();
     for code in codes {
         if let Some(id) = own::id_in(code) {
@@ -344,9 +346,10 @@ pub async fn choose<A>(
         return Err(FieldErrors::one("instruments", "Choose at least one questionnaire").into());
     }
     let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     outcomes::set_instruments(&mut tx, permit.actor().organisation_id, programme, &chosen).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -401,7 +404,7 @@ pub struct TimepointRow {
 /// # Errors
 /// When the database fails.
 pub async fn for_referral(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     record: &ReferralRecord,
 ) -> Result<Vec<TimepointRow>, Error> {
@@ -413,16 +416,16 @@ pub async fn for_referral(
     else {
         return Ok(Vec::new());
     };
-    let (chosen, own) = asked_in(state, organisation, programme).await?;
+    let (chosen, own) = asked_in(ctx, organisation, programme).await?;
     let asked: Vec<(String, String)> = chosen
         .iter()
         .map(|a| (a.instrument.code.to_owned(), a.instrument.title.to_owned()))
         .chain(own.iter().map(|o| (o.code(), o.custom.title.clone())))
         .collect();
-    let responses = outcomes::for_referral(state.db(), organisation, record.summary.id).await?;
-    let schedule = schedule_of(state, organisation, programme).await?;
+    let responses = outcomes::for_referral(ctx.db(), organisation, record.summary.id).await?;
+    let schedule = schedule_of(ctx, organisation, programme).await?;
     let span = span_of(&record.summary);
-    let today = Utc::now().date_naive();
+    let today = ctx.now().date_naive();
     Ok(schedule
         .timepoints
         .iter()
@@ -478,13 +481,13 @@ fn followed_programme(record: &ReferralRecord) -> Result<ProgrammeId, Error> {
 
 /// The timepoint named `name` of the referral's programme schedule.
 async fn known_timepoint(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     record: &ReferralRecord,
     name: &str,
 ) -> Result<String, Error> {
     let programme = followed_programme(record)?;
-    let schedule = schedule_of(state, organisation, programme).await?;
+    let schedule = schedule_of(ctx, organisation, programme).await?;
     schedule
         .timepoint(name)
         .map(|t| t.name.clone())
@@ -515,15 +518,15 @@ async fn known_timepoint(
 /// person is not on a programme or has not agreed to outcome
 /// questionnaires.
 pub async fn make_link(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
     index: &str,
 ) -> Result<(String, LinkMade), Error> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, referral).await?;
     let programme = followed_programme(&record)?;
-    let timepoint = timepoint_at(&schedule_of(state, organisation, programme).await?, index)?;
+    let timepoint = timepoint_at(&schedule_of(ctx, organisation, programme).await?, index)?;
     if !record
         .person
         .consents_in_force()
@@ -535,10 +538,10 @@ pub async fn make_link(
         )
         .into());
     }
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let made = send_link(
         &mut tx,
-        state,
+        ctx,
         organisation,
         &record,
         &timepoint,
@@ -546,6 +549,7 @@ pub async fn make_link(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -580,17 +584,17 @@ fn email_of(record: &ReferralRecord) -> Option<String> {
 /// outbox until it is answered.
 async fn send_link(
     tx: &mut alongside_db::Tx,
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     record: &ReferralRecord,
     timepoint: &str,
     created_by: Option<alongside_domain::AccountId>,
 ) -> Result<LinkMade, Error> {
     let token = new_token("q_");
-    let now = Utc::now();
+    let now = ctx.now();
     let url = format!(
         "{}/q/{token}",
-        state.settings().public_url.trim_end_matches('/')
+        ctx.settings().public_url.trim_end_matches('/')
     );
     let email_to = email_of(record);
     let mut reminder_id = None;
@@ -609,7 +613,7 @@ async fn send_link(
             subject: "A few questions about how things are for you",
             body: &body,
         };
-        outbox::enqueue(tx, state.data_key(), &email, now).await?;
+        outbox::enqueue(tx, ctx.data_key(), &email, now).await?;
         let reminder = Email {
             subject: "Reminder: a few questions about how things are for you",
             ..email.clone()
@@ -617,7 +621,7 @@ async fn send_link(
         reminder_id = Some(
             outbox::schedule(
                 tx,
-                state.data_key(),
+                ctx.data_key(),
                 &reminder,
                 now,
                 now + Duration::days(REMIND_AFTER_DAYS),
@@ -653,16 +657,13 @@ async fn send_link(
 ///
 /// # Errors
 /// When the database fails; links already sent stay sent.
-pub async fn send_links_as_windows_open(
-    state: &AppState,
-    today: NaiveDate,
-) -> Result<usize, Error> {
-    let followed = outcomes::followed(state.db()).await?;
+pub async fn send_links_as_windows_open(ctx: &Context, today: NaiveDate) -> Result<usize, Error> {
+    let followed = outcomes::followed(ctx.db()).await?;
     let mut schedules: HashMap<OrganisationId, Vec<(ProgrammeId, Schedule)>> = HashMap::new();
     let mut sent = 0;
     for f in followed {
         if let std::collections::hash_map::Entry::Vacant(e) = schedules.entry(f.organisation_id) {
-            e.insert(outcomes::schedules(state.db(), f.organisation_id).await?);
+            e.insert(outcomes::schedules(ctx.db(), f.organisation_id).await?);
         }
         let Some((_, schedule)) = schedules[&f.organisation_id]
             .iter()
@@ -680,20 +681,15 @@ pub async fn send_links_as_windows_open(
         if due.is_empty() {
             continue;
         }
-        let record = referrals::find(
-            state.db(),
-            state.data_key(),
-            f.organisation_id,
-            f.referral_id,
-        )
-        .await?;
+        let record =
+            referrals::find(ctx.db(), ctx.data_key(), f.organisation_id, f.referral_id).await?;
         let consents = record.person.consents_in_force();
         if !consents.contains(&ConsentScope::OutcomeQuestionnaires) || email_of(&record).is_none() {
             continue;
         }
         for timepoint in due {
-            let mut tx = state.db().begin().await?;
-            match send_link(&mut tx, state, f.organisation_id, &record, &timepoint, None).await {
+            let mut tx = ctx.db().begin().await?;
+            match send_link(&mut tx, ctx, f.organisation_id, &record, &timepoint, None).await {
                 Ok(_) => {}
                 // Another process sent it a moment ago.
                 Err(Error::Conflict(_)) => continue,
@@ -708,7 +704,7 @@ pub async fn send_links_as_windows_open(
                 detail: format!("private link emailed for {timepoint} as its window opened"),
                 request_id: None,
             };
-            alongside_db::audit::record(&mut tx, &entry, Utc::now()).await?;
+            alongside_db::audit::record(&mut tx, &entry, ctx.now()).await?;
             tx.commit().await?;
             sent += 1;
         }
@@ -753,7 +749,7 @@ pub enum LinkProblem {
 }
 
 async fn questionnaire(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
     referral: Uuid,
@@ -762,16 +758,16 @@ async fn questionnaire(
 ) -> Result<Questionnaire, Error> {
     let (chosen, mine, reflects) = match programme {
         Some(p) => {
-            let schedule = schedule_of(state, organisation, p).await?;
+            let schedule = schedule_of(ctx, organisation, p).await?;
             let reflects = schedule
                 .reflection_timepoint()
                 .is_some_and(|t| t.name == timepoint);
-            let (shipped, mine) = asked_in(state, organisation, p).await?;
+            let (shipped, mine) = asked_in(ctx, organisation, p).await?;
             (shipped, mine, reflects)
         }
         None => (Vec::new(), Vec::new(), false),
     };
-    let responses = outcomes::for_referral(state.db(), organisation, referral).await?;
+    let responses = outcomes::for_referral(ctx.db(), organisation, referral).await?;
     let mut answers = HashMap::new();
     for asked in &chosen {
         let i = asked.instrument;
@@ -793,21 +789,13 @@ async fn questionnaire(
             .filter(|r| with_submitted || !r.submitted)
             .min_by_key(|r| r.submitted);
         let answers = match found.and_then(|r| r.sealed.as_deref()) {
-            Some(sealed) => own::answers_from_json(&state.data_key().open(sealed)?)?,
+            Some(sealed) => own::answers_from_json(&ctx.data_key().open(sealed)?)?,
             None => OwnAnswers::new(),
         };
         own.push((o, answers));
     }
     let reflection = if reflects {
-        match feedback::find(
-            state.db(),
-            state.data_key(),
-            organisation,
-            referral,
-            timepoint,
-        )
-        .await?
-        {
+        match feedback::find(ctx.db(), ctx.data_key(), organisation, referral, timepoint).await? {
             // Once given, what someone said stays as they said it.
             Some(stored) if stored.submitted => None,
             Some(draft) => Some(draft.reflection),
@@ -831,17 +819,17 @@ async fn questionnaire(
 /// [`LinkProblem`] for an unknown, used or expired link; the database's
 /// failure as [`Error`].
 pub async fn open_link(
-    state: &AppState,
+    ctx: &Context,
     token: &str,
 ) -> Result<Result<(Link, Questionnaire), LinkProblem>, Error> {
-    let Some(link) = outcomes::find_link(state.db(), &hash_token(token)).await? else {
+    let Some(link) = outcomes::find_link(ctx.db(), &hash_token(token)).await? else {
         return Ok(Err(LinkProblem::Unknown));
     };
-    if link.used_at.is_some() || link.expires_at < Utc::now() {
+    if link.used_at.is_some() || link.expires_at < ctx.now() {
         return Ok(Err(LinkProblem::Closed));
     }
     let q = questionnaire(
-        state,
+        ctx,
         link.organisation_id,
         link.programme_id,
         link.referral_id,
@@ -1035,8 +1023,8 @@ struct Given {
 /// Stores answers read by [`read_answers`]: drafts, or submitted responses
 /// with their scores. `given` says who gave them and when.
 async fn store(
+    ctx: &Context,
     tx: &mut alongside_db::Tx,
-    key: &alongside_db::sealed::DataKey,
     organisation: OrganisationId,
     referral: Uuid,
     timepoint: &str,
@@ -1048,7 +1036,7 @@ async fn store(
         entered_by,
         answered_on,
     } = given;
-    let now = Utc::now();
+    let now = ctx.now();
     if let Some(reflection) = &read.reflection {
         let new = NewReflection {
             referral_id: referral,
@@ -1058,11 +1046,11 @@ async fn store(
             entered_by,
             answered_on,
         };
-        feedback::save(tx, key, organisation, &new, now).await?;
+        feedback::save(tx, ctx.data_key(), organisation, &new, now).await?;
     }
     for (o, given) in &read.own {
         let code = o.code();
-        let sealed = key.seal(&own::answers_to_json(given));
+        let sealed = ctx.data_key().seal(&own::answers_to_json(given));
         let response = NewResponse {
             referral_id: referral,
             instrument: &code,
@@ -1118,12 +1106,12 @@ pub enum Answered {
 /// # Errors
 /// The link's problem, or the answers' problems, or the database's failure.
 pub async fn answer_link(
-    state: &AppState,
+    ctx: &Context,
     token: &str,
     form: &HashMap<String, String>,
     submit: bool,
 ) -> Result<Result<Answered, (Questionnaire, Vec<AnswerProblem>)>, AnswerError> {
-    let (link, q) = open_link(state, token)
+    let (link, q) = open_link(ctx, token)
         .await
         .map_err(AnswerError::Failed)?
         .map_err(AnswerError::Link)?;
@@ -1131,13 +1119,13 @@ pub async fn answer_link(
         Ok(a) => a,
         Err(problems) => return Ok(Err((q, problems))),
     };
-    let mut tx = state
+    let mut tx = ctx
         .db()
         .begin()
         .await
         .map_err(|e| AnswerError::Failed(e.into()))?;
     if submit {
-        let used = outcomes::use_link(&mut tx, &hash_token(token), Utc::now())
+        let used = outcomes::use_link(&mut tx, &hash_token(token), ctx.now())
             .await
             .map_err(|e| AnswerError::Failed(e.into()))?;
         let Some(reminder) = used else {
@@ -1151,8 +1139,8 @@ pub async fn answer_link(
         }
     }
     store(
+        ctx,
         &mut tx,
-        state.data_key(),
         link.organisation_id,
         link.referral_id,
         &link.timepoint,
@@ -1192,17 +1180,17 @@ pub enum AnswerError {
 /// [`Error::NotFound`] for another organisation's referral or an unknown
 /// timepoint; [`Error::Invalid`] when the person is not on a programme.
 pub async fn staff_questionnaire(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
     index: &str,
 ) -> Result<(ReferralRecord, Questionnaire), Error> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, referral).await?;
     let programme = followed_programme(&record)?;
-    let timepoint = timepoint_at(&schedule_of(state, organisation, programme).await?, index)?;
+    let timepoint = timepoint_at(&schedule_of(ctx, organisation, programme).await?, index)?;
     let q = questionnaire(
-        state,
+        ctx,
         organisation,
         Some(programme),
         referral,
@@ -1242,15 +1230,15 @@ fn answered_on(
 /// The answers' problems (with the questionnaire to show again), or the
 /// database's failure.
 pub async fn enter(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
     index: &str,
     form: &HashMap<String, String>,
     submit: bool,
 ) -> Result<Result<(), (ReferralRecord, Questionnaire, Vec<AnswerProblem>)>, Error> {
-    let (record, q) = staff_questionnaire(state, permit, referral, index).await?;
-    let day = answered_on(form, Utc::now().date_naive());
+    let (record, q) = staff_questionnaire(ctx, permit, referral, index).await?;
+    let day = answered_on(form, ctx.now().date_naive());
     let answers = match (read_answers(&q, form, submit), day) {
         (Ok(a), Ok(day)) => (a, day),
         (Ok(_), Err(problem)) => return Ok(Err((record, q, vec![problem]))),
@@ -1261,10 +1249,10 @@ pub async fn enter(
     };
     let (answers, day) = answers;
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     store(
+        ctx,
         &mut tx,
-        state.data_key(),
         organisation,
         referral,
         &q.timepoint,
@@ -1277,6 +1265,7 @@ pub async fn enter(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -1329,7 +1318,7 @@ pub struct Received<'a> {
 /// [`Error::Invalid`] for a timepoint not in the schedule, a referral not on
 /// a programme, or submitted answers that cannot be scored.
 pub async fn record(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     received: &Received<'_>,
 ) -> Result<Option<Uuid>, Error> {
@@ -1341,8 +1330,8 @@ pub async fn record(
         answered_on,
     } = *received;
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, referral).await?;
-    let timepoint = known_timepoint(state, organisation, &record, timepoint).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, referral).await?;
+    let timepoint = known_timepoint(ctx, organisation, &record, timepoint).await?;
     let (code, answers, sealed, score) = match answering {
         Answering::Instrument(instrument, answers) => {
             let score = if submit {
@@ -1364,7 +1353,7 @@ pub async fn record(
         Answering::Own(o, given) => (
             o.code(),
             &[][..],
-            Some(state.data_key().seal(&own::answers_to_json(given))),
+            Some(ctx.data_key().seal(&own::answers_to_json(given))),
             if submit { o.custom.score(given) } else { None },
         ),
     };
@@ -1378,8 +1367,8 @@ pub async fn record(
         entered_by: Some(permit.actor().account_id),
         answered_on,
     };
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let id = if submit {
         Some(outcomes::submit(&mut tx, organisation, &response, now).await?)
     } else {
@@ -1387,6 +1376,7 @@ pub async fn record(
         None
     };
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -1404,23 +1394,23 @@ pub async fn record(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's referral.
 pub async fn responses(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referral: Uuid,
 ) -> Result<Vec<Response>, Error> {
     let organisation = permit.actor().organisation_id;
     // Reading the referral's status proves it is this organisation's; the
     // transaction only reads, and is rolled back when dropped.
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     referrals::status_in(&mut tx, organisation, referral).await?;
     drop(tx);
     super::audit_view(
-        state,
+        ctx,
         permit,
         "questionnaire_response",
         referral,
         "responses read",
     )
     .await?;
-    Ok(outcomes::for_referral(state.db(), organisation, referral).await?)
+    Ok(outcomes::for_referral(ctx.db(), organisation, referral).await?)
 }

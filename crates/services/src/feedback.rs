@@ -6,13 +6,12 @@ use alongside_domain::ProgrammeId;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::feedback::{Part, ThemeName};
 use alongside_evaluation::report::Shown;
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::{audit, audit_view};
-use crate::auth::Permit;
-use crate::auth::actions::{ReviewFeedback, ViewReports};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::{ReviewFeedback, ViewReports};
+use crate::{Context, Error};
 
 /// The submitted reflections to review, with the organisation's themes.
 #[derive(Debug, Clone)]
@@ -29,16 +28,16 @@ pub struct Review {
 /// # Errors
 /// When the database fails.
 pub async fn review(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ReviewFeedback>,
     programme: Option<ProgrammeId>,
 ) -> Result<Review, Error> {
     let organisation = permit.actor().organisation_id;
     let reflections =
-        feedback::submitted(state.db(), state.data_key(), organisation, programme).await?;
-    let themes = feedback::themes(state.db(), organisation).await?;
+        feedback::submitted(ctx.db(), ctx.data_key(), organisation, programme).await?;
+    let themes = feedback::themes(ctx.db(), organisation).await?;
     audit_view(
-        state,
+        ctx,
         permit,
         "reflection",
         programme.map_or_else(|| "all".to_owned(), |p| p.to_string()),
@@ -56,14 +55,14 @@ pub async fn review(
 /// # Errors
 /// [`Error::Invalid`] for a bad or repeated name.
 pub async fn add_theme(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ReviewFeedback>,
     name: &str,
 ) -> Result<(), Error> {
     let name =
         ThemeName::parse(name).map_err(|m| alongside_domain::FieldErrors::one("theme", m))?;
-    let mut tx = state.db().begin().await?;
-    let id = feedback::add_theme(&mut tx, permit.actor().organisation_id, &name, Utc::now())
+    let mut tx = ctx.db().begin().await?;
+    let id = feedback::add_theme(&mut tx, permit.actor().organisation_id, &name, ctx.now())
         .await
         .map_err(|e| match e {
             alongside_db::DbError::Conflict(m) => {
@@ -72,6 +71,7 @@ pub async fn add_theme(
             other => Error::from(other),
         })?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -90,13 +90,13 @@ pub async fn add_theme(
 /// [`Error::NotFound`] for another organisation's reflection or theme, or
 /// an id that is not one.
 pub async fn tag(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ReviewFeedback>,
     reflection: Uuid,
     chosen: &[(Part, Vec<String>)],
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let mut said = Vec::new();
     for (part, ids) in chosen {
         let ids = ids
@@ -110,12 +110,13 @@ pub async fn tag(
             *part,
             &ids,
             permit.actor().account_id,
-            Utc::now(),
+            ctx.now(),
         )
         .await?;
         said.push(format!("{}: {}", part.as_str(), ids.len()));
     }
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -147,14 +148,14 @@ pub struct PartCounts {
 /// # Errors
 /// When the database fails.
 pub async fn counts(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ViewReports>,
     programme: Option<ProgrammeId>,
     exact: bool,
 ) -> Result<Option<Vec<PartCounts>>, Error> {
     let counts = feedback::theme_counts(
-        state.db(),
-        state.data_key(),
+        ctx.db(),
+        ctx.data_key(),
         permit.actor().organisation_id,
         programme,
     )

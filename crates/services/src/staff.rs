@@ -10,9 +10,10 @@ use alongside_domain::{FieldErrors, Role};
 use chrono::{DateTime, Utc};
 
 use super::{audit, passwords};
-use crate::auth::actions::ManageStaff;
-use crate::auth::{Permit, hash_token, new_token};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::ManageStaff;
+use crate::tokens::{hash_token, new_token};
+use crate::{Context, Error};
 
 /// The organisation's members and open invitations; the view is audited,
 /// as the list holds staff's personal details.
@@ -20,14 +21,14 @@ use crate::{AppState, Error};
 /// # Errors
 /// When the database fails.
 pub async fn members(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageStaff>,
 ) -> Result<(Vec<organisations::Member>, Vec<Invitation>), Error> {
     let organisation = permit.actor().organisation_id;
-    let members = organisations::members(state.db(), organisation).await?;
-    let invitations = invitations::pending(state.db(), organisation).await?;
+    let members = organisations::members(ctx.db(), organisation).await?;
+    let invitations = invitations::pending(ctx.db(), organisation).await?;
     super::audit_view(
-        state,
+        ctx,
         permit,
         "staff_list",
         organisation,
@@ -53,7 +54,7 @@ pub struct Invited {
 /// # Errors
 /// [`Error::Invalid`] for a bad email address or role.
 pub async fn invite(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageStaff>,
     email: &str,
     role: &str,
@@ -65,13 +66,13 @@ pub async fn invite(
         return Err(Error::Invalid(errors));
     };
     let token = new_token("inv_");
-    let now = Utc::now();
-    let base = state.settings().public_url.trim_end_matches('/');
+    let now = ctx.now();
+    let base = ctx.settings().public_url.trim_end_matches('/');
     let link = format!("{base}/invitations/{token}");
     let expires_at = now
-        + chrono::Duration::from_std(state.settings().invitation_lifetime)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-    let mut tx = state.db().begin().await?;
+        + chrono::Duration::from_std(ctx.settings().invitation_lifetime)
+            .map_err(|e| Error::Internal(Box::new(e)))?;
+    let mut tx = ctx.db().begin().await?;
     let id = invitations::create(
         &mut tx,
         NewInvitation {
@@ -86,6 +87,7 @@ pub async fn invite(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -109,7 +111,7 @@ pub async fn invite(
         subject: &format!("You are invited to join {organisation} on Alongside"),
         body: &body,
     };
-    outbox::enqueue(&mut tx, state.data_key(), &email_message, now).await?;
+    outbox::enqueue(&mut tx, ctx.data_key(), &email_message, now).await?;
     tx.commit().await?;
     Ok(Invited {
         link,
@@ -122,11 +124,11 @@ pub async fn invite(
 ///
 /// # Errors
 /// [`Error::NotFound`] for an unknown token; [`Error::Conflict`] for one used or expired.
-pub async fn find_open(state: &AppState, token: &str) -> Result<Invitation, Error> {
-    let invitation = invitations::find_by_token(state.db(), &hash_token(token))
+pub async fn find_open(ctx: &Context, token: &str) -> Result<Invitation, Error> {
+    let invitation = invitations::find_by_token(ctx.db(), &hash_token(token))
         .await?
         .ok_or(Error::NotFound)?;
-    if invitation.is_open(Utc::now()) {
+    if invitation.is_open(ctx.now()) {
         Ok(invitation)
     } else {
         Err(Error::Conflict(
@@ -152,10 +154,9 @@ pub struct Acceptance {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn has_account(state: &AppState, invitation: &Invitation) -> Result<bool, Error> {
-    let email =
-        EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(accounts::find_by_email(state.db(), &email).await?.is_some())
+pub async fn has_account(ctx: &Context, invitation: &Invitation) -> Result<bool, Error> {
+    let email = EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(Box::new(e)))?;
+    Ok(accounts::find_by_email(ctx.db(), &email).await?.is_some())
 }
 
 /// Accepts an invitation: makes the account (or checks the existing one's
@@ -165,17 +166,16 @@ pub async fn has_account(state: &AppState, invitation: &Invitation) -> Result<bo
 /// [`Error::Invalid`] for the form's problems; [`Error::Conflict`] if the
 /// link was used meanwhile. Nothing is saved then.
 pub async fn accept(
-    state: &AppState,
+    ctx: &Context,
     token: &str,
     form: &Acceptance,
     request_id: Option<&str>,
 ) -> Result<String, Error> {
-    let invitation = find_open(state, token).await?;
-    let email =
-        EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(e.to_string()))?;
-    let existing = accounts::find_by_email(state.db(), &email).await?;
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let invitation = find_open(ctx, token).await?;
+    let email = EmailAddress::parse(&invitation.email).map_err(|e| Error::Internal(Box::new(e)))?;
+    let existing = accounts::find_by_email(ctx.db(), &email).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let account_id = match existing {
         Some(account) => {
             if !passwords::verify(form.password.clone(), Some(account.password_hash)).await? {
@@ -225,7 +225,7 @@ pub async fn accept(
     )
     .await?;
     let session =
-        super::accounts::start_session(state, &mut tx, account_id, invitation.organisation_id)
+        super::accounts::start_session(ctx, &mut tx, account_id, invitation.organisation_id)
             .await?;
     let entry = AuditEntry {
         organisation: Some(invitation.organisation_id),

@@ -5,14 +5,13 @@ use alongside_db::questionnaires;
 use alongside_domain::OrganisationId;
 use alongside_domain::audit::AuditEvent;
 use alongside_evaluation::questionnaire::{Answer, Answers, Custom};
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::audit;
-use crate::auth::Permit;
-use crate::auth::actions::ManageProgrammes;
-use crate::fhir::custom;
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::ManageProgrammes;
+use crate::{Context, Error};
+use alongside_evaluation::fhir_questionnaire as custom;
 
 /// The code a programme stores for an organisation's own questionnaire,
 /// beside the instruments' codes.
@@ -49,14 +48,14 @@ impl Own {
 
 fn read(stored: questionnaires::Stored) -> Result<Own, Error> {
     let resource: serde_json::Value = serde_json::from_str(&stored.definition)
-        .map_err(|e| Error::Internal(format!("questionnaire {}: {e}", stored.id)))?;
+        .map_err(|e| Error::internal(format!("questionnaire {}: {e}", stored.id)))?;
     let custom = custom::parse(&resource).map_err(|issues| {
-        Error::Internal(format!(
+        Error::internal(format!(
             "questionnaire {} no longer reads: {}",
             stored.id,
             issues
                 .iter()
-                .map(|i| i.diagnostics.as_str())
+                .map(|i| i.message.as_str())
                 .collect::<Vec<_>>()
                 .join("; ")
         ))
@@ -72,8 +71,8 @@ fn read(stored: questionnaires::Stored) -> Result<Own, Error> {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn list(state: &AppState, organisation: OrganisationId) -> Result<Vec<Own>, Error> {
-    questionnaires::list(state.db(), organisation)
+pub async fn list(ctx: &Context, organisation: OrganisationId) -> Result<Vec<Own>, Error> {
+    questionnaires::list(ctx.db(), organisation)
         .await?
         .into_iter()
         .map(read)
@@ -84,8 +83,8 @@ pub async fn list(state: &AppState, organisation: OrganisationId) -> Result<Vec<
 ///
 /// # Errors
 /// [`Error::NotFound`] for another organisation's or none.
-pub async fn find(state: &AppState, organisation: OrganisationId, id: Uuid) -> Result<Own, Error> {
-    read(questionnaires::find(state.db(), organisation, id).await?)
+pub async fn find(ctx: &Context, organisation: OrganisationId, id: Uuid) -> Result<Own, Error> {
+    read(questionnaires::find(ctx.db(), organisation, id).await?)
 }
 
 /// Adds a questionnaire (checked already, as [`custom::parse`] does).
@@ -94,14 +93,14 @@ pub async fn find(state: &AppState, organisation: OrganisationId, id: Uuid) -> R
 /// # Errors
 /// [`Error::Invalid`] when the organisation has one with the same title.
 pub async fn import(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     questionnaire: &Custom,
 ) -> Result<Uuid, Error> {
     let id = Uuid::new_v4();
     // Stored without this server's address, so it moves with the data.
     let definition = custom::to_fhir(&id.to_string(), questionnaire, true, "").to_string();
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     questionnaires::create(
         &mut tx,
         permit.actor().organisation_id,
@@ -109,7 +108,7 @@ pub async fn import(
         &questionnaire.title,
         &definition,
         Some(permit.actor().account_id),
-        Utc::now(),
+        ctx.now(),
     )
     .await
     .map_err(|e| match e {
@@ -117,6 +116,7 @@ pub async fn import(
         other => Error::from(other),
     })?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -139,14 +139,15 @@ pub async fn import(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's or none.
 pub async fn set_active(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: Uuid,
     active: bool,
 ) -> Result<(), Error> {
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     questionnaires::set_active(&mut tx, permit.actor().organisation_id, id, active).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -187,7 +188,7 @@ pub fn answers_to_json(answers: &Answers) -> String {
 /// # Errors
 /// [`Error::Internal`] for anything else.
 pub fn answers_from_json(json: &str) -> Result<Answers, Error> {
-    let bad = || Error::Internal("stored answers do not read".to_owned());
+    let bad = || Error::internal("stored answers do not read".to_owned());
     let value: serde_json::Value = serde_json::from_str(json).map_err(|_| bad())?;
     let mut out = Answers::new();
     for (link, given) in value.as_object().ok_or_else(bad)? {

@@ -18,14 +18,13 @@ use alongside_domain::referral::{
 };
 use alongside_domain::validation::text;
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
-use chrono::Utc;
 use rand::Rng as _;
 use uuid::Uuid;
 
 use super::{audit, audit_view};
-use crate::auth::Permit;
-use crate::auth::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
+use crate::{Context, Error};
 
 /// Letters of a reference: no 0/O, 1/I/L or U, so it can be read over the phone.
 const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -51,11 +50,8 @@ pub struct Referred {
 ///
 /// # Errors
 /// [`Error::NotFound`] for an unknown link.
-pub async fn organisation(
-    state: &AppState,
-    slug: &str,
-) -> Result<organisations::Organisation, Error> {
-    organisations::find_by_slug(state.db(), slug)
+pub async fn organisation(ctx: &Context, slug: &str) -> Result<organisations::Organisation, Error> {
+    organisations::find_by_slug(ctx.db(), slug)
         .await?
         .ok_or(Error::NotFound)
 }
@@ -67,16 +63,16 @@ pub async fn organisation(
 /// [`Error::Invalid`] with every problem; [`Error::TooManyRequests`] past the
 /// per-address limit. Nothing is stored then.
 pub async fn self_refer(
-    state: &AppState,
+    ctx: &Context,
     slug: &str,
     input: &SelfReferralInput,
     honeypot: &str,
     client: IpAddr,
     request_id: Option<&str>,
 ) -> Result<Referred, Error> {
-    let organisation = organisation(state, slug).await?;
-    let referral = NewReferral::from_self_referral(input, Utc::now().date_naive())?;
-    if !state.self_referral_limiter().allow(client, Instant::now()) {
+    let organisation = organisation(ctx, slug).await?;
+    let referral = NewReferral::from_self_referral(input, ctx.now().date_naive())?;
+    if !ctx.self_referral_limiter().allow(client, Instant::now()) {
         return Err(Error::TooManyRequests);
     }
     if !honeypot.trim().is_empty() {
@@ -100,7 +96,7 @@ pub async fn self_refer(
         .filter(|_| referral.consents.contains(&ConsentScope::ContactByEmail))
         .map(|to| (to.as_str().to_owned(), organisation.name.clone()));
     store(
-        state,
+        ctx,
         organisation.id,
         &referral,
         submitted,
@@ -115,7 +111,7 @@ pub async fn self_refer(
 /// `also` runs in the same transaction once the referral exists (to
 /// remember an idempotency key).
 async fn store(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     referral: &NewReferral,
     submitted: Submitted<'_>,
@@ -126,11 +122,11 @@ async fn store(
     // A clash of references is one in a trillion; try again rather than fail.
     for _ in 0..3 {
         let reference = new_reference();
-        let now = Utc::now();
-        let mut tx = state.db().begin().await?;
+        let now = ctx.now();
+        let mut tx = ctx.db().begin().await?;
         let created = match referrals::create(
             &mut tx,
-            state.data_key(),
+            ctx.data_key(),
             organisation,
             referral,
             &reference,
@@ -173,7 +169,7 @@ async fn store(
                 subject: &format!("We have your request ({reference})"),
                 body: &body,
             };
-            outbox::enqueue(&mut tx, state.data_key(), &email, now).await?;
+            outbox::enqueue(&mut tx, ctx.data_key(), &email, now).await?;
         }
         tx.commit().await?;
         return Ok(Referred {
@@ -188,7 +184,7 @@ async fn store(
 
 /// Checks that a programme asked for is one of the organisation's active ones.
 async fn check_programme(
-    state: &AppState,
+    ctx: &Context,
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
     field: &'static str,
@@ -196,7 +192,7 @@ async fn check_programme(
     let Some(programme) = programme else {
         return Ok(());
     };
-    match programmes::find(state.db(), organisation, programme).await {
+    match programmes::find(ctx.db(), organisation, programme).await {
         Ok(p) if p.status == ProgrammeStatus::Active => Ok(()),
         Ok(_) => {
             Err(FieldErrors::one(field, "That programme is archived: choose an active one").into())
@@ -213,20 +209,20 @@ async fn check_programme(
 /// # Errors
 /// [`Error::Invalid`] with every problem; nothing is stored then.
 pub async fn refer(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MakeReferrals>,
     input: &ReferralInput,
 ) -> Result<Referred, Error> {
-    let referral = NewReferral::from_professional(input, Utc::now().date_naive())?;
+    let referral = NewReferral::from_professional(input, ctx.now().date_naive())?;
     let organisation = permit.actor().organisation_id;
-    check_programme(state, organisation, referral.programme, "programme").await?;
+    check_programme(ctx, organisation, referral.programme, "programme").await?;
     let submitted = Submitted {
         by: Some(permit.actor().account_id),
         note: "referred by a professional",
         consent_recorded_by: Some(permit.actor().account_id),
     };
     store(
-        state,
+        ctx,
         organisation,
         &referral,
         submitted,
@@ -253,7 +249,7 @@ pub enum Outcome {
 /// # Errors
 /// As [`refer`]; [`Error::Conflict`] when the key was used for another request.
 pub async fn refer_once(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MakeReferrals>,
     key: &str,
     request_hash: &str,
@@ -270,19 +266,19 @@ pub async fn refer_once(
             ))
         }
     };
-    if let Some(remembered) = idempotency::find(state.db(), account, key).await? {
+    if let Some(remembered) = idempotency::find(ctx.db(), account, key).await? {
         return earlier(remembered);
     }
-    let referral = NewReferral::from_professional(input, Utc::now().date_naive())?;
+    let referral = NewReferral::from_professional(input, ctx.now().date_naive())?;
     let organisation = permit.actor().organisation_id;
-    check_programme(state, organisation, referral.programme, "programme").await?;
+    check_programme(ctx, organisation, referral.programme, "programme").await?;
     let submitted = Submitted {
         by: Some(account),
         note: "referred through the API",
         consent_recorded_by: Some(account),
     };
     match store(
-        state,
+        ctx,
         organisation,
         &referral,
         submitted,
@@ -294,9 +290,9 @@ pub async fn refer_once(
     {
         Ok(referred) => Ok(Outcome::Created(referred)),
         // A concurrent retry won the race: answer as it did.
-        Err(Error::Conflict(_)) => match idempotency::find(state.db(), account, key).await? {
+        Err(Error::Conflict(_)) => match idempotency::find(ctx.db(), account, key).await? {
             Some(remembered) => earlier(remembered),
-            None => Err(Error::Internal("idempotency key vanished".into())),
+            None => Err(Error::internal("idempotency key vanished")),
         },
         Err(e) => Err(e),
     }
@@ -306,16 +302,13 @@ pub async fn refer_once(
 ///
 /// # Errors
 /// When the database fails.
-pub async fn mine(
-    state: &AppState,
-    permit: &Permit<MakeReferrals>,
-) -> Result<Vec<QueueEntry>, Error> {
+pub async fn mine(ctx: &Context, permit: &Permit<MakeReferrals>) -> Result<Vec<QueueEntry>, Error> {
     let filter = QueueFilter {
         statuses: &ReferralStatus::ALL,
         referrer: Some(permit.actor().account_id),
         ..QueueFilter::default()
     };
-    let mut entries = referrals::queue(state.db(), permit.actor().organisation_id, &filter).await?;
+    let mut entries = referrals::queue(ctx.db(), permit.actor().organisation_id, &filter).await?;
     entries.reverse();
     Ok(entries)
 }
@@ -325,17 +318,12 @@ pub async fn mine(
 /// # Errors
 /// [`Error::NotFound`] for a referral someone else made.
 pub async fn one_of_mine(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MakeReferrals>,
     id: Uuid,
 ) -> Result<ReferralRecord, Error> {
-    let record = referrals::find(
-        state.db(),
-        state.data_key(),
-        permit.actor().organisation_id,
-        id,
-    )
-    .await?;
+    let record =
+        referrals::find(ctx.db(), ctx.data_key(), permit.actor().organisation_id, id).await?;
     if record.referrer_account_id != Some(permit.actor().account_id) {
         return Err(Error::NotFound);
     }
@@ -395,7 +383,7 @@ pub struct QueueSearch {
 /// # Errors
 /// When the database fails.
 pub async fn queue(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ViewReferrals>,
     view: QueueView,
     search: &QueueSearch,
@@ -407,7 +395,7 @@ pub async fn queue(
         search: Some(search.q.as_str()),
         referrer: None,
     };
-    Ok(referrals::queue(state.db(), permit.actor().organisation_id, &filter).await?)
+    Ok(referrals::queue(ctx.db(), permit.actor().organisation_id, &filter).await?)
 }
 
 /// A referral as its page shows it.
@@ -427,19 +415,19 @@ pub struct ReferralPage {
 /// # Errors
 /// [`Error::NotFound`] for another organisation's referral.
 pub async fn show(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ViewReferrals>,
     id: Uuid,
 ) -> Result<ReferralPage, Error> {
     let organisation = permit.actor().organisation_id;
-    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
-    let history = referrals::history(state.db(), state.data_key(), organisation, id).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
+    let history = referrals::history(ctx.db(), ctx.data_key(), organisation, id).await?;
     let duplicates = if record.person.merged_into.is_none() {
-        people::likely_duplicates(state.db(), organisation, &record.person).await?
+        people::likely_duplicates(ctx.db(), organisation, &record.person).await?
     } else {
         Vec::new()
     };
-    audit_view(state, permit, "referral", id, "referral and person viewed").await?;
+    audit_view(ctx, permit, "referral", id, "referral and person viewed").await?;
     Ok(ReferralPage {
         record,
         history,
@@ -468,7 +456,7 @@ pub struct TriageInput {
 /// [`Error::Invalid`] for a missing choice; [`Error::IllegalTransition`] for a
 /// move the status does not allow.
 pub async fn triage(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     id: Uuid,
     input: &TriageInput,
@@ -526,7 +514,7 @@ pub async fn triage(
         return Err(errors.into());
     };
 
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let mut programme_name = None;
     if let Some(p) = programme {
         let chosen = programmes::find_in(&mut tx, organisation, p)
@@ -571,16 +559,9 @@ pub async fn triage(
         actor: permit.actor().account_id,
         note: &words,
     };
-    referrals::change_status(
-        &mut tx,
-        state.data_key(),
-        organisation,
-        id,
-        change,
-        Utc::now(),
-    )
-    .await?;
+    referrals::change_status(&mut tx, ctx.data_key(), organisation, id, change, ctx.now()).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -598,7 +579,7 @@ pub async fn triage(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's referral.
 pub async fn record_first_contact(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     id: Uuid,
     note: &str,
@@ -609,18 +590,19 @@ pub async fn record_first_contact(
     } else {
         format!("first contact made: {note}")
     };
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     referrals::record_first_contact(
         &mut tx,
-        state.data_key(),
+        ctx.data_key(),
         permit.actor().organisation_id,
         id,
         permit.actor().account_id,
         &words,
-        Utc::now(),
+        ctx.now(),
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -652,7 +634,7 @@ pub struct ConsentInput {
 /// # Errors
 /// [`Error::Invalid`] naming what is missing.
 pub async fn change_consent(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     id: Uuid,
     input: &ConsentInput,
@@ -679,10 +661,10 @@ pub async fn change_consent(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     let person = record.person.id;
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let detail = if let Some(method) = method {
         people::record_consent(
             &mut tx,
@@ -716,6 +698,7 @@ pub async fn change_consent(
         format!("consent withdrawn: {}", scope.as_str())
     };
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -735,31 +718,32 @@ pub async fn change_consent(
 /// [`Error::NotFound`] when the other record is not a likely duplicate in
 /// this organisation.
 pub async fn merge(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     id: Uuid,
     other: &str,
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
     let other: Uuid = other.parse().map_err(|_| Error::NotFound)?;
-    let record = referrals::find(state.db(), state.data_key(), organisation, id).await?;
+    let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     // Only a record the duplicate check found may be merged from this page.
-    let duplicates = people::likely_duplicates(state.db(), organisation, &record.person).await?;
+    let duplicates = people::likely_duplicates(ctx.db(), organisation, &record.person).await?;
     if !duplicates.iter().any(|d| d.person_id == other) {
         return Err(Error::NotFound);
     }
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     people::merge(
         &mut tx,
-        state.data_key(),
+        ctx.data_key(),
         organisation,
         record.person.id,
         other,
         permit.actor().account_id,
-        Utc::now(),
+        ctx.now(),
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -778,15 +762,15 @@ pub async fn merge(
 /// # Errors
 /// When the database fails; nothing is stored then.
 pub(crate) async fn store_all(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     referrals_to_store: &[NewReferral],
     note: &str,
 ) -> Result<Vec<Referred>, Error> {
     let organisation = permit.actor().organisation_id;
     let account = permit.actor().account_id;
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let mut stored = Vec::with_capacity(referrals_to_store.len());
     for referral in referrals_to_store {
         let submitted = Submitted {
@@ -799,7 +783,7 @@ pub(crate) async fn store_all(
         let reference = new_reference();
         let created = referrals::create(
             &mut tx,
-            state.data_key(),
+            ctx.data_key(),
             organisation,
             referral,
             &reference,
@@ -813,6 +797,7 @@ pub(crate) async fn store_all(
         });
     }
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,

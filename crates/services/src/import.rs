@@ -2,12 +2,11 @@
 //! of them in one transaction, or none.
 
 use alongside_domain::import::{self, RowProblem};
-use chrono::Utc;
 
 use super::referrals::{Referred, store_all};
-use crate::auth::Permit;
-use crate::auth::actions::TriageReferrals;
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::TriageReferrals;
+use crate::{Context, Error};
 
 /// What an import did, or would do.
 #[derive(Debug)]
@@ -25,16 +24,16 @@ pub enum Imported {
 /// # Errors
 /// When the database fails; nothing is stored then.
 pub async fn import(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<TriageReferrals>,
     text: &str,
     dry_run: bool,
 ) -> Result<Imported, Error> {
-    match import::check(text, Utc::now().date_naive()) {
+    match import::check(text, ctx.now().date_naive()) {
         Err(problems) => Ok(Imported::Refused(problems)),
         Ok(referrals) if dry_run => Ok(Imported::Ready(referrals.len())),
         Ok(referrals) => Ok(Imported::Stored(
-            store_all(state, permit, &referrals, "imported from a spreadsheet").await?,
+            store_all(ctx, permit, &referrals, "imported from a spreadsheet").await?,
         )),
     }
 }

@@ -1,37 +1,52 @@
-//! What people do, run once for every face: each service validates through
+//! Alongside's use cases: what people do, run once for every face.
+//!
+//! Each use case is a function that takes a [`Context`] (database, data key,
+//! clock, settings) and, when it acts for somebody, a [`Permit`] for its one
+//! action, and returns domain values or one [`Error`]. It validates through
 //! the domain, writes inside one transaction and records its audit entry in
 //! that same transaction, so a change and its audit trail stand or fall
-//! together. Services take a [`crate::auth::Permit`] for their action, so
-//! they cannot run without the policy's say-so.
+//! together.
+//!
+//! Nothing here knows HTTP: no axum, no HTML, no form field shapes, no FHIR
+//! or JSON API bodies. The faces in `alongside-web` read requests into
+//! domain values, call a use case and render its answer or its error; the
+//! background sweeps and the command line in `alongside` call the same
+//! functions.
 
 pub mod accounts;
+mod context;
+mod error;
 pub mod feedback;
 pub mod import;
+pub mod limiter;
+pub mod mail;
 pub mod matches;
 pub mod matching_runs;
 pub mod outcomes;
 pub mod passwords;
+pub mod permit;
 pub mod programmes;
 pub mod questionnaires;
 pub mod referrals;
 pub mod reports;
 pub mod staff;
 pub mod supporters;
+pub mod tokens;
 
 use alongside_db::Tx;
 use alongside_db::audit::{self, AuditEntry};
 use alongside_domain::audit::AuditEvent;
-use chrono::Utc;
 
-use crate::Error;
-use crate::auth::Permit;
+pub use context::{Clock, Context, Settings};
+pub use error::Error;
+pub use permit::{Permission, Permit, actions, authorise};
 
 /// Records that `permit`'s actor looked at personal data (`entity`), on its own.
 ///
 /// # Errors
 /// When the database fails: then the data is not shown either.
 pub(crate) async fn audit_view<A>(
-    state: &crate::AppState,
+    ctx: &Context,
     permit: &Permit<A>,
     entity: &str,
     entity_id: impl ToString,
@@ -46,12 +61,13 @@ pub(crate) async fn audit_view<A>(
         detail: detail.into(),
         request_id: permit.request_id.as_deref(),
     };
-    audit::record_now(state.db(), &entry, Utc::now()).await?;
+    audit::record_now(ctx.db(), &entry, ctx.now()).await?;
     Ok(())
 }
 
 /// Records what `permit`'s actor did to `entity`, inside `tx`.
 pub(crate) async fn audit<A>(
+    ctx: &Context,
     tx: &mut Tx,
     permit: &Permit<A>,
     event: AuditEvent,
@@ -68,6 +84,6 @@ pub(crate) async fn audit<A>(
         detail: detail.into(),
         request_id: permit.request_id.as_deref(),
     };
-    audit::record(tx, &entry, Utc::now()).await?;
+    audit::record(tx, &entry, ctx.now()).await?;
     Ok(())
 }

@@ -5,24 +5,23 @@ use alongside_db::supporters::{self, Supporter};
 use alongside_domain::SupporterId;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::supporter::{SupporterDetails, SupporterEvent, SupporterInput};
-use chrono::Utc;
 
 use super::{audit, audit_view};
-use crate::auth::Permit;
-use crate::auth::actions::ManageSupporters;
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::ManageSupporters;
+use crate::{Context, Error};
 
 /// The organisation's supporters, by name.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn list(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageSupporters>,
     with_left: bool,
 ) -> Result<Vec<Supporter>, Error> {
-    let list = supporters::list(state.db(), permit.actor().organisation_id, with_left).await?;
-    audit_view(state, permit, "supporter", "list", "supporter list viewed").await?;
+    let list = supporters::list(ctx.db(), permit.actor().organisation_id, with_left).await?;
+    audit_view(ctx, permit, "supporter", "list", "supporter list viewed").await?;
     Ok(list)
 }
 
@@ -31,12 +30,12 @@ pub async fn list(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's supporter.
 pub async fn find(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageSupporters>,
     id: SupporterId,
 ) -> Result<Supporter, Error> {
-    let supporter = supporters::find(state.db(), permit.actor().organisation_id, id).await?;
-    audit_view(state, permit, "supporter", id, "supporter viewed").await?;
+    let supporter = supporters::find(ctx.db(), permit.actor().organisation_id, id).await?;
+    audit_view(ctx, permit, "supporter", id, "supporter viewed").await?;
     Ok(supporter)
 }
 
@@ -45,20 +44,16 @@ pub async fn find(
 /// # Errors
 /// [`Error::Invalid`] with every problem.
 pub async fn create(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageSupporters>,
     input: &SupporterInput,
 ) -> Result<SupporterId, Error> {
     let details = SupporterDetails::validate(input)?;
-    let mut tx = state.db().begin().await?;
-    let id = supporters::create(
-        &mut tx,
-        permit.actor().organisation_id,
-        &details,
-        Utc::now(),
-    )
-    .await?;
+    let mut tx = ctx.db().begin().await?;
+    let id =
+        supporters::create(&mut tx, permit.actor().organisation_id, &details, ctx.now()).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -77,22 +72,23 @@ pub async fn create(
 /// [`Error::Invalid`] with every problem; [`Error::NotFound`] for another
 /// organisation's supporter.
 pub async fn update(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageSupporters>,
     id: SupporterId,
     input: &SupporterInput,
 ) -> Result<(), Error> {
     let details = SupporterDetails::validate(input)?;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     supporters::update(
         &mut tx,
         permit.actor().organisation_id,
         id,
         &details,
-        Utc::now(),
+        ctx.now(),
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -111,17 +107,18 @@ pub async fn update(
 /// # Errors
 /// [`Error::IllegalTransition`] for a change the status does not allow.
 pub async fn change_status(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageSupporters>,
     id: SupporterId,
     event: SupporterEvent,
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let current = supporters::status_in(&mut tx, organisation, id).await?;
     let next = current.apply(event)?;
-    supporters::set_status(&mut tx, organisation, id, next, Utc::now()).await?;
+    supporters::set_status(&mut tx, organisation, id, next, ctx.now()).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,

@@ -15,14 +15,14 @@ use alongside_domain::supporter::AgeBand;
 use alongside_domain::{FieldErrors, ProgrammeId};
 use alongside_matching::candidate::{self, Part, Place, Rules, Weights};
 use alongside_matching::plan::{self, Why};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::matches::free_places;
 use super::{audit, audit_view};
-use crate::auth::Permit;
-use crate::auth::actions::MatchPeople;
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::MatchPeople;
+use crate::{Context, Error};
 
 /// What the programme's matching page shows before a run.
 #[derive(Debug)]
@@ -44,23 +44,23 @@ pub struct Overview {
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn overview(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     programme: ProgrammeId,
 ) -> Result<Overview, Error> {
     let organisation = permit.actor().organisation_id;
-    let found = programmes::find(state.db(), organisation, programme).await?;
-    let rules = matching_runs::rules(state.db(), organisation, programme).await?;
-    let waiting = matching_runs::waiting_list(state.db(), organisation, programme)
+    let found = programmes::find(ctx.db(), organisation, programme).await?;
+    let rules = matching_runs::rules(ctx.db(), organisation, programme).await?;
+    let waiting = matching_runs::waiting_list(ctx.db(), organisation, programme)
         .await?
         .len();
-    let caseloads = matches::caseloads(state.db(), organisation).await?;
-    let supporters_with_places = supporters::list(state.db(), organisation, false)
+    let caseloads = matches::caseloads(ctx.db(), organisation).await?;
+    let supporters_with_places = supporters::list(ctx.db(), organisation, false)
         .await?
         .iter()
         .filter(|s| free_places(s, &caseloads) > 0)
         .count();
-    let latest = matching_runs::latest(state.db(), organisation, programme).await?;
+    let latest = matching_runs::latest(ctx.db(), organisation, programme).await?;
     Ok(Overview {
         programme: found,
         rules,
@@ -142,23 +142,23 @@ fn as_supporter(supporter: &Supporter, free_places: u32) -> candidate::Supporter
 /// [`Error::Invalid`] for an archived programme; [`Error::NotFound`] for
 /// another organisation's.
 pub async fn run(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     programme: ProgrammeId,
 ) -> Result<Uuid, Error> {
     let organisation = permit.actor().organisation_id;
-    let found = programmes::find(state.db(), organisation, programme).await?;
+    let found = programmes::find(ctx.db(), organisation, programme).await?;
     if found.status != ProgrammeStatus::Active {
         return Err(
             FieldErrors::one("run", "Restore the programme before matching people on it").into(),
         );
     }
-    let rules = matching_runs::rules(state.db(), organisation, programme).await?;
-    let waiting = matching_runs::waiting_list(state.db(), organisation, programme).await?;
-    let caseloads = matches::caseloads(state.db(), organisation).await?;
-    let supporter_list = supporters::list(state.db(), organisation, false).await?;
-    let excluded = matching_runs::exclusions(state.db(), organisation).await?;
-    let now = Utc::now();
+    let rules = matching_runs::rules(ctx.db(), organisation, programme).await?;
+    let waiting = matching_runs::waiting_list(ctx.db(), organisation, programme).await?;
+    let caseloads = matches::caseloads(ctx.db(), organisation).await?;
+    let supporter_list = supporters::list(ctx.db(), organisation, false).await?;
+    let excluded = matching_runs::exclusions(ctx.db(), organisation).await?;
+    let now = ctx.now();
     let today = now.date_naive();
 
     let (sharing, withheld): (Vec<&Waiting>, Vec<&Waiting>) =
@@ -232,9 +232,10 @@ pub async fn run(
             .collect(),
         unmatched,
     };
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let id = matching_runs::create(&mut tx, organisation, &new_run).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -257,16 +258,16 @@ pub async fn run(
 /// [`Error::NotFound`] for another organisation's run, or one of another
 /// programme when `programme` is given.
 pub async fn find(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     id: Uuid,
     programme: Option<ProgrammeId>,
 ) -> Result<RunRecord, Error> {
-    let run = matching_runs::find(state.db(), permit.actor().organisation_id, id).await?;
+    let run = matching_runs::find(ctx.db(), permit.actor().organisation_id, id).await?;
     if programme.is_some_and(|p| p != run.programme_id) {
         return Err(Error::NotFound);
     }
-    audit_view(state, permit, "matching_run", id, "matching run viewed").await?;
+    audit_view(ctx, permit, "matching_run", id, "matching run viewed").await?;
     Ok(run)
 }
 
@@ -277,12 +278,12 @@ pub async fn find(
 /// [`Error::Invalid`] when the proposal was decided already, or the pair can
 /// no longer be matched (the supporter's place went, consent was withdrawn).
 pub async fn accept(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     proposal: Uuid,
 ) -> Result<Uuid, Error> {
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let found = matching_runs::proposal_in(&mut tx, organisation, proposal).await?;
     // Only read: dropping the transaction rolls it back.
     drop(tx);
@@ -291,7 +292,7 @@ pub async fn accept(
         .decide(true)
         .map_err(|_| FieldErrors::one("proposal", "This proposal was decided already"))?;
     super::matches::propose_from_run(
-        state,
+        ctx,
         permit,
         found.referral_id,
         &found.supporter_id.to_string(),
@@ -308,7 +309,7 @@ pub async fn accept(
 /// [`Error::Invalid`] without a reason, or when the proposal was decided
 /// already.
 pub async fn reject(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     proposal: Uuid,
     reason: &str,
@@ -322,8 +323,8 @@ pub async fn reject(
     }
     let organisation = permit.actor().organisation_id;
     let account = permit.actor().account_id;
-    let now = Utc::now();
-    let mut tx = state.db().begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
     let found = matching_runs::proposal_in(&mut tx, organisation, proposal).await?;
     let status = found
         .status
@@ -342,7 +343,7 @@ pub async fn reject(
     .await?;
     referrals::note(
         &mut tx,
-        state.data_key(),
+        ctx.data_key(),
         organisation,
         found.referral_id,
         account,
@@ -354,6 +355,7 @@ pub async fn reject(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -418,7 +420,7 @@ pub const fn weight_field(part: Part) -> &'static str {
 /// [`Error::Invalid`] naming each weight that is not a whole number from 0
 /// to 1000, or a course name that is too long.
 pub async fn update_rules(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<MatchPeople>,
     programme: ProgrammeId,
     input: &RulesInput,
@@ -459,7 +461,7 @@ pub async fn update_rules(
         return Err(errors.into());
     }
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     matching_runs::set_rules(
         &mut tx,
         organisation,
@@ -471,6 +473,7 @@ pub async fn update_rules(
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,

@@ -5,23 +5,22 @@ use alongside_domain::ProgrammeId;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::costs::ProgrammeCosts;
 use alongside_domain::programme::{Programme, ProgrammeDetails, ProgrammeInput};
-use chrono::Utc;
 
 use super::audit;
-use crate::auth::Permit;
-use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::{ManageProgrammes, ViewProgrammes};
+use crate::{Context, Error};
 
 /// The organisation's programmes.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn list(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ViewProgrammes>,
     include_archived: bool,
 ) -> Result<Vec<Programme>, Error> {
-    Ok(programmes::list(state.db(), permit.actor().organisation_id, include_archived).await?)
+    Ok(programmes::list(ctx.db(), permit.actor().organisation_id, include_archived).await?)
 }
 
 /// One programme of the organisation.
@@ -29,11 +28,11 @@ pub async fn list(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn find<A>(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<A>,
     id: ProgrammeId,
 ) -> Result<Programme, Error> {
-    Ok(programmes::find(state.db(), permit.actor().organisation_id, id).await?)
+    Ok(programmes::find(ctx.db(), permit.actor().organisation_id, id).await?)
 }
 
 /// Validates and stores a new programme.
@@ -41,20 +40,16 @@ pub async fn find<A>(
 /// # Errors
 /// [`Error::Invalid`] with every field problem; nothing is stored then.
 pub async fn create(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     input: &ProgrammeInput,
 ) -> Result<Programme, Error> {
     let details = ProgrammeDetails::validate(input)?;
-    let mut tx = state.db().begin().await?;
-    let programme = programmes::create(
-        &mut tx,
-        permit.actor().organisation_id,
-        &details,
-        Utc::now(),
-    )
-    .await?;
+    let mut tx = ctx.db().begin().await?;
+    let programme =
+        programmes::create(&mut tx, permit.actor().organisation_id, &details, ctx.now()).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -72,18 +67,19 @@ pub async fn create(
 /// # Errors
 /// [`Error::Invalid`] or [`Error::NotFound`]; nothing changes then.
 pub async fn update(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
     input: &ProgrammeInput,
 ) -> Result<Programme, Error> {
     let details = ProgrammeDetails::validate(input)?;
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let before = programmes::find_in(&mut tx, organisation, id).await?;
-    programmes::update(&mut tx, organisation, id, &details, Utc::now()).await?;
+    programmes::update(&mut tx, organisation, id, &details, ctx.now()).await?;
     let changed = changed_fields(&before.details, &details);
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -109,11 +105,11 @@ pub async fn update(
 /// # Errors
 /// [`Error::IllegalTransition`] if already archived.
 pub async fn archive(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
 ) -> Result<Programme, Error> {
-    change_status(state, permit, id, true).await
+    change_status(ctx, permit, id, true).await
 }
 
 /// Brings an archived programme back.
@@ -121,35 +117,35 @@ pub async fn archive(
 /// # Errors
 /// [`Error::IllegalTransition`] if it is active.
 pub async fn restore(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
 ) -> Result<Programme, Error> {
-    change_status(state, permit, id, false).await
+    change_status(ctx, permit, id, false).await
 }
 
 async fn change_status(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
     archive: bool,
 ) -> Result<Programme, Error> {
     let organisation = permit.actor().organisation_id;
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let mut programme = programmes::find_in(&mut tx, organisation, id).await?;
     let status = if archive {
         programme.status.archive()?
     } else {
         programme.status.restore()?
     };
-    let now = Utc::now();
+    let now = ctx.now();
     programmes::set_status(&mut tx, organisation, id, status, now).await?;
     let (event, detail) = if archive {
         (AuditEvent::Delete, "archived")
     } else {
         (AuditEvent::Update, "restored")
     };
-    audit(&mut tx, permit, event, "programme", id, detail).await?;
+    audit(ctx, &mut tx, permit, event, "programme", id, detail).await?;
     tx.commit().await?;
     programme.status = status;
     programme.updated_at = now;
@@ -195,11 +191,11 @@ fn changed_fields(before: &ProgrammeDetails, after: &ProgrammeDetails) -> Vec<&'
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn costs(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
 ) -> Result<ProgrammeCosts, Error> {
-    Ok(programmes::costs(state.db(), permit.actor().organisation_id, id).await?)
+    Ok(programmes::costs(ctx.db(), permit.actor().organisation_id, id).await?)
 }
 
 /// Records a programme's costs.
@@ -207,14 +203,15 @@ pub async fn costs(
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
 pub async fn set_costs(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<ManageProgrammes>,
     id: ProgrammeId,
     costs: &ProgrammeCosts,
 ) -> Result<(), Error> {
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     programmes::set_costs(&mut tx, permit.actor().organisation_id, id, costs).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,

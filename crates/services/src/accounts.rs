@@ -4,17 +4,19 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use alongside_db::audit::{self as audit_log, AuditEntry};
+use alongside_db::sessions::SignedIn;
 use alongside_db::{Tx, accounts, api_tokens, organisations, sessions};
 use alongside_domain::account::{EmailAddress, Lockout, NewPassword};
 use alongside_domain::audit::AuditEvent;
+use alongside_domain::organisation::OrganisationName;
 use alongside_domain::validation::text;
-use alongside_domain::{AccountId, ApiTokenId, FieldErrors, OrganisationId};
-use chrono::Utc;
+use alongside_domain::{AccountId, ApiTokenId, FieldErrors, OrganisationId, Role};
 
 use super::{audit, passwords};
-use crate::auth::actions::UseOwnAccount;
-use crate::auth::{Permit, Session, hash_token, new_token};
-use crate::{AppState, Error};
+use crate::Permit;
+use crate::actions::UseOwnAccount;
+use crate::tokens::{hash_token, new_token};
+use crate::{Context, Error};
 
 /// Why sign-in failed. Deliberately vague to the person: a wrong password,
 /// an unknown address and a locked account all read the same.
@@ -48,7 +50,7 @@ impl From<alongside_db::DbError> for SignInFailure {
 /// # Errors
 /// A [`SignInFailure`].
 pub async fn sign_in(
-    state: &AppState,
+    ctx: &Context,
     email: &str,
     password: &str,
     client: IpAddr,
@@ -62,26 +64,26 @@ pub async fn sign_in(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(SignInFailure::Invalid(errors));
     };
-    if !state.sign_in_limiter().allow(client, Instant::now()) {
+    if !ctx.sign_in_limiter().allow(client, Instant::now()) {
         return Err(SignInFailure::RateLimited);
     }
 
-    let now = Utc::now();
-    let account = accounts::find_by_email(state.db(), &email).await?;
+    let now = ctx.now();
+    let account = accounts::find_by_email(ctx.db(), &email).await?;
     let matches = passwords::verify(
         password.to_owned(),
         account.as_ref().map(|a| a.password_hash.clone()),
     )
     .await?;
     let Some(account) = account else {
-        record_failure(state, None, None, "unknown email address", request_id).await?;
+        record_failure(ctx, None, None, "unknown email address", request_id).await?;
         return Err(SignInFailure::Refused);
     };
-    let memberships = organisations::memberships_of(state.db(), account.id).await?;
+    let memberships = organisations::memberships_of(ctx.db(), account.id).await?;
     let organisation = memberships.first().map(|(o, _)| o.id);
     if account.lockout.is_locked(now) {
         record_failure(
-            state,
+            ctx,
             organisation,
             Some(account.id),
             "account locked",
@@ -90,7 +92,7 @@ pub async fn sign_in(
         .await?;
         return Err(SignInFailure::Refused);
     }
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     if !matches {
         let lockout = account.lockout.after_failure(now);
         accounts::set_lockout(&mut tx, account.id, lockout).await?;
@@ -100,13 +102,13 @@ pub async fn sign_in(
         } else {
             "wrong password"
         };
-        record_failure(state, organisation, Some(account.id), detail, request_id).await?;
+        record_failure(ctx, organisation, Some(account.id), detail, request_id).await?;
         return Err(SignInFailure::Refused);
     }
     let Some(organisation) = organisation else {
         drop(tx);
         record_failure(
-            state,
+            ctx,
             None,
             Some(account.id),
             "no organisation membership",
@@ -116,7 +118,7 @@ pub async fn sign_in(
         return Err(SignInFailure::Refused);
     };
     accounts::set_lockout(&mut tx, account.id, Lockout::after_success()).await?;
-    let token = start_session(state, &mut tx, account.id, organisation).await?;
+    let token = start_session(ctx, &mut tx, account.id, organisation).await?;
     let entry = AuditEntry {
         organisation: Some(organisation),
         actor: Some(account.id),
@@ -132,7 +134,7 @@ pub async fn sign_in(
 }
 
 async fn record_failure(
-    state: &AppState,
+    ctx: &Context,
     organisation: Option<OrganisationId>,
     account: Option<AccountId>,
     detail: &str,
@@ -147,21 +149,21 @@ async fn record_failure(
         detail: detail.into(),
         request_id,
     };
-    audit_log::record_now(state.db(), &entry, Utc::now()).await?;
+    audit_log::record_now(ctx.db(), &entry, ctx.now()).await?;
     Ok(())
 }
 
 /// Starts a session inside `tx` and returns its token.
 pub(crate) async fn start_session(
-    state: &AppState,
+    ctx: &Context,
     tx: &mut Tx,
     account: AccountId,
     organisation: OrganisationId,
 ) -> Result<String, Error> {
     let token = new_token("");
-    let now = Utc::now();
-    let lifetime = chrono::Duration::from_std(state.settings().session_lifetime)
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let now = ctx.now();
+    let lifetime = chrono::Duration::from_std(ctx.settings().session_lifetime)
+        .map_err(|e| Error::Internal(Box::new(e)))?;
     sessions::create(
         tx,
         &hash_token(&token),
@@ -174,18 +176,19 @@ pub(crate) async fn start_session(
     Ok(token)
 }
 
-/// Ends a session.
+/// Ends the session whose token hashes to `token_hash`.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn sign_out(
-    state: &AppState,
-    session: &Session,
+    ctx: &Context,
+    signed_in: &SignedIn,
+    token_hash: &str,
     request_id: Option<&str>,
 ) -> Result<(), Error> {
-    let actor = &session.signed_in.actor;
-    let mut tx = state.db().begin().await?;
-    sessions::delete(&mut tx, &session.token_hash).await?;
+    let actor = &signed_in.actor;
+    let mut tx = ctx.db().begin().await?;
+    sessions::delete(&mut tx, token_hash).await?;
     let entry = AuditEntry {
         organisation: Some(actor.organisation_id),
         actor: Some(actor.account_id),
@@ -195,25 +198,26 @@ pub async fn sign_out(
         detail: "signed out".into(),
         request_id,
     };
-    audit_log::record(&mut tx, &entry, Utc::now()).await?;
+    audit_log::record(&mut tx, &entry, ctx.now()).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Changes the signed-in person's password and signs out their other sessions.
+/// Changes the signed-in person's password and ends their other sessions
+/// (all but the one whose token hashes to `session_token_hash`).
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the field: wrong current password, weak new
 /// password, or confirmation that does not match.
 pub async fn change_password(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<UseOwnAccount>,
-    session: &Session,
+    session_token_hash: &str,
     current: &str,
     new: &str,
     confirm: &str,
 ) -> Result<(), Error> {
-    let account = accounts::find(state.db(), permit.actor().account_id).await?;
+    let account = accounts::find(ctx.db(), permit.actor().account_id).await?;
     let mut errors = FieldErrors::new();
     if current.is_empty() {
         errors.add("current_password", "Enter your current password");
@@ -229,10 +233,11 @@ pub async fn change_password(
         _ => return Err(Error::Invalid(errors)),
     };
     let hash = passwords::hash(new.expose().to_owned()).await?;
-    let mut tx = state.db().begin().await?;
-    accounts::set_password(&mut tx, account.id, &hash, Utc::now()).await?;
-    let ended = sessions::delete_others(&mut tx, account.id, &session.token_hash).await?;
+    let mut tx = ctx.db().begin().await?;
+    accounts::set_password(&mut tx, account.id, &hash, ctx.now()).await?;
+    let ended = sessions::delete_others(&mut tx, account.id, session_token_hash).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Update,
@@ -250,24 +255,25 @@ pub async fn change_password(
 /// # Errors
 /// [`Error::Invalid`] for a missing or overlong name.
 pub async fn create_api_token(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<UseOwnAccount>,
     name: &str,
 ) -> Result<String, Error> {
     let name = text(name, "a token name", 1, 100).map_err(|m| FieldErrors::one("name", m))?;
     let token = new_token("alg_");
     let actor = permit.actor();
-    let mut tx = state.db().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let id = api_tokens::create(
         &mut tx,
         actor.account_id,
         actor.organisation_id,
         &name,
         &hash_token(&token),
-        Utc::now(),
+        ctx.now(),
     )
     .await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Create,
@@ -285,13 +291,14 @@ pub async fn create_api_token(
 /// # Errors
 /// [`Error::NotFound`] for someone else's token or one already revoked.
 pub async fn revoke_api_token(
-    state: &AppState,
+    ctx: &Context,
     permit: &Permit<UseOwnAccount>,
     id: ApiTokenId,
 ) -> Result<(), Error> {
-    let mut tx = state.db().begin().await?;
-    api_tokens::revoke(&mut tx, permit.actor().account_id, id, Utc::now()).await?;
+    let mut tx = ctx.db().begin().await?;
+    api_tokens::revoke(&mut tx, permit.actor().account_id, id, ctx.now()).await?;
     audit(
+        ctx,
         &mut tx,
         permit,
         AuditEvent::Delete,
@@ -302,4 +309,64 @@ pub async fn revoke_api_token(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What [`create_organisation_with_admin`] made.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// The organisation's name as stored.
+    pub name: String,
+    /// The admin's account.
+    pub admin: AccountId,
+}
+
+/// Creates an organisation and its first admin, from the command line of
+/// whoever runs the service (no permit: nobody is signed in yet).
+///
+/// # Errors
+/// [`Error::Conflict`] when the email address has an account already or the
+/// organisation's web address is taken.
+pub async fn create_organisation_with_admin(
+    ctx: &Context,
+    organisation: &OrganisationName,
+    email: &EmailAddress,
+    name: &str,
+    password: &NewPassword,
+) -> Result<NewOrganisation, Error> {
+    if accounts::find_by_email(ctx.db(), email).await?.is_some() {
+        return Err(Error::Conflict(format!(
+            "an account with the email address {email} already exists"
+        )));
+    }
+    let hash = passwords::hash(password.expose().to_owned()).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
+    let org =
+        organisations::create(&mut tx, organisation.as_str(), &organisation.slug(), now).await?;
+    let account = accounts::create(&mut tx, email, name, &hash, now).await?;
+    organisations::add_member(&mut tx, org.id, account, Role::Admin, now).await?;
+    let entry = AuditEntry {
+        organisation: Some(org.id),
+        actor: None,
+        event: AuditEvent::Create,
+        entity: "account",
+        entity_id: Some(account.to_string()),
+        detail: "admin created from the command line".into(),
+        request_id: None,
+    };
+    audit_log::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(NewOrganisation {
+        name: org.name,
+        admin: account,
+    })
+}
+
+/// Removes sessions that have expired; returns how many. Several processes
+/// may sweep at once: deleting what is already gone is harmless.
+///
+/// # Errors
+/// When the database fails.
+pub async fn remove_expired_sessions(ctx: &Context) -> Result<u64, Error> {
+    Ok(sessions::delete_expired(ctx.db(), ctx.now()).await?)
 }
