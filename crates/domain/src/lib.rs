@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Alongside's domain: the words of peer support as types.
 //!
 //! What belongs here: identifiers, value types that cannot hold an invalid
