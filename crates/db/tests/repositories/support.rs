@@ -89,23 +89,29 @@ pub fn self_referral(given: &str) -> NewReferral {
 /// A clinician's referral: Mehta, born 4 September 1961, with risk noted
 /// and consent to contact by phone.
 pub fn professional_referral(given: &str, nhs: &str, postcode: &str) -> NewReferral {
+    professional_referral_of(PersonInput {
+        given_name: given.into(),
+        family_name: "Mehta".into(),
+        dob_day: "4".into(),
+        dob_month: "9".into(),
+        dob_year: "1961".into(),
+        nhs_number: nhs.into(),
+        postcode: postcode.into(),
+        phone: "0113 496 0000".into(),
+        accessibility_needs: "Hard of hearing".into(),
+        conditions: vec![ConditionInput {
+            description: String::new(),
+            code: "44054006".into(),
+        }],
+        ..PersonInput::default()
+    })
+}
+
+/// A clinician's referral of `person`, with risk noted and consent to
+/// contact by phone.
+pub fn professional_referral_of(person: PersonInput) -> NewReferral {
     let input = ReferralInput {
-        person: PersonInput {
-            given_name: given.into(),
-            family_name: "Mehta".into(),
-            dob_day: "4".into(),
-            dob_month: "9".into(),
-            dob_year: "1961".into(),
-            nhs_number: nhs.into(),
-            postcode: postcode.into(),
-            phone: "0113 496 0000".into(),
-            accessibility_needs: "Hard of hearing".into(),
-            conditions: vec![ConditionInput {
-                description: String::new(),
-                code: "44054006".into(),
-            }],
-            ..PersonInput::default()
-        },
+        person,
         source: "clinician".into(),
         referrer_name: "Dr Okafor".into(),
         referrer_organisation: "Hyde Park Surgery".into(),
