@@ -26,8 +26,16 @@ pub enum Action {
     ViewAuditLog,
     /// See the referral queue and a referral with the person's details.
     ViewReferrals,
-    /// Triage referrals: accept onto a waiting list, signpost, decline, close.
+    /// Triage referrals: accept onto a waiting list, signpost, decline,
+    /// close; record the first contact; import referrals in bulk.
     TriageReferrals,
+    /// Record a person's consent given or withdrawn.
+    RecordConsent,
+    /// Merge two records of the same person.
+    MergeRecords,
+    /// Send a person their outcome questionnaires, enter answers on their
+    /// behalf and read the answers recorded for a referral.
+    EnterOutcomes,
     /// Refer someone, and follow the outcome of one's own referrals (and
     /// nobody else's).
     MakeReferrals,
@@ -46,7 +54,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, so tests can walk the whole role × action matrix.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::UseOwnAccount,
         Action::ViewProgrammes,
         Action::ManageProgrammes,
@@ -54,6 +62,9 @@ impl Action {
         Action::ViewAuditLog,
         Action::ViewReferrals,
         Action::TriageReferrals,
+        Action::RecordConsent,
+        Action::MergeRecords,
+        Action::EnterOutcomes,
         Action::MakeReferrals,
         Action::ManageSupporters,
         Action::MatchPeople,
@@ -73,6 +84,9 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log",
             Action::ViewReferrals => "view_referrals",
             Action::TriageReferrals => "triage_referrals",
+            Action::RecordConsent => "record_consent",
+            Action::MergeRecords => "merge_records",
+            Action::EnterOutcomes => "enter_outcomes",
             Action::MakeReferrals => "make_referrals",
             Action::ManageSupporters => "manage_supporters",
             Action::MatchPeople => "match_people",
@@ -124,8 +138,17 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         A::ManageProgrammes => matches!(role, R::Admin | R::Coordinator),
         // A licence binds the organisation: its admins accept it.
         A::ManageStaff | A::ViewAuditLog | A::LoadLicensedText => matches!(role, R::Admin),
-        // The queue holds people's details: only those who triage see it.
-        A::ViewReferrals | A::TriageReferrals => matches!(role, R::Admin | R::Coordinator),
+        // The queue holds people's details: those who triage see it, and
+        // safeguarding leads, who act on concerns about the people in it.
+        A::ViewReferrals => matches!(role, R::Admin | R::Coordinator | R::SafeguardingLead),
+        // Deciding where a referral goes is the coordinators' work, and so
+        // are merging records and collecting outcomes for a referral.
+        A::TriageReferrals | A::MergeRecords | A::EnterOutcomes => {
+            matches!(role, R::Admin | R::Coordinator)
+        }
+        // A person may give or withdraw consent to whoever they speak to
+        // about it: a safeguarding lead records it without triaging.
+        A::RecordConsent => matches!(role, R::Admin | R::Coordinator | R::SafeguardingLead),
         // Referrers send people in; coordinators and admins take referrals
         // by phone too.
         A::MakeReferrals => matches!(role, R::Admin | R::Coordinator | R::Referrer),
@@ -167,6 +190,9 @@ mod tests {
                 Action::ViewAuditLog,
                 Action::ViewReferrals,
                 Action::TriageReferrals,
+                Action::RecordConsent,
+                Action::MergeRecords,
+                Action::EnterOutcomes,
                 Action::MakeReferrals,
                 Action::ManageSupporters,
                 Action::MatchPeople,
@@ -183,6 +209,9 @@ mod tests {
                 Action::ManageProgrammes,
                 Action::ViewReferrals,
                 Action::TriageReferrals,
+                Action::RecordConsent,
+                Action::MergeRecords,
+                Action::EnterOutcomes,
                 Action::MakeReferrals,
                 Action::ManageSupporters,
                 Action::MatchPeople,
@@ -196,7 +225,12 @@ mod tests {
         ),
         (
             Role::SafeguardingLead,
-            &[Action::UseOwnAccount, Action::ViewProgrammes],
+            &[
+                Action::UseOwnAccount,
+                Action::ViewProgrammes,
+                Action::ViewReferrals,
+                Action::RecordConsent,
+            ],
         ),
         (
             Role::PeerSupporter,
@@ -247,6 +281,23 @@ mod tests {
                     "{role} × {action:?}: expected allowed = {expected}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_safeguarding_lead_records_consent_but_does_not_triage_or_merge() {
+        let actor = Actor {
+            account_id: AccountId::new(),
+            organisation_id: OrganisationId::new(),
+            role: Role::SafeguardingLead,
+        };
+        assert!(decide(&actor, Action::RecordConsent).is_allowed());
+        for action in [
+            Action::TriageReferrals,
+            Action::MergeRecords,
+            Action::EnterOutcomes,
+        ] {
+            assert!(!decide(&actor, action).is_allowed(), "{action:?}");
         }
     }
 

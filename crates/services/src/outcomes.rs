@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::audit;
 use super::questionnaires::{self as own, Own};
 use crate::Permit;
-use crate::actions::TriageReferrals;
+use crate::actions::EnterOutcomes;
 use crate::tokens::{hash_token, new_token};
 use crate::{Context, Error};
 
@@ -70,7 +70,7 @@ fn followed(summary: &QueueEntry) -> bool {
 /// caller reports in its own words).
 pub async fn timepoint_names(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     referral: Uuid,
 ) -> Option<Vec<String>> {
     let organisation = permit.actor().organisation_id;
@@ -405,7 +405,7 @@ pub struct TimepointRow {
 /// When the database fails.
 pub async fn for_referral(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     record: &ReferralRecord,
 ) -> Result<Vec<TimepointRow>, Error> {
     let organisation = permit.actor().organisation_id;
@@ -519,7 +519,7 @@ async fn known_timepoint(
 /// questionnaires.
 pub async fn make_link(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     referral: Uuid,
     index: &str,
 ) -> Result<(String, LinkMade), Error> {
@@ -1181,7 +1181,7 @@ pub enum AnswerError {
 /// timepoint; [`Error::Invalid`] when the person is not on a programme.
 pub async fn staff_questionnaire(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     referral: Uuid,
     index: &str,
 ) -> Result<(ReferralRecord, Questionnaire), Error> {
@@ -1231,7 +1231,7 @@ fn answered_on(
 /// database's failure.
 pub async fn enter(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     referral: Uuid,
     index: &str,
     form: &HashMap<String, String>,
@@ -1319,7 +1319,7 @@ pub struct Received<'a> {
 /// a programme, or submitted answers that cannot be scored.
 pub async fn record(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     received: &Received<'_>,
 ) -> Result<Option<Uuid>, Error> {
     let Received {
@@ -1395,7 +1395,7 @@ pub async fn record(
 /// [`Error::NotFound`] for another organisation's referral.
 pub async fn responses(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<EnterOutcomes>,
     referral: Uuid,
 ) -> Result<Vec<Response>, Error> {
     let organisation = permit.actor().organisation_id;

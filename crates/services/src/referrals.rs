@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::{audit, audit_view};
 use crate::Permit;
-use crate::actions::{MakeReferrals, TriageReferrals, ViewReferrals};
+use crate::actions::{MakeReferrals, MergeRecords, RecordConsent, TriageReferrals, ViewReferrals};
 use crate::{Context, Error};
 
 /// Letters of a reference: no 0/O, 1/I/L or U, so it can be read over the phone.
@@ -635,7 +635,7 @@ pub struct ConsentInput {
 /// [`Error::Invalid`] naming what is missing.
 pub async fn change_consent(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<RecordConsent>,
     id: Uuid,
     input: &ConsentInput,
 ) -> Result<(), Error> {
@@ -719,7 +719,7 @@ pub async fn change_consent(
 /// this organisation.
 pub async fn merge(
     ctx: &Context,
-    permit: &Permit<TriageReferrals>,
+    permit: &Permit<MergeRecords>,
     id: Uuid,
     other: &str,
 ) -> Result<(), Error> {

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::{Issue, OperationOutcome, custom, fhir};
 use crate::api::Problem;
 use crate::auth::ApiAuthorised;
-use crate::auth::actions::{ManageProgrammes, TriageReferrals, ViewProgrammes};
+use crate::auth::actions::{EnterOutcomes, ManageProgrammes, ViewProgrammes};
 use crate::services::outcomes as service;
 use crate::services::questionnaires::{self as own, Own};
 use crate::{AppState, Error};
@@ -576,7 +576,7 @@ fn to_response(stored: &Stored, referral: Uuid, base: &str) -> Value {
 /// `POST /fhir/QuestionnaireResponse`: answers entered in another system.
 pub async fn create(
     State(state): State<AppState>,
-    auth: Result<ApiAuthorised<TriageReferrals>, Problem>,
+    auth: Result<ApiAuthorised<EnterOutcomes>, Problem>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OperationOutcome> {
@@ -708,7 +708,7 @@ pub struct SearchParams {
 /// current responses of a referral.
 pub async fn search_responses(
     State(state): State<AppState>,
-    auth: Result<ApiAuthorised<TriageReferrals>, Problem>,
+    auth: Result<ApiAuthorised<EnterOutcomes>, Problem>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, OperationOutcome> {
     let auth = auth.map_err(OperationOutcome::from)?;

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
 use super::{Layout, error_page, render, visitor_form};
-use crate::auth::actions::{ManageProgrammes, TriageReferrals};
+use crate::auth::actions::{EnterOutcomes, ManageProgrammes};
 use crate::auth::{Authorised, CsrfForm};
 use crate::services::outcomes::{
     self as service, AnswerError, AnswerProblem, Answered, Asked, LinkProblem, Questionnaire,
@@ -285,7 +285,7 @@ pub async fn answer(
 /// Staff enter a timepoint's answers with the person.
 pub async fn enter_form(
     State(state): State<AppState>,
-    auth: Authorised<TriageReferrals>,
+    auth: Authorised<EnterOutcomes>,
     Path((id, index)): Path<(String, String)>,
 ) -> Response {
     let id = match referral_id(&id) {
@@ -307,7 +307,7 @@ pub async fn enter_form(
 }
 
 fn staff_page(
-    auth: &Authorised<TriageReferrals>,
+    auth: &Authorised<EnterOutcomes>,
     id: Uuid,
     index: &str,
     name: &str,
@@ -343,7 +343,7 @@ fn staff_page(
 /// Saves or submits answers staff entered on the person's behalf.
 pub async fn enter(
     State(state): State<AppState>,
-    auth: Authorised<TriageReferrals>,
+    auth: Authorised<EnterOutcomes>,
     Path((id, index)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Response {
@@ -375,7 +375,7 @@ struct LinkPage {
 /// Makes a private link for a timepoint and shows it once.
 pub async fn make_link(
     State(state): State<AppState>,
-    auth: Authorised<TriageReferrals>,
+    auth: Authorised<EnterOutcomes>,
     Path((id, index)): Path<(String, String)>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Response {

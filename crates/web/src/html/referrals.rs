@@ -28,7 +28,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Layout, Ticks, error_page, render, request_id, ticks, visitor_form, weekly_ticks};
-use crate::auth::actions::{MakeReferrals, MatchPeople, TriageReferrals, ViewReferrals};
+use crate::auth::Permission;
+use crate::auth::actions::{
+    EnterOutcomes, MakeReferrals, MatchPeople, MergeRecords, RecordConsent, TriageReferrals,
+    ViewReferrals,
+};
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::matches::{self as matches_service, Candidate, Decision};
 use crate::services::referrals::{
@@ -293,6 +297,8 @@ struct Show {
     status: &'static str,
     status_label: &'static str,
     may_triage: bool,
+    may_record_consent: bool,
+    may_merge: bool,
     waiting_too_long: bool,
     errors: FieldErrors,
     input: TriageInput,
@@ -479,7 +485,7 @@ async fn show_page(
         }
         None => (Vec::new(), Vec::new()),
     };
-    let outcomes = match permit.also::<TriageReferrals>() {
+    let outcomes = match permit.also::<EnterOutcomes>() {
         Some(triage) => {
             match crate::services::outcomes::for_referral(state.services(), &triage, &page.record)
                 .await
@@ -515,6 +521,8 @@ async fn show_page(
             status: summary.status.as_str(),
             status_label: summary.status.label(),
             may_triage: role_may(permit.actor().role, Action::TriageReferrals),
+            may_record_consent: role_may(permit.actor().role, Action::RecordConsent),
+            may_merge: role_may(permit.actor().role, Action::MergeRecords),
             waiting_too_long,
             decision_options: vec![
                 ("accept", "Accept onto a programme's waiting list"),
@@ -578,9 +586,9 @@ pub async fn show(
 
 /// Answers a change made on a referral's page: back to the page, or the page
 /// again with the problem.
-async fn after_change(
+async fn after_change<A: Permission>(
     state: &AppState,
-    auth: &Authorised<TriageReferrals>,
+    auth: &Authorised<A>,
     id: Uuid,
     result: Result<(), Error>,
     input: TriageInput,
@@ -661,7 +669,7 @@ pub async fn first_contact(
 /// Records a consent given or withdrawn.
 pub async fn consent(
     State(state): State<AppState>,
-    auth: Authorised<TriageReferrals>,
+    auth: Authorised<RecordConsent>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ConsentInput>,
 ) -> Response {
@@ -684,7 +692,7 @@ pub struct MergeForm {
 /// Merges a likely duplicate into the person of this referral.
 pub async fn merge(
     State(state): State<AppState>,
-    auth: Authorised<TriageReferrals>,
+    auth: Authorised<MergeRecords>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<MergeForm>,
 ) -> Response {

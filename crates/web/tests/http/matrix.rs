@@ -40,8 +40,8 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("GET", "/referrals/{rid}", Action::ViewReferrals),
     ("POST", "/referrals/{rid}/triage", Action::TriageReferrals),
     ("POST", "/referrals/{rid}/contact", Action::TriageReferrals),
-    ("POST", "/referrals/{rid}/consent", Action::TriageReferrals),
-    ("POST", "/referrals/{rid}/merge", Action::TriageReferrals),
+    ("POST", "/referrals/{rid}/consent", Action::RecordConsent),
+    ("POST", "/referrals/{rid}/merge", Action::MergeRecords),
     ("GET", "/referrals/import", Action::TriageReferrals),
     ("POST", "/referrals/import", Action::TriageReferrals),
     (
@@ -62,20 +62,12 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("POST", "/supporters/{sid}/edit", Action::ManageSupporters),
     ("POST", "/supporters/{sid}/status", Action::ManageSupporters),
     ("POST", "/referrals/{rid}/matches", Action::MatchPeople),
-    (
-        "GET",
-        "/referrals/{rid}/outcomes/0",
-        Action::TriageReferrals,
-    ),
-    (
-        "POST",
-        "/referrals/{rid}/outcomes/0",
-        Action::TriageReferrals,
-    ),
+    ("GET", "/referrals/{rid}/outcomes/0", Action::EnterOutcomes),
+    ("POST", "/referrals/{rid}/outcomes/0", Action::EnterOutcomes),
     (
         "POST",
         "/referrals/{rid}/outcomes/0/link",
-        Action::TriageReferrals,
+        Action::EnterOutcomes,
     ),
     ("GET", "/programmes/{id}/outcomes", Action::ManageProgrammes),
     (
@@ -309,13 +301,9 @@ async fn every_api_route_answers_each_role_as_the_policy_says(db: TestDb) {
             (
                 "GET",
                 "/fhir/QuestionnaireResponse?based-on=ServiceRequest/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10",
-                Action::TriageReferrals,
+                Action::EnterOutcomes,
             ),
-            (
-                "POST",
-                "/fhir/QuestionnaireResponse",
-                Action::TriageReferrals,
-            ),
+            ("POST", "/fhir/QuestionnaireResponse", Action::EnterOutcomes),
         ] {
             let response = api
                 .client
