@@ -9,6 +9,7 @@ mod feedback;
 mod import;
 mod matching;
 mod outcomes;
+mod page;
 mod programmes;
 mod public;
 mod questionnaires;
@@ -24,6 +25,8 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+
+pub(crate) use page::{OrPage, PageError, PageResult, RecordId};
 
 use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
 use crate::{AppState, Error};
@@ -198,6 +201,16 @@ struct ErrorPage {
 
 /// The friendly page for an error: no stack trace, no SQL.
 pub fn error_page(error: impl Into<Error>, session: Option<&Session>) -> Response {
+    error_page_with(error, session, None)
+}
+
+/// The friendly page for an error; when something broke on our side, it
+/// quotes the request id so that a report can be matched to the log.
+pub(crate) fn error_page_with(
+    error: impl Into<Error>,
+    session: Option<&Session>,
+    request_id: Option<&str>,
+) -> Response {
     let error = error.into();
     error.log();
     let error = &error;
@@ -222,6 +235,10 @@ pub fn error_page(error: impl Into<Error>, session: Option<&Session>) -> Respons
             "Try again later. Nothing you entered has been half-saved: if the change was not confirmed, it was not made.".into(),
         ]),
     };
+    let mut paragraphs = paragraphs;
+    if let (true, Some(id)) = (status.is_server_error(), request_id) {
+        paragraphs.push(format!("If you report this, quote the reference {id}."));
+    }
     let layout = match session {
         Some(session) => Layout::signed_in(heading, "", session),
         None => Layout::visitor(heading, String::new()),

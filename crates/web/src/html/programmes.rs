@@ -5,16 +5,17 @@ use alongside_domain::costs::ProgrammeCosts;
 use alongside_domain::programme::{Programme, ProgrammeInput, ProgrammeModel, Setting};
 use alongside_domain::{FieldErrors, ProgrammeId};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use crate::AppState;
 use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
 use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::Error as ServiceError;
 use crate::services::programmes as service;
-use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "programmes/list.html")]
@@ -36,20 +37,20 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Authorised<ViewProgrammes>,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let include_archived = query.archived.is_some();
-    match service::list(state.services(), &auth.permit, include_archived).await {
-        Ok(programmes) => render(
-            StatusCode::OK,
-            &List {
-                layout: Layout::signed_in("Programmes", "programmes", &auth.session),
-                programmes,
-                include_archived,
-                may_manage: role_may(auth.permit.actor().role, Action::ManageProgrammes),
-            },
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    let programmes = service::list(state.services(), &auth.permit, include_archived)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &List {
+            layout: Layout::signed_in("Programmes", "programmes", &auth.session),
+            programmes,
+            include_archived,
+            may_manage: role_may(auth.permit.actor().role, Action::ManageProgrammes),
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -69,11 +70,6 @@ pub struct ShowQuery {
     saved: Option<String>,
     archived: Option<String>,
     restored: Option<String>,
-}
-
-fn parse_id(id: &str) -> Result<ProgrammeId, Error> {
-    // A malformed id cannot name a programme: the page is simply not there.
-    id.parse().map_err(|_| Error::NotFound)
 }
 
 fn show_page(
@@ -101,31 +97,29 @@ fn show_page(
 pub async fn show(
     State(state): State<AppState>,
     auth: Authorised<ViewProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     Query(query): Query<ShowQuery>,
-) -> Response {
-    let found = match parse_id(&id) {
-        Ok(id) => service::find(state.services(), &auth.permit, id)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
+) -> PageResult {
+    let programme = service::find(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    let notice = if query.saved.is_some() {
+        Some("The programme has been saved.")
+    } else if query.archived.is_some() {
+        Some("The programme has been archived.")
+    } else if query.restored.is_some() {
+        Some("The programme has been restored.")
+    } else {
+        None
     };
-    match found {
-        Ok(programme) => {
-            let notice = if query.saved.is_some() {
-                Some("The programme has been saved.")
-            } else if query.archived.is_some() {
-                Some("The programme has been archived.")
-            } else if query.restored.is_some() {
-                Some("The programme has been restored.")
-            } else {
-                None
-            };
-            let notice = notice.map(str::to_owned);
-            show_page(&auth.session, programme, StatusCode::OK, notice, None)
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    let notice = notice.map(str::to_owned);
+    Ok(show_page(
+        &auth.session,
+        programme,
+        StatusCode::OK,
+        notice,
+        None,
+    ))
 }
 
 #[derive(Template)]
@@ -190,20 +184,20 @@ pub async fn create(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
     CsrfForm(input): CsrfForm<ProgrammeInput>,
-) -> Response {
+) -> PageResult {
     match service::create(state.services(), &auth.permit, &input).await {
         Ok(programme) => {
-            Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
+            Ok(Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response())
         }
-        Err(crate::services::Error::Invalid(errors)) => form_page(
+        Err(ServiceError::Invalid(errors)) => Ok(form_page(
             &auth.session,
             "Add a programme",
             "/programmes".into(),
             "/programmes".into(),
             input,
             errors,
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -211,51 +205,41 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
-) -> Response {
-    let found = match parse_id(&id) {
-        Ok(id) => service::find(state.services(), &auth.permit, id)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
-    };
-    match found {
-        Ok(p) => form_page(
-            &auth.session,
-            "Edit programme",
-            format!("/programmes/{}/edit", p.id),
-            format!("/programmes/{}", p.id),
-            p.details.to_input(),
-            FieldErrors::new(),
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    RecordId(id): RecordId<ProgrammeId>,
+) -> PageResult {
+    let p = service::find(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    Ok(form_page(
+        &auth.session,
+        "Edit programme",
+        format!("/programmes/{}/edit", p.id),
+        format!("/programmes/{}", p.id),
+        p.details.to_input(),
+        FieldErrors::new(),
+    ))
 }
 
 /// Saves changes, or shows the form again with what was typed.
 pub async fn update(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(input): CsrfForm<ProgrammeInput>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     match service::update(state.services(), &auth.permit, id, &input).await {
         Ok(programme) => {
-            Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response()
+            Ok(Redirect::to(&format!("/programmes/{}?saved=1", programme.id)).into_response())
         }
-        Err(crate::services::Error::Invalid(errors)) => form_page(
+        Err(ServiceError::Invalid(errors)) => Ok(form_page(
             &auth.session,
             "Edit programme",
             format!("/programmes/{id}/edit"),
             format!("/programmes/{id}"),
             input,
             errors,
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -266,9 +250,9 @@ pub struct Empty {}
 pub async fn archive(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> PageResult {
     change_status(state, auth, id, true).await
 }
 
@@ -276,53 +260,47 @@ pub async fn archive(
 pub async fn restore(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> PageResult {
     change_status(state, auth, id, false).await
 }
 
 async fn change_status(
     state: AppState,
     auth: Authorised<ManageProgrammes>,
-    id: String,
+    id: ProgrammeId,
     archive: bool,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let result = if archive {
         service::archive(state.services(), &auth.permit, id).await
     } else {
         service::restore(state.services(), &auth.permit, id).await
     };
     match result {
-        Ok(programme) => Redirect::to(&format!(
+        Ok(programme) => Ok(Redirect::to(&format!(
             "/programmes/{}?{}=1",
             programme.id,
             if archive { "archived" } else { "restored" }
         ))
-        .into_response(),
-        Err(crate::services::Error::IllegalTransition(t)) => {
-            match service::find(state.services(), &auth.permit, id).await {
-                Ok(programme) => {
-                    let message = format!(
-                        "{}.",
-                        alongside_domain::validation::capitalise(&t.to_string())
-                    );
-                    show_page(
-                        &auth.session,
-                        programme,
-                        StatusCode::CONFLICT,
-                        None,
-                        Some(message),
-                    )
-                }
-                Err(e) => error_page(&e, Some(&auth.session)),
-            }
+        .into_response()),
+        Err(ServiceError::IllegalTransition(t)) => {
+            let programme = service::find(state.services(), &auth.permit, id)
+                .await
+                .or_page(&auth)?;
+            let message = format!(
+                "{}.",
+                alongside_domain::validation::capitalise(&t.to_string())
+            );
+            Ok(show_page(
+                &auth.session,
+                programme,
+                StatusCode::CONFLICT,
+                None,
+                Some(message),
+            ))
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -365,24 +343,24 @@ async fn costs_page(
     typed: Option<CostsForm>,
     errors: FieldErrors,
     notice: Option<&'static str>,
-) -> Response {
-    let programme = match service::find(state.services(), &auth.permit, id).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
+    let programme = service::find(state.services(), &auth.permit, id)
+        .await
+        .or_page(auth)?;
     let typed = match typed {
         Some(t) => t,
-        None => match service::costs(state.services(), &auth.permit, id).await {
-            Ok(c) => CostsForm::of(&c),
-            Err(e) => return error_page(&e, Some(&auth.session)),
-        },
+        None => CostsForm::of(
+            &service::costs(state.services(), &auth.permit, id)
+                .await
+                .or_page(auth)?,
+        ),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render(
+    Ok(render(
         status,
         &CostsPage {
             layout: Layout::signed_in(
@@ -396,20 +374,16 @@ async fn costs_page(
             errors,
             notice,
         },
-    )
+    ))
 }
 
 /// A programme's funding and volunteer hours.
 pub async fn costs_form(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     Query(query): Query<ShowQuery>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let notice = query
         .saved
         .is_some()
@@ -421,23 +395,19 @@ pub async fn costs_form(
 pub async fn set_costs(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(form): CsrfForm<CostsForm>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let result = match ProgrammeCosts::parse(&form.funding, &form.volunteer_hours, &form.hour_value)
     {
         Ok(costs) => service::set_costs(state.services(), &auth.permit, id, &costs).await,
         Err(errors) => Err(errors.into()),
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/programmes/{id}/costs?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
+        Ok(()) => Ok(Redirect::to(&format!("/programmes/{id}/costs?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
             costs_page(&state, &auth, id, Some(form), errors, None).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
