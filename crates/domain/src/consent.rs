@@ -187,6 +187,72 @@ pub fn may_share_with_peer(records: &[ConsentState]) -> bool {
     in_force.contains(&ConsentScope::StoreData) && !share_withdrawn
 }
 
+/// A consent given or withdrawn, as typed on a referral's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentChangeInput {
+    /// A [`ConsentScope`] stored name.
+    pub scope: String,
+    /// `give` or `withdraw`.
+    pub change: String,
+    /// A [`ConsentMethod`] stored name, when giving.
+    pub method: String,
+    /// What the person said, when withdrawing.
+    pub consent_note: String,
+}
+
+/// A checked consent change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentChange {
+    /// Consent to `scope` was given, in this way.
+    Given(ConsentScope, ConsentMethod),
+    /// Consent to `scope` was withdrawn; the note says what the person said.
+    Withdrawn(ConsentScope, String),
+}
+
+impl ConsentChange {
+    /// Checks a typed change, naming every problem by its field.
+    ///
+    /// # Errors
+    /// Every problem: no scope, no choice of giving or withdrawing, no
+    /// method for consent given, an overlong note.
+    pub fn validate(input: &ConsentChangeInput) -> Result<Self, crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::new();
+        let scope = errors.check("scope", input.scope.parse::<ConsentScope>());
+        let note = errors
+            .check(
+                "consent_note",
+                crate::validation::text(&input.consent_note, "a note", 0, 500),
+            )
+            .unwrap_or_default();
+        let method = match input.change.as_str() {
+            "give" => errors
+                .check("method", input.method.parse::<ConsentMethod>())
+                .map(Some),
+            "withdraw" => Some(None),
+            _ => {
+                errors.add("change", "Choose whether consent is given or withdrawn");
+                None
+            }
+        };
+        match (scope, method) {
+            (Some(scope), Some(method)) if errors.is_empty() => Ok(match method {
+                Some(method) => ConsentChange::Given(scope, method),
+                None => ConsentChange::Withdrawn(scope, note),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// What the change is about.
+    #[must_use]
+    pub fn scope(&self) -> ConsentScope {
+        match self {
+            ConsentChange::Given(scope, _) | ConsentChange::Withdrawn(scope, _) => *scope,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +324,45 @@ mod tests {
         assert!(may_share_with_peer(&[store, withdrawn(share), share]));
         assert!(!may_share_with_peer(&[withdrawn(store), share]));
         assert!(!may_share_with_peer(&[]));
+    }
+
+    #[test]
+    fn a_consent_change_names_each_problem() {
+        let typed = |scope: &str, change: &str, method: &str| ConsentChangeInput {
+            scope: scope.into(),
+            change: change.into(),
+            method: method.into(),
+            consent_note: String::new(),
+        };
+        let given = ConsentChange::validate(&typed(
+            ConsentScope::ContactByEmail.as_str(),
+            "give",
+            ConsentMethod::Verbal.as_str(),
+        ))
+        .unwrap();
+        assert_eq!(
+            given,
+            ConsentChange::Given(ConsentScope::ContactByEmail, ConsentMethod::Verbal)
+        );
+        let withdrawn = ConsentChange::validate(&typed(
+            ConsentScope::ContactByEmail.as_str(),
+            "withdraw",
+            "",
+        ))
+        .unwrap();
+        assert_eq!(withdrawn.scope(), ConsentScope::ContactByEmail);
+        let fields = |input| -> Vec<&'static str> {
+            ConsentChange::validate(&input)
+                .unwrap_err()
+                .as_slice()
+                .iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields(typed("", "", "")), ["scope", "change"]);
+        assert_eq!(
+            fields(typed(ConsentScope::ContactByEmail.as_str(), "give", "")),
+            ["method"]
+        );
     }
 }

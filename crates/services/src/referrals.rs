@@ -11,10 +11,11 @@ use alongside_db::referrals::{
 };
 use alongside_db::{DbError, idempotency, organisations, outbox, programmes};
 use alongside_domain::audit::AuditEvent;
-use alongside_domain::consent::{ConsentMethod, ConsentScope};
+use alongside_domain::consent::{ConsentChange, ConsentScope};
 use alongside_domain::programme::ProgrammeStatus;
 use alongside_domain::referral::{
-    DeclineReason, NewReferral, ReferralEvent, ReferralInput, ReferralStatus, SelfReferralInput,
+    NewReferral, ReferralEvent, ReferralInput, ReferralSource, ReferralStatus, SelfReferralInput,
+    TriageDecision,
 };
 use alongside_domain::validation::text;
 use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
@@ -366,16 +367,15 @@ impl QueueView {
     }
 }
 
-/// Filters of the queue, as typed in its search form.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Filters of the queue.
+#[derive(Debug, Clone, Default)]
 pub struct QueueSearch {
-    /// Part of a name or reference.
+    /// Part of a name or reference (empty for any).
     pub q: String,
-    /// A source's stored name, or empty.
-    pub source: String,
-    /// A programme id, or empty.
-    pub programme: String,
+    /// Only referrals from this source.
+    pub source: Option<ReferralSource>,
+    /// Only referrals for this programme.
+    pub programme: Option<ProgrammeId>,
 }
 
 /// The queue, oldest first, filtered.
@@ -390,8 +390,8 @@ pub async fn queue(
 ) -> Result<Vec<QueueEntry>, Error> {
     let filter = QueueFilter {
         statuses: view.statuses(),
-        source: search.source.parse().ok(),
-        programme: search.programme.parse().ok(),
+        source: search.source,
+        programme: search.programme,
         search: Some(search.q.as_str()),
         referrer: None,
     };
@@ -435,84 +435,23 @@ pub async fn show(
     })
 }
 
-/// What the coordinator decided, as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct TriageInput {
-    /// start, accept, signpost, decline or close.
-    pub decision: String,
-    /// The programme to accept onto.
-    pub programme: String,
-    /// The reason for declining.
-    pub reason: String,
-    /// Where the person was signposted, or any other note.
-    pub note: String,
-}
-
 /// Moves a referral on through the domain's state machine, with its history
 /// entry and audit entry in one transaction.
 ///
 /// # Errors
-/// [`Error::Invalid`] for a missing choice; [`Error::IllegalTransition`] for a
-/// move the status does not allow.
+/// [`Error::Invalid`] for a programme that is not there or archived;
+/// [`Error::IllegalTransition`] for a move the status does not allow.
 pub async fn triage(
     ctx: &Context,
     permit: &Permit<TriageReferrals>,
     id: Uuid,
-    input: &TriageInput,
+    decision: &TriageDecision,
 ) -> Result<ReferralStatus, Error> {
     let organisation = permit.actor().organisation_id;
-    let mut errors = FieldErrors::new();
-    let note = errors
-        .check("note", text(&input.note, "a note", 0, 2000))
-        .unwrap_or_default();
-    // The programme accepted onto, or signposted to.
-    let mut programme = None;
-    let mut decline_reason = None;
-    let event = match input.decision.as_str() {
-        "start" => Some(ReferralEvent::StartTriage),
-        "accept" => {
-            match input.programme.parse::<ProgrammeId>() {
-                Ok(p) => programme = Some(p),
-                Err(_) => errors.add(
-                    "programme",
-                    "Choose the programme whose waiting list the person joins",
-                ),
-            }
-            Some(ReferralEvent::Accept)
-        }
-        "signpost" => {
-            programme = input.programme.parse::<ProgrammeId>().ok();
-            if note.is_empty() && programme.is_none() {
-                errors.add(
-                    "note",
-                    "Say where the person was signposted to, or choose the programme",
-                );
-            }
-            Some(ReferralEvent::Signpost)
-        }
-        "decline" => match DeclineReason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == input.reason)
-        {
-            Some(reason) => {
-                decline_reason = Some(reason);
-                Some(ReferralEvent::Decline(reason))
-            }
-            None => {
-                errors.add("reason", "Choose why the referral is declined");
-                None
-            }
-        },
-        "close" => Some(ReferralEvent::Close),
-        _ => {
-            errors.add("decision", "Choose what happens next");
-            None
-        }
-    };
-    let Some(event) = event.filter(|_| errors.is_empty()) else {
-        return Err(errors.into());
-    };
+    let event = decision.event();
+    let programme = decision.programme();
+    let decline_reason = decision.decline_reason();
+    let note = decision.note.as_str();
 
     let mut tx = ctx.db().begin().await?;
     let mut programme_name = None;
@@ -615,57 +554,23 @@ pub async fn record_first_contact(
     Ok(())
 }
 
-/// What a coordinator typed to record or withdraw a consent.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ConsentInput {
-    /// A [`ConsentScope`] stored name.
-    pub scope: String,
-    /// "give" or "withdraw".
-    pub change: String,
-    /// A [`ConsentMethod`] stored name, when giving.
-    pub method: String,
-    /// What the person said, when withdrawing.
-    pub consent_note: String,
-}
-
 /// Records a consent given, or its withdrawal, on the person of a referral.
 ///
 /// # Errors
-/// [`Error::Invalid`] naming what is missing.
+/// [`Error::Invalid`] when withdrawing a consent that is not in force.
 pub async fn change_consent(
     ctx: &Context,
     permit: &Permit<RecordConsent>,
     id: Uuid,
-    input: &ConsentInput,
+    change: &ConsentChange,
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
-    let mut errors = FieldErrors::new();
-    let scope = errors.check("scope", input.scope.parse::<ConsentScope>());
-    let note = errors
-        .check("consent_note", text(&input.consent_note, "a note", 0, 500))
-        .unwrap_or_default();
-    let method = match input.change.as_str() {
-        "give" => errors
-            .check("method", input.method.parse::<ConsentMethod>())
-            .map(Some),
-        "withdraw" => Some(None),
-        _ => {
-            errors.add("change", "Choose whether consent is given or withdrawn");
-            None
-        }
-    };
-    let (Some(scope), Some(method)) = (scope, method) else {
-        return Err(errors.into());
-    };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
+    let scope = change.scope();
     let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     let person = record.person.id;
     let now = ctx.now();
     let mut tx = ctx.db().begin().await?;
-    let detail = if let Some(method) = method {
+    let detail = if let ConsentChange::Given(_, method) = *change {
         people::record_consent(
             &mut tx,
             organisation,
@@ -678,13 +583,17 @@ pub async fn change_consent(
         .await?;
         format!("consent given: {} ({})", scope.as_str(), method.as_str())
     } else {
+        let note = match change {
+            ConsentChange::Withdrawn(_, note) => note.as_str(),
+            ConsentChange::Given(..) => "",
+        };
         let closed = people::withdraw_consent(
             &mut tx,
             organisation,
             person,
             scope,
             permit.actor().account_id,
-            &note,
+            note,
             now,
         )
         .await?;
@@ -721,10 +630,9 @@ pub async fn merge(
     ctx: &Context,
     permit: &Permit<MergeRecords>,
     id: Uuid,
-    other: &str,
+    other: Uuid,
 ) -> Result<(), Error> {
     let organisation = permit.actor().organisation_id;
-    let other: Uuid = other.parse().map_err(|_| Error::NotFound)?;
     let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     // Only a record the duplicate check found may be merged from this page.
     let duplicates = people::likely_duplicates(ctx.db(), organisation, &record.person).await?;

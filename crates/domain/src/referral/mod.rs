@@ -12,7 +12,9 @@
 mod duplicates;
 mod intake;
 mod status;
+mod triage;
 
 pub use duplicates::{DuplicateReason, Identity, days_waiting, likely_duplicate, waiting_too_long};
 pub use intake::{NewReferral, ReferralInput, Referrer, SelfReferralInput};
 pub use status::{DeclineReason, ReferralEvent, ReferralSource, ReferralStatus};
+pub use triage::{Triage, TriageDecision, TriageInput};

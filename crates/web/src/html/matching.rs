@@ -14,9 +14,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, error_page, render};
-use crate::auth::actions::MatchPeople;
+use alongside_domain::peer_match::Side;
+use alongside_domain::referral::TriageInput;
+
+use super::referrals::show_page;
+use super::{Layout, OrPage, PageError, PageResult, RecordId, error_page, render};
+use crate::auth::actions::{MatchPeople, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::Error as ServiceError;
+use crate::services::matches::{self as matches_service, Decision};
 use crate::services::matching_runs::{self as service, Overview, RulesInput, weight_field};
 use crate::{AppState, Error};
 
@@ -417,4 +423,68 @@ pub async fn reject(
         },
         Err(e) => error_page(&e, Some(&auth.session)),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProposeForm {
+    supporter: String,
+}
+
+/// Proposes a match of a referral's person with the chosen supporter.
+pub async fn propose_match(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    RecordId(id): RecordId<Uuid>,
+    CsrfForm(form): CsrfForm<ProposeForm>,
+) -> PageResult {
+    let Some(viewer) = auth.permit.also::<ViewReferrals>() else {
+        return Err(PageError::new(Error::Forbidden, &auth));
+    };
+    match matches_service::propose(state.services(), &auth.permit, id, &form.supporter).await {
+        Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            show_page(
+                &state,
+                &auth.session,
+                &viewer,
+                id,
+                TriageInput::default(),
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::new(e, &auth)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MatchAnswerForm {
+    decision: String,
+}
+
+/// Records an answer to a proposed match, or withdraws it.
+pub async fn decide_match(
+    State(state): State<AppState>,
+    auth: Authorised<MatchPeople>,
+    RecordId(id): RecordId<Uuid>,
+    CsrfForm(form): CsrfForm<MatchAnswerForm>,
+) -> PageResult {
+    let decision = match form.decision.as_str() {
+        "person_yes" => Decision::Answer(Side::Person, true),
+        "person_no" => Decision::Answer(Side::Person, false),
+        "supporter_yes" => Decision::Answer(Side::Supporter, true),
+        "supporter_no" => Decision::Answer(Side::Supporter, false),
+        "withdraw" => Decision::Withdraw,
+        _ => {
+            let unread = Error::BadRequest("Choose an answer to record.".into());
+            return Err(PageError::new(unread, &auth));
+        }
+    };
+    let referral = matches_service::decide(state.services(), &auth.permit, id, decision)
+        .await
+        .or_page(&auth)?;
+    Ok(Redirect::to(&format!("/referrals/{referral}?saved=1")).into_response())
 }

@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub(crate) use page::{OrPage, PageError, PageResult, RecordId};
+pub(crate) use page::{OrPage, PageError, PageResult, RecordId, canonical};
 
 use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
 use crate::{AppState, Error};
@@ -372,8 +372,8 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/contact", post(referrals::first_contact))
         .route("/referrals/{id}/consent", post(referrals::consent))
         .route("/referrals/{id}/merge", post(referrals::merge))
-        .route("/referrals/{id}/matches", post(referrals::propose_match))
-        .route("/matches/{id}", post(referrals::decide_match))
+        .route("/referrals/{id}/matches", post(matching::propose_match))
+        .route("/matches/{id}", post(matching::decide_match))
         .route(
             "/referrals/{id}/outcomes/{timepoint}",
             get(outcomes::enter_form).post(outcomes::enter),

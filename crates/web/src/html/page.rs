@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use super::{error_page_with, request_id};
-use crate::auth::{Authorised, Session};
+use crate::auth::{Authorised, Permit, Session};
 use crate::{AppState, Error};
 
 /// A page's failure: the error, shown on a page that keeps the signed-in
@@ -62,6 +62,16 @@ impl<A> PageFor for Authorised<A> {
 
     fn request_id(&self) -> Option<&str> {
         self.permit.request_id.as_deref()
+    }
+}
+
+impl<A> PageFor for (&Session, &Permit<A>) {
+    fn session(&self) -> Option<&Session> {
+        Some(self.0)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.1.request_id.as_deref()
     }
 }
 
