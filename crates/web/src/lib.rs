@@ -303,5 +303,5 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
         .unwrap_or_default();
     tracing::error!(%cause, "handler panicked");
-    crate::html::error_page(&Error::Internal(cause), None).into_response()
+    crate::html::error_page(Error::Internal(cause), None).into_response()
 }

@@ -150,7 +150,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         let bad = |message: &str| {
-            crate::html::error_page(&Error::BadRequest(message.to_owned()), None).into_response()
+            crate::html::error_page(Error::BadRequest(message.to_owned()), None).into_response()
         };
         if !is_form {
             return Err(bad("The form was not sent as a web form."));

@@ -103,7 +103,7 @@ pub async fn search(
     let base = base(&state);
     let own = own::list(state.services(), auth.permit.actor().organisation_id)
         .await
-        .map_err(|e| OperationOutcome::from(e))?;
+        .map_err(OperationOutcome::from)?;
     let entry = |id: &str, resource: Value| {
         json!({
             "fullUrl": format!("{base}/fhir/Questionnaire/{id}"),
@@ -724,7 +724,7 @@ pub async fn search_responses(
     };
     let found = service::responses(state.services(), &auth.permit, referral)
         .await
-        .map_err(|e| OperationOutcome::from(e))?;
+        .map_err(OperationOutcome::from)?;
     let base = base(&state);
     let mut entries = Vec::with_capacity(found.len());
     for r in &found {
@@ -737,7 +737,7 @@ pub async fn search_responses(
                 .open(sealed)
                 .map_err(Error::from)
                 .and_then(|json| own::answers_from_json(&json).map_err(Error::from))
-                .map_err(|e| OperationOutcome::from(e))?;
+                .map_err(OperationOutcome::from)?;
             resource["questionnaire"] = json!(format!("{base}/fhir/Questionnaire/{id}"));
             resource["item"] = own_items(&answers);
         }

@@ -446,7 +446,7 @@ pub async fn create(
     };
     let record = service::one_of_mine(state.services(), &auth.permit, referred.0)
         .await
-        .map_err(|e| OperationOutcome::from(e))?;
+        .map_err(OperationOutcome::from)?;
     let base = state.settings().public_url.trim_end_matches('/').to_owned();
     let mut response = fhir(
         referred.1,
@@ -566,7 +566,7 @@ pub async fn search(
     let base = state.settings().public_url.trim_end_matches('/').to_owned();
     let mine = service::mine(state.services(), &auth.permit)
         .await
-        .map_err(|e| OperationOutcome::from(e))?;
+        .map_err(OperationOutcome::from)?;
     // From the list alone: one query, whatever the number of referrals.
     let entries: Vec<Value> = mine
         .iter()

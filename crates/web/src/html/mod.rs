@@ -186,7 +186,7 @@ pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            error_page(&Error::Internal(e.to_string()), None).into_response()
+            error_page(Error::Internal(e.to_string()), None).into_response()
         }
     }
 }

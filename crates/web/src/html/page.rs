@@ -17,7 +17,10 @@ use crate::{AppState, Error};
 /// A page's failure: the error, shown on a page that keeps the signed-in
 /// header of `session` and quotes `request_id` when something broke.
 #[derive(Debug)]
-pub(crate) struct PageError {
+pub(crate) struct PageError(Box<Failure>);
+
+#[derive(Debug)]
+struct Failure {
     error: Error,
     session: Option<Session>,
     request_id: Option<String>,
@@ -29,21 +32,22 @@ pub(crate) type PageResult = Result<Response, PageError>;
 impl PageError {
     /// `error`, on a page for whoever `on` is.
     pub(crate) fn new(error: impl Into<Error>, on: &impl PageFor) -> Self {
-        Self {
+        Self(Box::new(Failure {
             error: error.into(),
             session: on.session().cloned(),
             request_id: on.request_id().map(str::to_owned),
-        }
+        }))
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page_with(
-            self.error,
-            self.session.as_ref(),
-            self.request_id.as_deref(),
-        )
+        let Failure {
+            error,
+            session,
+            request_id,
+        } = *self.0;
+        error_page_with(error, session.as_ref(), request_id.as_deref())
     }
 }
 
@@ -137,11 +141,11 @@ where
                     .await
                     .ok()
                     .flatten();
-                Err(PageError {
+                Err(PageError(Box::new(Failure {
                     error: Error::NotFound,
                     session,
                     request_id: request_id(&parts.headers),
-                })
+                })))
             }
         }
     }
