@@ -3,16 +3,17 @@
 use alongside_db::api_tokens::{self, ApiToken};
 use alongside_domain::{ApiTokenId, FieldErrors};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use crate::AppState;
 use crate::auth::actions::UseOwnAccount;
 use crate::auth::{Authorised, CsrfForm};
+use crate::services::Error as ServiceError;
 use crate::services::accounts as service;
-use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "account/index.html")]
@@ -81,7 +82,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     auth: Authorised<UseOwnAccount>,
     CsrfForm(form): CsrfForm<PasswordForm>,
-) -> Response {
+) -> PageResult {
     match service::change_password(
         state.services(),
         &auth.permit,
@@ -92,8 +93,8 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(()) => Redirect::to("/account/password?changed=1").into_response(),
-        Err(crate::services::Error::Invalid(errors)) => render(
+        Ok(()) => Ok(Redirect::to("/account/password?changed=1").into_response()),
+        Err(ServiceError::Invalid(errors)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &Password {
                 layout: Layout::signed_in("Change your password", "", &auth.session)
@@ -101,8 +102,8 @@ pub async fn change_password(
                 errors,
                 changed: false,
             },
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -122,33 +123,31 @@ async fn tokens_page(
     new_token: Option<String>,
     errors: FieldErrors,
     name: String,
-) -> Response {
+) -> PageResult {
     let actor = auth.permit.actor();
-    match api_tokens::list(state.db(), actor.account_id, actor.organisation_id).await {
-        Ok(tokens) => {
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            render(
-                status,
-                &Tokens {
-                    layout: Layout::signed_in("API tokens", "", &auth.session)
-                        .with_errors(!errors.is_empty()),
-                    tokens,
-                    new_token,
-                    errors,
-                    name,
-                },
-            )
-        }
-        Err(e) => error_page(e, Some(&auth.session)),
-    }
+    let tokens = api_tokens::list(state.db(), actor.account_id, actor.organisation_id)
+        .await
+        .or_page(auth)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render(
+        status,
+        &Tokens {
+            layout: Layout::signed_in("API tokens", "", &auth.session)
+                .with_errors(!errors.is_empty()),
+            tokens,
+            new_token,
+            errors,
+            name,
+        },
+    ))
 }
 
 /// The person's API tokens.
-pub async fn tokens(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> Response {
+pub async fn tokens(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> PageResult {
     tokens_page(&state, &auth, None, FieldErrors::new(), String::new()).await
 }
 
@@ -163,7 +162,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     auth: Authorised<UseOwnAccount>,
     CsrfForm(form): CsrfForm<TokenForm>,
-) -> Response {
+) -> PageResult {
     match service::create_api_token(state.services(), &auth.permit, &form.name).await {
         Ok(token) => {
             tokens_page(
@@ -175,10 +174,10 @@ pub async fn create_token(
             )
             .await
         }
-        Err(crate::services::Error::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             tokens_page(&state, &auth, None, errors, form.name).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -189,14 +188,11 @@ pub struct Empty {}
 pub async fn revoke_token(
     State(state): State<AppState>,
     auth: Authorised<UseOwnAccount>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ApiTokenId>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let Ok(id) = id.parse::<ApiTokenId>() else {
-        return error_page(&Error::NotFound, Some(&auth.session));
-    };
-    match service::revoke_api_token(state.services(), &auth.permit, id).await {
-        Ok(()) => Redirect::to("/account/tokens").into_response(),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    service::revoke_api_token(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    Ok(Redirect::to("/account/tokens").into_response())
 }

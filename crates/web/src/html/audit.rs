@@ -4,10 +4,9 @@ use alongside_db::audit::{self, AuditRecord};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageResult, render};
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewAuditLog;
@@ -34,7 +33,7 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Authorised<ViewAuditLog>,
     Query(query): Query<Page>,
-) -> Response {
+) -> PageResult {
     // A page number that is not one is the first page, not an error.
     let page = query
         .page
@@ -43,27 +42,23 @@ pub async fn list(
         .unwrap_or(1)
         .clamp(1, 1_000_000);
     // One extra row tells whether there is an older page.
-    match audit::list(
+    let mut entries = audit::list(
         state.db(),
         auth.permit.actor().organisation_id,
         PAGE_SIZE + 1,
         (page - 1) * PAGE_SIZE,
     )
     .await
-    {
-        Ok(mut entries) => {
-            let has_more = entries.len() > PAGE_SIZE as usize;
-            entries.truncate(PAGE_SIZE as usize);
-            render(
-                StatusCode::OK,
-                &List {
-                    layout: Layout::signed_in("Audit log", "audit", &auth.session),
-                    entries,
-                    page,
-                    has_more,
-                },
-            )
-        }
-        Err(e) => error_page(e, Some(&auth.session)),
-    }
+    .or_page(&auth)?;
+    let has_more = entries.len() > PAGE_SIZE as usize;
+    entries.truncate(PAGE_SIZE as usize);
+    Ok(render(
+        StatusCode::OK,
+        &List {
+            layout: Layout::signed_in("Audit log", "audit", &auth.session),
+            entries,
+            page,
+            has_more,
+        },
+    ))
 }

@@ -4,9 +4,8 @@ use alongside_domain::access::{Action, role_may};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageResult, render};
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::UseOwnAccount;
@@ -24,14 +23,12 @@ struct Dashboard {
 }
 
 /// Who you are, where, and what you can do.
-pub async fn show(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> Response {
+pub async fn show(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> PageResult {
     let s = &auth.session.signed_in;
-    let programmes =
-        match alongside_db::programmes::list(state.db(), s.actor.organisation_id, false).await {
-            Ok(p) => p,
-            Err(e) => return error_page(e, Some(&auth.session)),
-        };
-    render(
+    let programmes = alongside_db::programmes::list(state.db(), s.actor.organisation_id, false)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
         StatusCode::OK,
         &Dashboard {
             layout: Layout::signed_in("Home", "dashboard", &auth.session),
@@ -42,5 +39,5 @@ pub async fn show(State(state): State<AppState>, auth: Authorised<UseOwnAccount>
             active_programmes: programmes.len(),
             may_manage_programmes: role_may(s.actor.role, Action::ManageProgrammes),
         },
-    )
+    ))
 }

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageResult, render};
 use crate::AppState;
 use crate::auth::actions::TriageReferrals;
 use crate::auth::{Authorised, CsrfForm, Session};
@@ -86,12 +86,12 @@ pub async fn submit(
     State(state): State<AppState>,
     auth: Authorised<TriageReferrals>,
     CsrfForm(form): CsrfForm<ImportForm>,
-) -> Response {
+) -> PageResult {
     let dry_run = form.action != "import";
-    match service::import(state.services(), &auth.permit, &form.csv, dry_run).await {
-        Ok(outcome) => page(&auth.session, form.csv, Some(outcome)),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    let outcome = service::import(state.services(), &auth.permit, &form.csv, dry_run)
+        .await
+        .or_page(&auth)?;
+    Ok(page(&auth.session, form.csv, Some(outcome)))
 }
 
 /// A file with the columns and one example row.

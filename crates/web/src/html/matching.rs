@@ -8,7 +8,7 @@ use alongside_domain::{FieldErrors, ProgrammeId};
 use alongside_matching::candidate::Part;
 use alongside_matching::plan::Why;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,19 +18,13 @@ use alongside_domain::peer_match::Side;
 use alongside_domain::referral::TriageInput;
 
 use super::referrals::show_page;
-use super::{Layout, OrPage, PageError, PageResult, RecordId, error_page, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, canonical, render};
 use crate::auth::actions::{MatchPeople, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::Error as ServiceError;
 use crate::services::matches::{self as matches_service, Decision};
 use crate::services::matching_runs::{self as service, Overview, RulesInput, weight_field};
 use crate::{AppState, Error};
-
-fn programme_id(id: &str) -> Result<ProgrammeId, Error> {
-    id.parse().map_err(|_| Error::NotFound)
-}
-
-use super::record_id as uuid;
 
 /// A weight's row on the rules form.
 struct WeightRow {
@@ -106,32 +100,24 @@ pub struct ProgrammeQuery {
 pub async fn programme(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     Query(query): Query<ProgrammeQuery>,
-) -> Response {
-    let overview = match programme_id(&id) {
-        Ok(id) => service::overview(state.services(), &auth.permit, id)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
-    };
-    match overview {
-        Ok(overview) => {
-            let input = RulesInput::of(&overview.rules);
-            let notice = query
-                .saved
-                .is_some()
-                .then_some("The matching rules have been saved.");
-            programme_page(
-                &auth.session,
-                overview,
-                input,
-                FieldErrors::default(),
-                notice,
-            )
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    let overview = service::overview(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    let input = RulesInput::of(&overview.rules);
+    let notice = query
+        .saved
+        .is_some()
+        .then_some("The matching rules have been saved.");
+    Ok(programme_page(
+        &auth.session,
+        overview,
+        input,
+        FieldErrors::default(),
+        notice,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -168,23 +154,19 @@ impl RulesForm {
 pub async fn save_rules(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(form): CsrfForm<RulesForm>,
-) -> Response {
-    let id = match programme_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let input = form.into_input();
     match service::update_rules(state.services(), &auth.permit, id, &input).await {
-        Ok(()) => Redirect::to(&format!("/programmes/{id}/matching?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
-            match service::overview(state.services(), &auth.permit, id).await {
-                Ok(overview) => programme_page(&auth.session, overview, input, errors, None),
-                Err(e) => error_page(&e, Some(&auth.session)),
-            }
+        Ok(()) => Ok(Redirect::to(&format!("/programmes/{id}/matching?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let overview = service::overview(state.services(), &auth.permit, id)
+                .await
+                .or_page(&auth)?;
+            Ok(programme_page(&auth.session, overview, input, errors, None))
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -196,25 +178,19 @@ pub struct RunForm {}
 pub async fn start_run(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(_form): CsrfForm<RunForm>,
-) -> Response {
-    let id = match programme_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     match service::run(state.services(), &auth.permit, id).await {
-        Ok(run) => Redirect::to(&format!("/matching-runs/{run}")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
-            match service::overview(state.services(), &auth.permit, id).await {
-                Ok(overview) => {
-                    let input = RulesInput::of(&overview.rules);
-                    programme_page(&auth.session, overview, input, errors, None)
-                }
-                Err(e) => error_page(&e, Some(&auth.session)),
-            }
+        Ok(run) => Ok(Redirect::to(&format!("/matching-runs/{run}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let overview = service::overview(state.services(), &auth.permit, id)
+                .await
+                .or_page(&auth)?;
+            let input = RulesInput::of(&overview.rules);
+            Ok(programme_page(&auth.session, overview, input, errors, None))
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -224,6 +200,21 @@ struct Problem {
     proposal: Uuid,
     message: String,
     reason: String,
+}
+
+impl Problem {
+    /// The first of `errors` about `proposal`, with the reason as typed.
+    fn of(proposal: Uuid, errors: &FieldErrors, reason: String) -> Self {
+        let message = errors
+            .as_slice()
+            .first()
+            .map_or_else(String::new, |e| e.message.clone());
+        Self {
+            proposal,
+            message,
+            reason,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -292,22 +283,22 @@ async fn run_page(
     id: Uuid,
     problem: Option<Problem>,
     notice: Option<&'static str>,
-) -> Response {
-    let run = match service::find(state.services(), &auth.permit, id, None).await {
-        Ok(run) => run,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
-    let programme_name =
-        match service::overview(state.services(), &auth.permit, run.programme_id).await {
-            Ok(overview) => overview.programme.details.name,
-            Err(e) => return error_page(&e, Some(&auth.session)),
-        };
+) -> PageResult {
+    let run = service::find(state.services(), &auth.permit, id, None)
+        .await
+        .or_page(auth)?;
+    let programme_name = service::overview(state.services(), &auth.permit, run.programme_id)
+        .await
+        .or_page(auth)?
+        .programme
+        .details
+        .name;
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &RunPage {
             layout: Layout::signed_in(
@@ -321,7 +312,7 @@ async fn run_page(
             problem,
             notice,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -335,13 +326,9 @@ pub struct RunQuery {
 pub async fn show_run(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<Uuid>,
     Query(query): Query<RunQuery>,
-) -> Response {
-    let id = match uuid(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let notice = if query.accepted.is_some() {
         Some(
             "The match has been proposed to the person and the supporter. Both must agree before an introduction.",
@@ -365,31 +352,18 @@ pub struct DecisionForm {
 pub async fn accept(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<Uuid>,
     CsrfForm(form): CsrfForm<DecisionForm>,
-) -> Response {
-    let id = match uuid(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     match service::accept(state.services(), &auth.permit, id).await {
-        Ok(run) => Redirect::to(&format!("/matching-runs/{run}?accepted=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => match uuid(&form.run) {
-            Ok(run) => {
-                let message = errors
-                    .as_slice()
-                    .first()
-                    .map_or_else(String::new, |e| e.message.clone());
-                let problem = Problem {
-                    proposal: id,
-                    message,
-                    reason: String::new(),
-                };
-                run_page(&state, &auth, run, Some(problem), None).await
-            }
-            Err(e) => error_page(&e, Some(&auth.session)),
-        },
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Ok(run) => Ok(Redirect::to(&format!("/matching-runs/{run}?accepted=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let run = canonical::<Uuid>(&form.run)
+                .ok_or_else(|| PageError::new(Error::NotFound, &auth))?;
+            let problem = Problem::of(id, &errors, String::new());
+            run_page(&state, &auth, run, Some(problem), None).await
+        }
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -397,31 +371,18 @@ pub async fn accept(
 pub async fn reject(
     State(state): State<AppState>,
     auth: Authorised<MatchPeople>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<Uuid>,
     CsrfForm(form): CsrfForm<DecisionForm>,
-) -> Response {
-    let id = match uuid(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     match service::reject(state.services(), &auth.permit, id, &form.reason).await {
-        Ok(run) => Redirect::to(&format!("/matching-runs/{run}?rejected=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => match uuid(&form.run) {
-            Ok(run) => {
-                let message = errors
-                    .as_slice()
-                    .first()
-                    .map_or_else(String::new, |e| e.message.clone());
-                let problem = Problem {
-                    proposal: id,
-                    message,
-                    reason: form.reason,
-                };
-                run_page(&state, &auth, run, Some(problem), None).await
-            }
-            Err(e) => error_page(&e, Some(&auth.session)),
-        },
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Ok(run) => Ok(Redirect::to(&format!("/matching-runs/{run}?rejected=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let run = canonical::<Uuid>(&form.run)
+                .ok_or_else(|| PageError::new(Error::NotFound, &auth))?;
+            let problem = Problem::of(id, &errors, form.reason);
+            run_page(&state, &auth, run, Some(problem), None).await
+        }
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 

@@ -4,15 +4,15 @@ use alongside_domain::ProgrammeId;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 
 use super::report_files;
-use super::{Layout, error_page, render};
+use super::{Layout, OrPage, PageResult, render};
+use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReports;
 use crate::services::reports::{self as service, OUTCOMES, OutcomeSection, ReferralReport};
-use crate::{AppState, Error};
 
 #[derive(Template)]
 #[template(path = "reports/referrals.html")]
@@ -154,41 +154,36 @@ pub async fn referrals(
     State(state): State<AppState>,
     auth: Authorised<ViewReports>,
     Query(query): Query<ReportQuery>,
-) -> Response {
+) -> PageResult {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
     let programmes =
-        match alongside_db::programmes::list(state.db(), auth.permit.actor().organisation_id, true)
+        alongside_db::programmes::list(state.db(), auth.permit.actor().organisation_id, true)
             .await
-        {
-            Ok(p) => p,
-            Err(e) => return error_page(e, Some(&auth.session)),
-        };
-    match service::full(state.services(), &auth.permit, programme, false).await {
-        Ok((report, outcomes)) => {
-            let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
-            programme_options.extend(
-                programmes
-                    .into_iter()
-                    .map(|p| (p.id.to_string(), p.details.name)),
-            );
-            render(
-                StatusCode::OK,
-                &Page {
-                    layout: Layout::signed_in("Referral report", "reports", &auth.session),
-                    report,
-                    outcome_labels: OUTCOMES.iter().map(|(l, _)| *l).collect(),
-                    programme_options,
-                    programme: programme.map(|p| p.to_string()).unwrap_or_default(),
-                    outcomes,
-                    may_review: alongside_domain::access::role_may(
-                        auth.session.signed_in.actor.role,
-                        alongside_domain::access::Action::ReviewFeedback,
-                    ),
-                },
-            )
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+            .or_page(&auth)?;
+    let (report, outcomes) = service::full(state.services(), &auth.permit, programme, false)
+        .await
+        .or_page(&auth)?;
+    let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
+    programme_options.extend(
+        programmes
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.details.name)),
+    );
+    Ok(render(
+        StatusCode::OK,
+        &Page {
+            layout: Layout::signed_in("Referral report", "reports", &auth.session),
+            report,
+            outcome_labels: OUTCOMES.iter().map(|(l, _)| *l).collect(),
+            programme_options,
+            programme: programme.map(|p| p.to_string()).unwrap_or_default(),
+            outcomes,
+            may_review: alongside_domain::access::role_may(
+                auth.session.signed_in.actor.role,
+                alongside_domain::access::Action::ReviewFeedback,
+            ),
+        },
+    ))
 }
 
 /// The referral report as CSV, small numbers hidden for everyone.
@@ -196,23 +191,23 @@ pub async fn referrals_csv(
     State(state): State<AppState>,
     auth: Authorised<ViewReports>,
     Query(query): Query<ReportQuery>,
-) -> Response {
+) -> PageResult {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    match service::full(state.services(), &auth.permit, programme, true).await {
-        Ok((report, outcomes)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"referrals.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            report_files::to_csv(&report) + &report_files::outcomes_csv(&outcomes),
-        )
-            .into_response(),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    let (report, outcomes) = service::full(state.services(), &auth.permit, programme, true)
+        .await
+        .or_page(&auth)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"referrals.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        report_files::to_csv(&report) + &report_files::outcomes_csv(&outcomes),
+    )
+        .into_response())
 }
 
 /// The report as an XLSX workbook, small numbers hidden for everyone.
@@ -220,28 +215,25 @@ pub async fn referrals_xlsx(
     State(state): State<AppState>,
     auth: Authorised<ViewReports>,
     Query(query): Query<ReportQuery>,
-) -> Response {
+) -> PageResult {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let workbook = service::full(state.services(), &auth.permit, programme, true)
+    let (report, outcomes) = service::full(state.services(), &auth.permit, programme, true)
         .await
-        .map_err(Error::from)
-        .and_then(|(r, o)| report_files::to_xlsx(&r, &o));
-    match workbook {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"report.xlsx\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+        .or_page(&auth)?;
+    let bytes = report_files::to_xlsx(&report, &outcomes).or_page(&auth)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"report.xlsx\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

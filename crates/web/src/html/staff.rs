@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{Layout, error_page, render, request_id, visitor_form};
+use super::{Layout, OrPage, PageError, PageResult, error_page, render, request_id, visitor_form};
 use crate::AppState;
 use crate::auth::actions::ManageStaff;
 use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
+use crate::services::Error as ServiceError;
 use crate::services::staff::{self as service, Acceptance};
 
 #[derive(Template)]
@@ -26,19 +27,19 @@ struct List {
 }
 
 /// Members and open invitations.
-pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> Response {
-    match service::members(state.services(), &auth.permit).await {
-        Ok((members, invitations)) => render(
-            StatusCode::OK,
-            &List {
-                layout: Layout::signed_in("Staff", "staff", &auth.session),
-                members,
-                invitations,
-                now: Utc::now(),
-            },
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> PageResult {
+    let (members, invitations) = service::members(state.services(), &auth.permit)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &List {
+            layout: Layout::signed_in("Staff", "staff", &auth.session),
+            members,
+            invitations,
+            now: Utc::now(),
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -101,9 +102,9 @@ pub async fn invite(
     State(state): State<AppState>,
     auth: Authorised<ManageStaff>,
     CsrfForm(form): CsrfForm<InviteForm>,
-) -> Response {
+) -> PageResult {
     match service::invite(state.services(), &auth.permit, &form.email, &form.role).await {
-        Ok(invited) => render(
+        Ok(invited) => Ok(render(
             StatusCode::OK,
             &Invited {
                 layout: Layout::signed_in("Invitation created", "staff", &auth.session),
@@ -111,11 +112,9 @@ pub async fn invite(
                 link: invited.link,
                 expires_at: invited.expires_at,
             },
-        ),
-        Err(crate::services::Error::Invalid(errors)) => {
-            invite_page(&auth, errors, form.email, form.role)
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(ServiceError::Invalid(errors)) => Ok(invite_page(&auth, errors, form.email, form.role)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -208,7 +207,7 @@ pub async fn accept_invitation(
             );
             response
         }
-        Err(crate::services::Error::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             accept_page(&state, &headers, token, errors, form.display_name).await
         }
         Err(e) => error_page(&e, None),

@@ -7,21 +7,18 @@ use alongside_domain::supporter::{
 };
 use alongside_domain::{FieldErrors, SupporterId};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{Layout, Ticks, error_page, render, ticks, weekly_ticks};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, Ticks, render, ticks, weekly_ticks};
+use crate::AppState;
 use crate::auth::actions::ManageSupporters;
 use crate::auth::{Authorised, CsrfForm, Session};
+use crate::services::Error as ServiceError;
 use crate::services::supporters as service;
-use crate::{AppState, Error};
-
-fn parse_id(id: &str) -> Result<SupporterId, Error> {
-    id.parse().map_err(|_| Error::NotFound)
-}
 
 #[derive(Template)]
 #[template(path = "supporters/list.html")]
@@ -42,26 +39,26 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let with_left = query.left.is_some();
     let today = Utc::now().date_naive();
-    match service::list(state.services(), &auth.permit, with_left).await {
-        Ok(list) => render(
-            StatusCode::OK,
-            &List {
-                layout: Layout::signed_in("Peer supporters", "supporters", &auth.session),
-                supporters: list
-                    .into_iter()
-                    .map(|s| {
-                        let reasons = not_matchable(&s.details, s.status, &[], today);
-                        (s, reasons)
-                    })
-                    .collect(),
-                with_left,
-            },
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    let list = service::list(state.services(), &auth.permit, with_left)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &List {
+            layout: Layout::signed_in("Peer supporters", "supporters", &auth.session),
+            supporters: list
+                .into_iter()
+                .map(|s| {
+                    let reasons = not_matchable(&s.details, s.status, &[], today);
+                    (s, reasons)
+                })
+                .collect(),
+            with_left,
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -118,53 +115,42 @@ async fn show_page(
     id: SupporterId,
     notice: Option<&'static str>,
     problem: Option<String>,
-) -> Response {
-    match service::find(state.services(), &auth.permit, id).await {
-        Ok(supporter) => {
-            let reasons = not_matchable(
-                &supporter.details,
-                supporter.status,
-                &[],
-                Utc::now().date_naive(),
-            );
-            let status = if problem.is_some() {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::OK
-            };
-            render(
-                status,
-                &Show {
-                    layout: Layout::signed_in(
-                        supporter.details.name.clone(),
-                        "supporters",
-                        &auth.session,
-                    ),
-                    supporter,
-                    reasons,
-                    notice,
-                    problem,
-                },
-            )
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    let supporter = service::find(state.services(), &auth.permit, id)
+        .await
+        .or_page(auth)?;
+    let reasons = not_matchable(
+        &supporter.details,
+        supporter.status,
+        &[],
+        Utc::now().date_naive(),
+    );
+    let status = if problem.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        &Show {
+            layout: Layout::signed_in(supporter.details.name.clone(), "supporters", &auth.session),
+            supporter,
+            reasons,
+            notice,
+            problem,
+        },
+    ))
 }
 
 /// One supporter.
 pub async fn show(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<SupporterId>,
     Query(query): Query<ShowQuery>,
-) -> Response {
-    match parse_id(&id) {
-        Ok(id) => {
-            let notice = query.saved.map(|_| "The change has been saved.");
-            show_page(&state, &auth, id, notice, None).await
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    let notice = query.saved.map(|_| "The change has been saved.");
+    show_page(&state, &auth, id, notice, None).await
 }
 
 #[derive(Template)]
@@ -238,18 +224,18 @@ pub async fn create(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
     CsrfForm(input): CsrfForm<SupporterInput>,
-) -> Response {
+) -> PageResult {
     match service::create(state.services(), &auth.permit, &input).await {
-        Ok(id) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => form_page(
+        Ok(id) => Ok(Redirect::to(&format!("/supporters/{id}?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => Ok(form_page(
             &auth.session,
             "Add a peer supporter",
             "/supporters".into(),
             "/supporters".into(),
             input,
             errors,
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -257,47 +243,39 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
-    Path(id): Path<String>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
-    match service::find(state.services(), &auth.permit, id).await {
-        Ok(supporter) => form_page(
-            &auth.session,
-            &format!("Change {}", supporter.details.name),
-            format!("/supporters/{id}/edit"),
-            format!("/supporters/{id}"),
-            supporter.details.to_input(),
-            FieldErrors::new(),
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    RecordId(id): RecordId<SupporterId>,
+) -> PageResult {
+    let supporter = service::find(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    Ok(form_page(
+        &auth.session,
+        &format!("Change {}", supporter.details.name),
+        format!("/supporters/{id}/edit"),
+        format!("/supporters/{id}"),
+        supporter.details.to_input(),
+        FieldErrors::new(),
+    ))
 }
 
 /// Saves a supporter's changed details.
 pub async fn update(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<SupporterId>,
     CsrfForm(input): CsrfForm<SupporterInput>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     match service::update(state.services(), &auth.permit, id, &input).await {
-        Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => form_page(
+        Ok(()) => Ok(Redirect::to(&format!("/supporters/{id}?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => Ok(form_page(
             &auth.session,
             "Change a peer supporter",
             format!("/supporters/{id}/edit"),
             format!("/supporters/{id}"),
             input,
             errors,
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
+        )),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -311,37 +289,27 @@ pub struct StatusForm {
 pub async fn change_status(
     State(state): State<AppState>,
     auth: Authorised<ManageSupporters>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<SupporterId>,
     CsrfForm(form): CsrfForm<StatusForm>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let event = match form.change.as_str() {
         "pause" => SupporterEvent::Pause,
         "resume" => SupporterEvent::Resume,
         "leave" => SupporterEvent::Leave,
         _ => {
-            return show_page(
-                &state,
-                &auth,
-                id,
-                None,
-                Some("Choose pause, resume or left.".into()),
-            )
-            .await;
+            let problem = "Choose pause, resume or left.".to_owned();
+            return show_page(&state, &auth, id, None, Some(problem)).await;
         }
     };
     match service::change_status(state.services(), &auth.permit, id, event).await {
-        Ok(()) => Redirect::to(&format!("/supporters/{id}?saved=1")).into_response(),
-        Err(crate::services::Error::IllegalTransition(t)) => {
+        Ok(()) => Ok(Redirect::to(&format!("/supporters/{id}?saved=1")).into_response()),
+        Err(ServiceError::IllegalTransition(t)) => {
             let message = format!(
                 "{}.",
                 alongside_domain::validation::capitalise(&t.to_string())
             );
             show_page(&state, &auth, id, None, Some(message)).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
