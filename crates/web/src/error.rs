@@ -107,3 +107,118 @@ impl Error {
         }
     }
 }
+
+/// Each kind of error on each face: the page's status, the problem's status
+/// and `type`, the `OperationOutcome`'s status and issue type.
+#[cfg(test)]
+mod faces {
+    use alongside_domain::{FieldErrors, IllegalTransition};
+    use axum::http::StatusCode;
+
+    use super::Error;
+    use crate::api::Problem;
+    use crate::fhir::OperationOutcome;
+
+    fn every_kind() -> Vec<(Error, StatusCode, &'static str, &'static str)> {
+        let transition = IllegalTransition {
+            thing: "programme",
+            from: "archived",
+            to: "archived",
+        };
+        vec![
+            (
+                Error::Invalid(FieldErrors::one("name", "Enter a name")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation-failed",
+                "invalid",
+            ),
+            (
+                Error::BadRequest("no".into()),
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "invalid",
+            ),
+            (
+                Error::NotFound,
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "not-found",
+            ),
+            (
+                Error::Unauthenticated,
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "security",
+            ),
+            (
+                Error::Forbidden,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "forbidden",
+            ),
+            (
+                Error::Conflict("taken".into()),
+                StatusCode::CONFLICT,
+                "conflict",
+                "conflict",
+            ),
+            (
+                Error::IllegalTransition(transition),
+                StatusCode::CONFLICT,
+                "illegal-transition",
+                "business-rule",
+            ),
+            (
+                Error::TooManyRequests,
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "throttled",
+            ),
+            (
+                Error::Unavailable("down".into()),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "transient",
+            ),
+            (
+                Error::Internal("bug".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "exception",
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_face_answers_each_kind_with_the_same_status() {
+        for (error, status, slug, issue) in every_kind() {
+            let page = crate::html::error_page(error.clone(), None);
+            assert_eq!(page.status(), status, "page for {error:?}");
+            let problem = Problem::from(error.clone());
+            assert_eq!(
+                problem.body().status,
+                status.as_u16(),
+                "problem for {error:?}"
+            );
+            assert_eq!(problem.body().kind, format!("/problems/{slug}"));
+            let outcome = OperationOutcome::from(error.clone());
+            assert_eq!(outcome.status, status, "outcome for {error:?}");
+            assert_eq!(outcome.issues[0].code, issue, "outcome for {error:?}");
+        }
+    }
+
+    #[test]
+    fn a_use_case_error_keeps_its_kind_on_the_faces() {
+        let internal = alongside_services::Error::internal("stored data no longer reads");
+        let mapped = Error::from(internal);
+        assert!(
+            matches!(&mapped, Error::Internal(cause) if cause.contains("stored data no longer reads")),
+            "the cause chain is kept for the log: {mapped:?}"
+        );
+        let unavailable = Error::from(alongside_services::Error::Unavailable("gone".into()));
+        assert_eq!(
+            crate::html::error_page(unavailable, None).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+}

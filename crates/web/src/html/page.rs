@@ -174,4 +174,23 @@ mod tests {
             assert!(canonical::<ProgrammeId>(other).is_none(), "{other}");
         }
     }
+
+    #[tokio::test]
+    async fn a_page_that_broke_quotes_the_request_id_and_others_do_not() {
+        let body = |response: axum::response::Response| async move {
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        };
+        let broke = crate::html::error_page_with(
+            crate::Error::Internal("bug".into()),
+            None,
+            Some("abc123-7"),
+        );
+        assert_eq!(broke.status(), 500);
+        assert!(body(broke).await.contains("quote the reference abc123-7"));
+        let missing = crate::html::error_page_with(crate::Error::NotFound, None, Some("abc123-8"));
+        assert!(!body(missing).await.contains("abc123-8"));
+    }
 }
