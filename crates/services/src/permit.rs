@@ -84,6 +84,19 @@ impl<A> Permit<A> {
     }
 }
 
+impl Permit<actions::ManageProgrammes> {
+    /// Whoever may manage programmes may read them: the policy lets every
+    /// member read programmes (a test below holds it to that).
+    #[must_use]
+    pub fn to_view(&self) -> Permit<actions::ViewProgrammes> {
+        Permit {
+            signed_in: self.signed_in.clone(),
+            request_id: self.request_id.clone(),
+            _action: PhantomData,
+        }
+    }
+}
+
 /// Asks the policy whether `signed_in` may do `A`. A refusal is recorded in
 /// the audit log (with `place`, the route or command that was refused) and
 /// answered [`Error::Forbidden`].
@@ -115,6 +128,22 @@ pub async fn authorise<A: Permission>(
             };
             audit::record_now(ctx.db(), &entry, ctx.now()).await?;
             Err(Error::Forbidden)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alongside_domain::Role;
+    use alongside_domain::access::{Action, role_may};
+
+    #[test]
+    fn managing_programmes_implies_reading_them() {
+        for role in Role::ALL {
+            assert!(
+                !role_may(role, Action::ManageProgrammes) || role_may(role, Action::ViewProgrammes),
+                "{role} may manage programmes but not read them"
+            );
         }
     }
 }

@@ -27,9 +27,9 @@ pub async fn list(
 ///
 /// # Errors
 /// [`Error::NotFound`] for another organisation's programme.
-pub async fn find<A>(
+pub async fn find(
     ctx: &Context,
-    permit: &Permit<A>,
+    permit: &Permit<ViewProgrammes>,
     id: ProgrammeId,
 ) -> Result<Programme, Error> {
     Ok(programmes::find(ctx.db(), permit.actor().organisation_id, id).await?)

@@ -207,7 +207,7 @@ pub async fn edit_form(
     auth: Authorised<ManageProgrammes>,
     RecordId(id): RecordId<ProgrammeId>,
 ) -> PageResult {
-    let p = service::find(state.services(), &auth.permit, id)
+    let p = service::find(state.services(), &auth.permit.to_view(), id)
         .await
         .or_page(&auth)?;
     Ok(form_page(
@@ -285,7 +285,7 @@ async fn change_status(
         ))
         .into_response()),
         Err(ServiceError::IllegalTransition(t)) => {
-            let programme = service::find(state.services(), &auth.permit, id)
+            let programme = service::find(state.services(), &auth.permit.to_view(), id)
                 .await
                 .or_page(&auth)?;
             let message = format!(
@@ -344,7 +344,7 @@ async fn costs_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> PageResult {
-    let programme = service::find(state.services(), &auth.permit, id)
+    let programme = service::find(state.services(), &auth.permit.to_view(), id)
         .await
         .or_page(auth)?;
     let typed = match typed {
