@@ -8,7 +8,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// Sends after this many failures are given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -73,8 +73,8 @@ pub async fn schedule(
         "INSERT INTO outbox (id, organisation_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, created_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)"
     )
-    .bind(id.to_string())
-    .bind(email.organisation.map(|o| o.to_string()))
+    .bind(UuidText(id))
+    .bind(email.organisation)
     .bind(email.to)
     .bind(email.subject)
     .bind(key.seal(email.body))
@@ -93,7 +93,7 @@ pub async fn schedule(
 pub async fn cancel(tx: &mut Tx, id: Uuid) -> DbResult<bool> {
     let done = on_tx!(tx, |c| {
         sqlx::query("DELETE FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = 0")
-            .bind(id.to_string())
+            .bind(UuidText(id))
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -112,7 +112,7 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> DbResult<Vec<Claimed>> {
     let until = now + CLAIM_FOR;
-    let rows: Vec<(String, String, String, String, i64)> = match db {
+    let rows: Vec<(UuidText, String, String, String, i64)> = match db {
         Db::Postgres(pool) => {
             sqlx::query_as(
                 "UPDATE outbox SET status = 'sending', next_attempt_at = $1
@@ -145,7 +145,7 @@ pub async fn claim(
     rows.into_iter()
         .map(|(id, to, subject, body, attempts)| {
             Ok(Claimed {
-                id: parse_id("email", &id)?,
+                id: id.into(),
                 to,
                 subject,
                 body: key.open(&body)?,
@@ -162,7 +162,7 @@ pub async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
         "UPDATE outbox SET status = 'sent', body = '', sent_at = $1, last_error = '' WHERE id = $2"
     )
     .bind(now)
-    .bind(id.to_string())
+    .bind(UuidText(id))
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
@@ -193,7 +193,7 @@ pub async fn mark_failed(
     .bind(attempts)
     .bind(next)
     .bind(error)
-    .bind(message.id.to_string())
+    .bind(UuidText(message.id))
     .execute(p)
     .await
     .map(|r| r.rows_affected())

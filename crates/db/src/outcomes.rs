@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// The instrument codes a programme collects; empty when it keeps the
 /// default set.
@@ -21,8 +21,8 @@ pub async fn instruments(
         sqlx::query_as(
             "SELECT outcome_instruments FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
@@ -43,8 +43,8 @@ pub async fn set_instruments(
             "UPDATE programmes SET outcome_instruments = $1 WHERE id = $2 AND organisation_id = $3",
         )
         .bind(codes.join("\n"))
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -76,8 +76,8 @@ pub async fn schedule(
         sqlx::query_as(
             "SELECT outcome_schedule FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
@@ -91,16 +91,16 @@ pub async fn schedules(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(ProgrammeId, Schedule)>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<(ProgrammeId, String)> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, outcome_schedule FROM programmes WHERE organisation_id = $1 ORDER BY created_at, id",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
     rows.into_iter()
-        .map(|(id, stored)| Ok((parse_id("programme", &id)?, read_schedule(&stored)?)))
+        .map(|(id, stored)| Ok((id, read_schedule(&stored)?)))
         .collect()
 }
 
@@ -123,8 +123,8 @@ pub async fn set_schedule(
             "UPDATE programmes SET outcome_schedule = $1 WHERE id = $2 AND organisation_id = $3",
         )
         .bind(&stored)
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -148,8 +148,8 @@ pub async fn answered_timepoints(
             "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
              WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
         )
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
@@ -209,13 +209,13 @@ pub async fn create_link(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(link.token_hash)
-        .bind(organisation.to_string())
-        .bind(link.referral_id.to_string())
+        .bind(organisation)
+        .bind(UuidText(link.referral_id))
         .bind(link.timepoint)
-        .bind(link.created_by.map(|a| a.to_string()))
+        .bind(link.created_by)
         .bind(now)
         .bind(link.expires_at)
-        .bind(link.reminder_id.map(|r| r.to_string()))
+        .bind(link.reminder_id.map(UuidText))
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -225,9 +225,9 @@ pub async fn create_link(
 }
 
 type LinkRow = (
-    String,
-    String,
-    Option<String>,
+    OrganisationId,
+    UuidText,
+    Option<ProgrammeId>,
     String,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
@@ -245,22 +245,16 @@ pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
         .fetch_optional(p)
         .await
     })?;
-    row.map(
-        |(org, referral, programme, timepoint, expires_at, used_at)| {
-            Ok(Link {
-                organisation_id: parse_id("link", &org)?,
-                referral_id: parse_id("link", &referral)?,
-                programme_id: programme
-                    .as_deref()
-                    .map(|p| parse_id("link", p))
-                    .transpose()?,
-                timepoint,
-                expires_at,
-                used_at,
-            })
+    Ok(row.map(
+        |(organisation_id, referral, programme_id, timepoint, expires_at, used_at)| Link {
+            organisation_id,
+            referral_id: referral.into(),
+            programme_id,
+            timepoint,
+            expires_at,
+            used_at,
         },
-    )
-    .transpose()
+    ))
 }
 
 /// Marks a link used; false when it was used already (a second submission
@@ -284,18 +278,13 @@ pub async fn use_link(
     if done != 1 {
         return Ok(None);
     }
-    let (reminder,): (Option<String>,) = on_tx!(tx, |c| {
+    let (reminder,): (Option<UuidText>,) = on_tx!(tx, |c| {
         sqlx::query_as("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_one(c)
             .await
     })?;
-    Ok(Some(
-        reminder
-            .as_deref()
-            .map(|r| parse_id("link", r))
-            .transpose()?,
-    ))
+    Ok(Some(reminder.map(Uuid::from)))
 }
 
 /// A person followed by their programme's outcome schedule.
@@ -315,7 +304,13 @@ pub struct Followed {
     pub asked: Vec<String>,
 }
 
-type FollowedRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+type FollowedRow = (
+    OrganisationId,
+    UuidText,
+    ProgrammeId,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
 
 /// Everyone placed on a programme, in every organisation, with the
 /// timepoints already asked: two queries, for the sweep that sends links as
@@ -336,7 +331,7 @@ pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
         .fetch_all(p)
         .await
     })?;
-    let asked: Vec<(String, String)> = on_db!(db, |p| {
+    let asked: Vec<(UuidText, String)> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT referral_id, timepoint FROM questionnaire_links
              UNION SELECT referral_id, timepoint FROM questionnaire_responses WHERE status = 'submitted'",
@@ -344,23 +339,24 @@ pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
         .fetch_all(p)
         .await
     })?;
-    let mut by_referral: std::collections::HashMap<String, Vec<String>> =
+    let mut by_referral: std::collections::HashMap<UuidText, Vec<String>> =
         std::collections::HashMap::new();
     for (referral, timepoint) in asked {
         by_referral.entry(referral).or_default().push(timepoint);
     }
-    rows.into_iter()
-        .map(|(org, referral, programme, placed_at, ended_at)| {
-            Ok(Followed {
-                organisation_id: parse_id("referral", &org)?,
-                referral_id: parse_id("referral", &referral)?,
-                programme_id: parse_id("referral", &programme)?,
+    Ok(rows
+        .into_iter()
+        .map(
+            |(organisation_id, referral, programme_id, placed_at, ended_at)| Followed {
+                organisation_id,
+                referral_id: referral.into(),
+                programme_id,
                 placed_at,
                 ended_at,
                 asked: by_referral.remove(&referral).unwrap_or_default(),
-            })
-        })
-        .collect()
+            },
+        )
+        .collect())
 }
 
 /// A draft or submitted response.
@@ -448,10 +444,10 @@ async fn delete_draft(
             "DELETE FROM questionnaire_responses
              WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
         )
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -476,13 +472,13 @@ pub async fn save_draft(
                 entered_by, created_at)
              VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8)",
         )
-        .bind(Uuid::new_v4().to_string())
-        .bind(organisation.to_string())
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(Uuid::new_v4()))
+        .bind(organisation)
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
         .bind(&answers)
-        .bind(response.entered_by.map(|a| a.to_string()))
+        .bind(response.entered_by)
         .bind(now)
         .execute(c)
         .await
@@ -502,17 +498,17 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let answers = answers_json(response)?;
-    let previous: Option<(String,)> = on_tx!(tx, |c| {
+    let previous: Option<(UuidText,)> = on_tx!(tx, |c| {
         sqlx::query_as(
             "SELECT q.id FROM questionnaire_responses q
              WHERE q.referral_id = $1 AND q.instrument = $2 AND q.timepoint = $3 AND q.status = 'submitted'
                AND q.organisation_id = $4
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)",
         )
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_optional(c)
         .await
     })?;
@@ -524,15 +520,15 @@ pub async fn submit(
                 score, entered_by, amends, created_at, submitted_at, answered_on)
              VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10, $11)",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
         .bind(&answers)
         .bind(response.score)
-        .bind(response.entered_by.map(|a| a.to_string()))
-        .bind(previous.as_ref().map(|(p,)| p.clone()))
+        .bind(response.entered_by)
+        .bind(previous.map(|(p,)| p))
         .bind(now)
         .bind(response.answered_on.unwrap_or_else(|| now.date_naive()))
         .execute(c)
@@ -543,14 +539,14 @@ pub async fn submit(
 }
 
 type ResponseRow = (
-    String,
+    UuidText,
     String,
     String,
     String,
     String,
     Option<f64>,
     Option<String>,
-    Option<String>,
+    Option<UuidText>,
     Option<DateTime<Utc>>,
     Option<NaiveDate>,
 );
@@ -571,8 +567,8 @@ pub async fn for_referral(
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.timepoint, q.instrument, q.status, q.id",
         )
-        .bind(referral.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(referral))
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
@@ -592,7 +588,7 @@ pub async fn for_referral(
             )| {
                 let (answers, sealed) = read_answers(&answers)?;
                 Ok(Response {
-                    id: parse_id("response", &id)?,
+                    id: id.into(),
                     instrument,
                     timepoint,
                     submitted: status == "submitted",
@@ -600,10 +596,7 @@ pub async fn for_referral(
                     sealed,
                     score,
                     entered_by,
-                    amends: amends
-                        .as_deref()
-                        .map(|a| parse_id("response", a))
-                        .transpose()?,
+                    amends: amends.map(Uuid::from),
                     submitted_at,
                     answered_on,
                 })
@@ -656,8 +649,8 @@ pub async fn score_facts(
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.referral_id, q.instrument, q.timepoint",
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
@@ -676,7 +669,7 @@ pub async fn score_facts(
                 closed_at,
             )| {
                 Ok(ScoreFact {
-                    referral_id: parse_id("response", &referral)?,
+                    referral_id: referral.into(),
                     instrument,
                     timepoint,
                     score,
@@ -686,10 +679,7 @@ pub async fn score_facts(
                     answered_on: answered_on
                         .or(submitted_at.map(|at| at.date_naive()))
                         .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
-                    programme_id: programme
-                        .as_deref()
-                        .map(|p| parse_id("response", p))
-                        .transpose()?,
+                    programme_id: programme,
                     placed_at,
                     ended_at: placed_at.and(closed_at),
                 })
@@ -699,14 +689,14 @@ pub async fn score_facts(
 }
 
 type ScoreRow = (
-    String,
+    UuidText,
     String,
     String,
     Option<f64>,
     String,
     Option<NaiveDate>,
     Option<DateTime<Utc>>,
-    Option<String>,
+    Option<ProgrammeId>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
 );
@@ -719,7 +709,7 @@ pub async fn texts(
 ) -> DbResult<std::collections::HashMap<String, Vec<String>>> {
     let rows: Vec<(String, String)> = on_db!(db, |p| {
         sqlx::query_as("SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1")
-            .bind(organisation.to_string())
+            .bind(organisation)
             .fetch_all(p)
             .await
     })?;
@@ -751,10 +741,10 @@ pub async fn set_text(
              ON CONFLICT (organisation_id, instrument) DO UPDATE SET items = excluded.items,
                 loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .bind(instrument)
         .bind(&items)
-        .bind(by.to_string())
+        .bind(by)
         .bind(now)
         .execute(c)
         .await

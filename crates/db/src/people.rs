@@ -12,7 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A person's record as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl ConsentRecord {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: UuidText,
     given_name: String,
     family_name: String,
     preferred_name: String,
@@ -128,7 +128,7 @@ struct Row {
     accessibility_needs: String,
     is_carer: bool,
     preferences: String,
-    merged_into: Option<String>,
+    merged_into: Option<UuidText>,
 }
 
 /// Stores the person of a new referral with their conditions and consents.
@@ -151,8 +151,8 @@ pub(crate) async fn create(
             is_carer, preferences, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .bind(&p.given_name)
     .bind(&p.family_name)
     .bind(&p.preferred_name)
@@ -180,7 +180,7 @@ pub(crate) async fn create(
             sqlx::query(
             "INSERT INTO person_conditions (person_id, description, snomed_code) VALUES ($1, $2, $3)"
         )
-        .bind(id.to_string())
+        .bind(UuidText(id))
         .bind(&condition.description)
         .bind(condition.code.as_ref().map(|c| c.as_str().to_owned()))
         .execute(c)
@@ -218,11 +218,11 @@ pub async fn record_consent(
         sqlx::query(
         "INSERT INTO consents (organisation_id, person_id, scope, method, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
-    .bind(organisation.to_string())
-    .bind(person.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
     .bind(scope.as_str())
     .bind(method.as_str())
-    .bind(recorded_by.map(|a| a.to_string()))
+    .bind(recorded_by)
     .bind(now)
     .execute(c)
     .await
@@ -248,10 +248,10 @@ pub async fn withdraw_consent(
          WHERE organisation_id = $4 AND person_id = $5 AND scope = $6 AND withdrawn_at IS NULL"
     )
     .bind(now)
-    .bind(by.to_string())
+    .bind(by)
     .bind(note)
-    .bind(organisation.to_string())
-    .bind(person.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
     .bind(scope.as_str())
     .execute(c)
     .await
@@ -269,14 +269,14 @@ const SELECT: &str = "SELECT id, given_name, family_name, preferred_name, pronou
 pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
     let sql = format!("{SELECT} WHERE id = $1");
     let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
+        .bind(UuidText(id))
         .fetch_one(p)
         .await)?;
     let conditions: Vec<(String, Option<String>)> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id"
     )
-    .bind(id.to_string())
+    .bind(UuidText(id))
     .fetch_all(p)
     .await
     })?;
@@ -303,11 +303,7 @@ pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
         preferences: serde_json::from_str(&row.preferences).map_err(|e| bad(e.to_string()))?,
         conditions,
         consents,
-        merged_into: row
-            .merged_into
-            .as_deref()
-            .map(|m| parse_id("person", m))
-            .transpose()?,
+        merged_into: row.merged_into.map(Uuid::from),
     })
 }
 
@@ -331,7 +327,7 @@ async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
          FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by LEFT JOIN accounts w ON w.id = c.withdrawn_by
          WHERE c.person_id = $1 ORDER BY c.id"
     )
-    .bind(person.to_string())
+    .bind(UuidText(person))
     .fetch_all(p)
     .await
     })?;
@@ -355,9 +351,9 @@ async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
 /// The consent states of many people at once, keyed by person id.
 pub(crate) async fn consent_states(
     db: &Db,
-    people: &[&str],
-) -> DbResult<HashMap<String, Vec<ConsentState>>> {
-    let mut out: HashMap<String, Vec<ConsentState>> = HashMap::new();
+    people: &[Uuid],
+) -> DbResult<HashMap<Uuid, Vec<ConsentState>>> {
+    let mut out: HashMap<Uuid, Vec<ConsentState>> = HashMap::new();
     // Chunks keep within every engine's limit on bound parameters.
     for chunk in people.chunks(500) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -365,10 +361,10 @@ pub(crate) async fn consent_states(
             "SELECT person_id, scope, withdrawn_at IS NOT NULL AS withdrawn FROM consents WHERE person_id IN ({})",
             placeholders.join(", ")
         );
-        let rows: Vec<(String, String, bool)> = on_db!(db, |p| {
+        let rows: Vec<(UuidText, String, bool)> = on_db!(db, |p| {
             let mut query = sqlx::query_as(&sql);
             for person in chunk {
-                query = query.bind(*person);
+                query = query.bind(UuidText(*person));
             }
             query.fetch_all(p).await
         })?;
@@ -376,7 +372,7 @@ pub(crate) async fn consent_states(
             let scope = scope
                 .parse()
                 .map_err(|e: &str| DbError::corrupt("consent", e))?;
-            out.entry(person)
+            out.entry(person.into())
                 .or_default()
                 .push(ConsentState { scope, withdrawn });
         }
@@ -414,8 +410,8 @@ pub async fn likely_duplicates(
            AND (nhs_number = $3 OR (date_of_birth = $4 AND postcode = $5)) ORDER BY created_at"
     );
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
-        .bind(person.id.to_string())
+        .bind(organisation)
+        .bind(UuidText(person.id))
         .bind(person.nhs_number.clone())
         .bind(person.date_of_birth)
         .bind(&person.postcode)
@@ -428,7 +424,7 @@ pub async fn likely_duplicates(
         postcode: &person.postcode,
         nhs_number: person.nhs_number.as_deref(),
     };
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id.into()).collect();
     let mut references = crate::referrals::references_of(db, organisation, &ids).await?;
     let mut out = Vec::new();
     for row in rows {
@@ -441,12 +437,12 @@ pub async fn likely_duplicates(
         };
         if let Some(reason) = likely_duplicate(&this, &other) {
             out.push(LikelyDuplicate {
-                person_id: parse_id("person", &row.id)?,
+                person_id: row.id.into(),
                 name: format!("{} {}", row.given_name, row.family_name),
                 date_of_birth: row.date_of_birth,
                 postcode: row.postcode.clone(),
                 reason,
-                referrals: references.remove(&row.id).unwrap_or_default(),
+                referrals: references.remove(&row.id.into()).unwrap_or_default(),
             });
         }
     }
@@ -477,9 +473,9 @@ pub async fn merge(
         sqlx::query_as(
         "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL"
     )
-    .bind(organisation.to_string())
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(organisation)
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .fetch_one(c)
     .await
     })?;
@@ -495,8 +491,8 @@ pub async fn merge(
             address = CASE WHEN address = '' THEN (SELECT o.address FROM people o WHERE o.id = $2) ELSE address END
          WHERE id = $1"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -506,8 +502,8 @@ pub async fn merge(
         "UPDATE person_conditions SET person_id = $1 WHERE person_id = $2
            AND LOWER(description) NOT IN (SELECT LOWER(description) FROM person_conditions WHERE person_id = $1)"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -517,8 +513,8 @@ pub async fn merge(
         "UPDATE match_exclusions SET person_id = $1 WHERE person_id = $2
            AND supporter_id NOT IN (SELECT supporter_id FROM match_exclusions WHERE person_id = $1)"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -526,16 +522,16 @@ pub async fn merge(
     on_tx!(tx, |c| sqlx::query(
         "UPDATE consents SET person_id = $1 WHERE person_id = $2"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE people SET merged_into = $1 WHERE id = $2"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -547,10 +543,10 @@ pub async fn merge(
 pub(crate) async fn with_likely_duplicates(
     db: &Db,
     organisation: OrganisationId,
-    people: &[&str],
-) -> DbResult<std::collections::HashSet<String>> {
+    people: &[Uuid],
+) -> DbResult<std::collections::HashSet<Uuid>> {
     type Pair = (
-        String,
+        UuidText,
         String,
         String,
         NaiveDate,
@@ -575,9 +571,9 @@ pub(crate) async fn with_likely_duplicates(
             placeholders.join(", ")
         );
         let rows: Vec<Pair> = on_db!(db, |p| {
-            let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
+            let mut query = sqlx::query_as(&sql).bind(organisation);
             for person in chunk {
-                query = query.bind(*person);
+                query = query.bind(UuidText(*person));
             }
             query.fetch_all(p).await
         })?;
@@ -597,7 +593,7 @@ pub(crate) async fn with_likely_duplicates(
                 nhs_number: r.10.as_deref(),
             };
             if likely_duplicate(&this, &other).is_some() {
-                out.insert(r.0);
+                out.insert(r.0.into());
             }
         }
     }

@@ -43,8 +43,8 @@ pub async fn referral_facts(
                     (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed')
              FROM referrals r WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)"
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
@@ -77,8 +77,8 @@ pub async fn match_counts(
          WHERE m.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)
          GROUP BY m.status ORDER BY m.status"
     )
-    .bind(organisation.to_string())
-    .bind(programme.map(|p| p.to_string()))
+    .bind(organisation)
+    .bind(programme)
     .fetch_all(p)
     .await)?;
     Ok(rows)
