@@ -48,8 +48,8 @@ pub async fn save(
     new: &NewReflection<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let existing: Option<(String,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let existing: Option<String> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT status FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
         )
         .bind(UuidText(new.referral_id))
@@ -58,7 +58,7 @@ pub async fn save(
         .fetch_optional(c)
         .await
     })?;
-    if existing.as_ref().is_some_and(|(s,)| s == "submitted") {
+    if existing.is_some_and(|status| status == "submitted") {
         return Ok(false);
     }
     on_tx!(tx, |c| {
@@ -106,6 +106,14 @@ pub async fn save(
     Ok(true)
 }
 
+#[derive(sqlx::FromRow)]
+struct ReflectionRow {
+    id: UuidText,
+    status: String,
+    helped: String,
+    hindered: String,
+}
+
 /// The reflection of a referral's timepoint, draft or submitted.
 #[instrument(skip_all)]
 pub async fn find(
@@ -115,7 +123,7 @@ pub async fn find(
     referral: Uuid,
     timepoint: &str,
 ) -> DbResult<Option<Stored>> {
-    let row: Option<(UuidText, String, String, String)> = on_db!(db, |p| {
+    let row: Option<ReflectionRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, status, helped, hindered FROM reflections
              WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
@@ -126,14 +134,14 @@ pub async fn find(
         .fetch_optional(p)
         .await
     })?;
-    row.map(|(id, status, helped, hindered)| {
+    row.map(|row| {
         Ok(Stored {
-            id: id.into(),
+            id: row.id.into(),
             reflection: Reflection {
-                helped: key.open(&helped)?,
-                hindered: key.open(&hindered)?,
+                helped: key.open(&row.helped)?,
+                hindered: key.open(&row.hindered)?,
             },
-            submitted: status == "submitted",
+            submitted: row.status == "submitted",
         })
     })
     .transpose()
@@ -148,10 +156,16 @@ pub struct Theme {
     pub name: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct ThemeRow {
+    id: UuidText,
+    name: String,
+}
+
 /// The organisation's themes, by name.
 #[instrument(skip_all)]
 pub async fn themes(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Theme>> {
-    let rows: Vec<(UuidText, String)> = on_db!(db, |p| {
+    let rows: Vec<ThemeRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, name FROM feedback_themes WHERE organisation_id = $1 ORDER BY name",
         )
@@ -161,9 +175,9 @@ pub async fn themes(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Theme
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, name)| Theme {
-            id: id.into(),
-            name,
+        .map(|row| Theme {
+            id: row.id.into(),
+            name: row.name,
         })
         .collect())
 }
@@ -212,6 +226,22 @@ pub struct Reviewed {
     pub tags: Vec<(Part, Uuid)>,
 }
 
+#[derive(sqlx::FromRow)]
+struct ReviewedRow {
+    id: UuidText,
+    timepoint: String,
+    answered_on: Option<NaiveDate>,
+    helped: String,
+    hindered: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TagRow {
+    reflection_id: UuidText,
+    part: String,
+    theme_id: UuidText,
+}
+
 /// The submitted reflections of the organisation or one programme, newest
 /// first: two queries.
 #[instrument(skip_all)]
@@ -221,7 +251,7 @@ pub async fn submitted(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<Reviewed>> {
-    let rows: Vec<(UuidText, String, Option<NaiveDate>, String, String)> = on_db!(db, |p| {
+    let rows: Vec<ReviewedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT f.id, f.timepoint, f.answered_on, f.helped, f.hindered
              FROM reflections f JOIN referrals r ON r.id = f.referral_id
@@ -233,7 +263,7 @@ pub async fn submitted(
         .fetch_all(p)
         .await
     })?;
-    let tags: Vec<(UuidText, String, UuidText)> = on_db!(db, |p| {
+    let tags: Vec<TagRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT t.reflection_id, t.part, t.theme_id FROM reflection_tags t
              JOIN reflections f ON f.id = t.reflection_id WHERE f.organisation_id = $1",
@@ -243,24 +273,24 @@ pub async fn submitted(
         .await
     })?;
     rows.into_iter()
-        .map(|(id, timepoint, answered_on, helped, hindered)| {
+        .map(|row| {
             let mine = tags
                 .iter()
-                .filter(|(r, _, _)| *r == id)
-                .map(|(_, part, theme)| {
+                .filter(|tag| tag.reflection_id == row.id)
+                .map(|tag| {
                     Ok((
-                        Part::parse(part).ok_or_else(|| DbError::corrupt("tag", part))?,
-                        Uuid::from(*theme),
+                        Part::parse(&tag.part).ok_or_else(|| DbError::corrupt("tag", &tag.part))?,
+                        Uuid::from(tag.theme_id),
                     ))
                 })
                 .collect::<DbResult<Vec<_>>>()?;
             Ok(Reviewed {
-                id: id.into(),
-                timepoint,
-                answered_on,
+                id: row.id.into(),
+                timepoint: row.timepoint,
+                answered_on: row.answered_on,
                 reflection: Reflection {
-                    helped: key.open(&helped)?,
-                    hindered: key.open(&hindered)?,
+                    helped: key.open(&row.helped)?,
+                    hindered: key.open(&row.hindered)?,
                 },
                 tags: mine,
             })
@@ -282,8 +312,8 @@ pub async fn set_tags(
     by: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let found: Option<(UuidText,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let found: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT id FROM reflections WHERE id = $1 AND organisation_id = $2 AND status = 'submitted'",
         )
         .bind(UuidText(reflection))

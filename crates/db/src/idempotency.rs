@@ -17,10 +17,16 @@ pub struct Remembered {
     pub referral: Uuid,
 }
 
+#[derive(sqlx::FromRow)]
+struct RememberedRow {
+    request_hash: String,
+    referral_id: UuidText,
+}
+
 /// The first use of `key` by `account`, if there was one.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Remembered>> {
-    let row: Option<(String, UuidText)> = on_db!(db, |p| {
+    let row: Option<RememberedRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT request_hash, referral_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2"
     )
@@ -29,9 +35,9 @@ pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Rem
     .fetch_optional(p)
     .await
     })?;
-    Ok(row.map(|(request_hash, referral)| Remembered {
-        request_hash,
-        referral: referral.into(),
+    Ok(row.map(|row| Remembered {
+        request_hash: row.request_hash,
+        referral: row.referral_id.into(),
     }))
 }
 

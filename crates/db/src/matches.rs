@@ -163,15 +163,21 @@ pub async fn set_status(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct CaseloadRow {
+    supporter_id: SupporterId,
+    places: i64,
+}
+
 /// Places taken in each supporter's caseload (proposed or agreed matches).
 #[instrument(skip_all)]
 pub async fn caseloads(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<HashMap<SupporterId, u32>> {
-    let rows: Vec<(SupporterId, i64)> = on_db!(db, |p| {
+    let rows: Vec<CaseloadRow> = on_db!(db, |p| {
         sqlx::query_as(
-        "SELECT supporter_id, COUNT(*) FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
+        "SELECT supporter_id, COUNT(*) AS places FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
          GROUP BY supporter_id"
     )
     .bind(organisation)
@@ -180,7 +186,12 @@ pub async fn caseloads(
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+        .map(|row| {
+            (
+                row.supporter_id,
+                u32::try_from(row.places).unwrap_or(u32::MAX),
+            )
+        })
         .collect())
 }
 
@@ -216,6 +227,12 @@ pub async fn exclude(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct ExclusionRow {
+    supporter_id: SupporterId,
+    reason: String,
+}
+
 /// The supporters excluded for a person, with why.
 #[instrument(skip_all)]
 pub async fn exclusions_for(
@@ -223,7 +240,7 @@ pub async fn exclusions_for(
     organisation: OrganisationId,
     person: Uuid,
 ) -> DbResult<HashMap<SupporterId, ExclusionReason>> {
-    let rows: Vec<(SupporterId, String)> = on_db!(db, |p| {
+    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT supporter_id, reason FROM match_exclusions WHERE organisation_id = $1 AND person_id = $2"
     )
@@ -233,10 +250,10 @@ pub async fn exclusions_for(
     .await
     })?;
     rows.into_iter()
-        .map(|(id, reason)| {
+        .map(|row| {
             Ok((
-                id,
-                reason
+                row.supporter_id,
+                row.reason
                     .parse()
                     .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
             ))

@@ -64,6 +64,19 @@ struct WaitingRow {
     received_at: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct ConditionRow {
+    person_id: UuidText,
+    description: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    person_id: UuidText,
+    scope: String,
+    withdrawn: bool,
+}
+
 const WAITING: &str = "FROM referrals r JOIN people p ON p.id = r.person_id
      WHERE r.organisation_id = $1 AND r.programme_id = $2 AND r.status = $3
        AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.referral_id = r.id AND m.status IN ('proposed', 'agreed'))";
@@ -92,7 +105,7 @@ pub async fn waiting_list(
         "SELECT pc.person_id, pc.description FROM person_conditions pc
          WHERE pc.person_id IN (SELECT r.person_id {WAITING}) ORDER BY pc.id"
     );
-    let conditions: Vec<(UuidText, String)> = on_db!(db, |p| sqlx::query_as(&sql)
+    let conditions: Vec<ConditionRow> = on_db!(db, |p| sqlx::query_as(&sql)
         .bind(organisation)
         .bind(programme)
         .bind(accepted)
@@ -102,25 +115,32 @@ pub async fn waiting_list(
         "SELECT c.person_id, c.scope, c.withdrawn_at IS NOT NULL AS withdrawn FROM consents c
          WHERE c.person_id IN (SELECT r.person_id {WAITING}) ORDER BY c.id"
     );
-    let consents: Vec<(UuidText, String, bool)> = on_db!(db, |p| sqlx::query_as(&sql)
+    let consents: Vec<ConsentRow> = on_db!(db, |p| sqlx::query_as(&sql)
         .bind(organisation)
         .bind(programme)
         .bind(accepted)
         .fetch_all(p)
         .await)?;
     let mut conditions_of: HashMap<UuidText, Vec<String>> = HashMap::new();
-    for (person, description) in conditions {
-        conditions_of.entry(person).or_default().push(description);
+    for row in conditions {
+        conditions_of
+            .entry(row.person_id)
+            .or_default()
+            .push(row.description);
     }
     let mut consents_of: HashMap<UuidText, Vec<ConsentState>> = HashMap::new();
-    for (person, scope, withdrawn) in consents {
-        let scope: ConsentScope = scope
+    for row in consents {
+        let scope: ConsentScope = row
+            .scope
             .parse()
             .map_err(|e: &str| DbError::corrupt("consent", e))?;
         consents_of
-            .entry(person)
+            .entry(row.person_id)
             .or_default()
-            .push(ConsentState { scope, withdrawn });
+            .push(ConsentState {
+                scope,
+                withdrawn: row.withdrawn,
+            });
     }
     rows.into_iter()
         .map(|row| {
@@ -149,13 +169,20 @@ pub async fn waiting_list(
         .collect()
 }
 
+#[derive(sqlx::FromRow)]
+struct ExclusionRow {
+    person_id: UuidText,
+    supporter_id: SupporterId,
+    reason: String,
+}
+
 /// Every excluded pair of the organisation: (person, supporter, why).
 #[instrument(skip_all)]
 pub async fn exclusions(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(Uuid, SupporterId, ExclusionReason)>> {
-    let rows: Vec<(UuidText, SupporterId, String)> = on_db!(db, |p| {
+    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT person_id, supporter_id, reason FROM match_exclusions WHERE organisation_id = $1",
         )
@@ -164,11 +191,11 @@ pub async fn exclusions(
         .await
     })?;
     rows.into_iter()
-        .map(|(person, supporter, reason)| {
+        .map(|row| {
             Ok((
-                person.into(),
-                supporter,
-                reason
+                row.person_id.into(),
+                row.supporter_id,
+                row.reason
                     .parse()
                     .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
             ))
@@ -193,7 +220,7 @@ pub async fn rules(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<MatchingRules> {
-    let row: Option<(String, String)> = on_db!(db, |p| {
+    let row: Option<RulesRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT required_training, matching_weights FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
@@ -202,20 +229,35 @@ pub async fn rules(
         .fetch_optional(p)
         .await
     })?;
-    let (training, weights) = row.ok_or(DbError::NotFound)?;
-    Ok(MatchingRules {
-        required_training: training
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        weights: if weights.is_empty() {
-            Weights::default()
-        } else {
-            serde_json::from_str(&weights).map_err(|e| DbError::corrupt("programme", e))?
-        },
-    })
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+#[derive(sqlx::FromRow)]
+struct RulesRow {
+    required_training: String,
+    matching_weights: String,
+}
+
+impl TryFrom<RulesRow> for MatchingRules {
+    type Error = DbError;
+
+    fn try_from(row: RulesRow) -> DbResult<Self> {
+        Ok(Self {
+            required_training: row
+                .required_training
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            weights: if row.matching_weights.is_empty() {
+                Weights::default()
+            } else {
+                serde_json::from_str(&row.matching_weights)
+                    .map_err(|e| DbError::corrupt("programme", e))?
+            },
+        })
+    }
 }
 
 /// Stores the programme's matching rules.
@@ -452,6 +494,28 @@ pub struct UnmatchedRecord {
     pub why: Why,
 }
 
+#[derive(sqlx::FromRow)]
+struct UnmatchedRow {
+    referral_id: UuidText,
+    reference: String,
+    given_name: String,
+    family_name: String,
+    why: String,
+}
+
+impl TryFrom<UnmatchedRow> for UnmatchedRecord {
+    type Error = DbError;
+
+    fn try_from(row: UnmatchedRow) -> DbResult<Self> {
+        Ok(Self {
+            referral_id: row.referral_id.into(),
+            reference: row.reference,
+            person_name: format!("{} {}", row.given_name, row.family_name),
+            why: serde_json::from_str(&row.why).map_err(|e| DbError::corrupt("matching run", e))?,
+        })
+    }
+}
+
 /// A stored run with everything it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRecord {
@@ -521,7 +585,7 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<R
         .bind(organisation)
         .fetch_all(p)
         .await)?;
-    let unmatched: Vec<(UuidText, String, String, String, String)> = on_db!(db, |p| {
+    let unmatched: Vec<UnmatchedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT mu.referral_id, r.reference, p.given_name, p.family_name, mu.why
              FROM matching_unmatched mu JOIN referrals r ON r.id = mu.referral_id JOIN people p ON p.id = r.person_id
@@ -548,15 +612,7 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<R
             .collect::<DbResult<_>>()?,
         unmatched: unmatched
             .into_iter()
-            .map(|(referral, reference, given, family, why)| {
-                Ok(UnmatchedRecord {
-                    referral_id: referral.into(),
-                    reference,
-                    person_name: format!("{given} {family}"),
-                    why: serde_json::from_str(&why)
-                        .map_err(|e| DbError::corrupt("matching run", e))?,
-                })
-            })
+            .map(UnmatchedRecord::try_from)
             .collect::<DbResult<_>>()?,
     })
 }
@@ -568,8 +624,8 @@ pub async fn latest(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Option<Uuid>> {
-    let id: Option<(UuidText,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let id: Option<UuidText> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT id FROM matching_runs WHERE organisation_id = $1 AND programme_id = $2
              ORDER BY run_at DESC, id DESC LIMIT 1",
         )
@@ -578,7 +634,7 @@ pub async fn latest(
         .fetch_optional(p)
         .await
     })?;
-    Ok(id.map(|(id,)| id.into()))
+    Ok(id.map(Uuid::from))
 }
 
 /// One proposal, read inside a transaction before a decision.

@@ -71,6 +71,13 @@ impl TryFrom<MemberRow> for Member {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    #[sqlx(flatten)]
+    organisation: OrganisationRow,
+    role: String,
+}
+
 /// Creates an organisation; a taken slug gets a number added.
 #[instrument(skip_all)]
 pub async fn create(
@@ -82,7 +89,7 @@ pub async fn create(
     let id = OrganisationId::new();
     let mut candidate = slug.to_owned();
     for n in 2..100 {
-        let taken: Option<(String,)> = on_tx!(tx, |c| sqlx::query_as(
+        let taken: Option<String> = on_tx!(tx, |c| sqlx::query_scalar(
             "SELECT id FROM organisations WHERE slug = $1"
         )
         .bind(&candidate)
@@ -138,9 +145,11 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Organisation>>
 /// How many organisations exist (zero on a new database).
 #[instrument(skip_all)]
 pub async fn count(db: &Db) -> DbResult<i64> {
-    let (n,): (i64,) = on_db!(db, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations")
-        .fetch_one(p)
-        .await)?;
+    let n: i64 = on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations"
+    )
+    .fetch_one(p)
+    .await)?;
     Ok(n)
 }
 
@@ -185,7 +194,7 @@ pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Memb
 /// The organisations an account belongs to, with its role in each, first joined first.
 #[instrument(skip_all)]
 pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organisation, Role)>> {
-    let rows: Vec<(OrganisationId, String, String, String)> = on_db!(db, |p| {
+    let rows: Vec<MembershipRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
          WHERE m.account_id = $1 ORDER BY m.created_at, o.name"
@@ -195,9 +204,10 @@ pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organi
     .await
     })?;
     rows.into_iter()
-        .map(|(id, name, slug, role)| {
-            let organisation = Organisation::try_from(OrganisationRow { id, name, slug })?;
-            let role = role
+        .map(|row| {
+            let organisation = Organisation::try_from(row.organisation)?;
+            let role = row
+                .role
                 .parse()
                 .map_err(|e| DbError::corrupt("membership", e))?;
             Ok((organisation, role))

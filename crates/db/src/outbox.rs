@@ -101,6 +101,15 @@ pub async fn cancel(tx: &mut Tx, id: Uuid) -> DbResult<bool> {
     Ok(done == 1)
 }
 
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: UuidText,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
 /// Claims up to `limit` due messages for this sender. On PostgreSQL, rows
 /// another sender is claiming are skipped (`FOR UPDATE SKIP LOCKED`); SQLite
 /// has one writer at a time, so its single UPDATE is already exclusive.
@@ -112,7 +121,7 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> DbResult<Vec<Claimed>> {
     let until = now + CLAIM_FOR;
-    let rows: Vec<(UuidText, String, String, String, i64)> = match db {
+    let rows: Vec<ClaimedRow> = match db {
         Db::Postgres(pool) => {
             sqlx::query_as(
                 "UPDATE outbox SET status = 'sending', next_attempt_at = $1
@@ -143,13 +152,13 @@ pub async fn claim(
         }
     };
     rows.into_iter()
-        .map(|(id, to, subject, body, attempts)| {
+        .map(|row| {
             Ok(Claimed {
-                id: id.into(),
-                to,
-                subject,
-                body: key.open(&body)?,
-                attempts,
+                id: row.id.into(),
+                to: row.to_address,
+                subject: row.subject,
+                body: key.open(&row.body)?,
+                attempts: row.attempts,
             })
         })
         .collect()
@@ -212,20 +221,26 @@ pub struct Counts {
     pub failed: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    status: String,
+    messages: i64,
+}
+
 /// Counts the outbox's messages by state.
 #[instrument(skip_all)]
 pub async fn counts(db: &Db) -> DbResult<Counts> {
-    let rows: Vec<(String, i64)> = on_db!(db, |p| sqlx::query_as(
-        "SELECT status, COUNT(*) FROM outbox GROUP BY status"
+    let rows: Vec<StatusCount> = on_db!(db, |p| sqlx::query_as(
+        "SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status"
     )
     .fetch_all(p)
     .await)?;
     let mut counts = Counts::default();
-    for (status, n) in rows {
+    for StatusCount { status, messages } in rows {
         match status.as_str() {
-            "pending" | "sending" => counts.waiting += n,
-            "sent" => counts.sent += n,
-            "failed" => counts.failed += n,
+            "pending" | "sending" => counts.waiting += messages,
+            "sent" => counts.sent += messages,
+            "failed" => counts.failed += messages,
             other => return Err(DbError::corrupt("email", format!("unknown status {other}"))),
         }
     }

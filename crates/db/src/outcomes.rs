@@ -17,8 +17,8 @@ pub async fn instruments(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let row: Option<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let codes: Option<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT outcome_instruments FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
         .bind(programme)
@@ -26,7 +26,7 @@ pub async fn instruments(
         .fetch_optional(p)
         .await
     })?;
-    let (codes,) = row.ok_or(DbError::NotFound)?;
+    let codes = codes.ok_or(DbError::NotFound)?;
     Ok(codes.lines().map(str::to_owned).collect())
 }
 
@@ -72,8 +72,8 @@ pub async fn schedule(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Schedule> {
-    let row: Option<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let stored: Option<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT outcome_schedule FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
         .bind(programme)
@@ -81,7 +81,13 @@ pub async fn schedule(
         .fetch_optional(p)
         .await
     })?;
-    read_schedule(&row.ok_or(DbError::NotFound)?.0)
+    read_schedule(&stored.ok_or(DbError::NotFound)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ScheduleRow {
+    id: ProgrammeId,
+    outcome_schedule: String,
 }
 
 /// Every programme's outcome schedule in the organisation, in the order the
@@ -91,7 +97,7 @@ pub async fn schedules(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(ProgrammeId, Schedule)>> {
-    let rows: Vec<(ProgrammeId, String)> = on_db!(db, |p| {
+    let rows: Vec<ScheduleRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, outcome_schedule FROM programmes WHERE organisation_id = $1 ORDER BY created_at, id",
         )
@@ -100,7 +106,7 @@ pub async fn schedules(
         .await
     })?;
     rows.into_iter()
-        .map(|(id, stored)| Ok((id, read_schedule(&stored)?)))
+        .map(|row| Ok((row.id, read_schedule(&row.outcome_schedule)?)))
         .collect()
 }
 
@@ -143,8 +149,8 @@ pub async fn answered_timepoints(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let rows: Vec<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let timepoints: Vec<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
              WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
         )
@@ -153,7 +159,7 @@ pub async fn answered_timepoints(
         .fetch_all(p)
         .await
     })?;
-    Ok(rows.into_iter().map(|(t,)| t).collect())
+    Ok(timepoints)
 }
 
 /// A private link to answer a timepoint's questionnaires.
@@ -224,14 +230,28 @@ pub async fn create_link(
     Ok(())
 }
 
-type LinkRow = (
-    OrganisationId,
-    UuidText,
-    Option<ProgrammeId>,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    organisation_id: OrganisationId,
+    referral_id: UuidText,
+    programme_id: Option<ProgrammeId>,
+    timepoint: String,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
+impl From<LinkRow> for Link {
+    fn from(row: LinkRow) -> Self {
+        Self {
+            organisation_id: row.organisation_id,
+            referral_id: row.referral_id.into(),
+            programme_id: row.programme_id,
+            timepoint: row.timepoint,
+            expires_at: row.expires_at,
+            used_at: row.used_at,
+        }
+    }
+}
 
 /// The link with this token hash, whatever its state.
 #[instrument(skip_all)]
@@ -245,16 +265,7 @@ pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
         .fetch_optional(p)
         .await
     })?;
-    Ok(row.map(
-        |(organisation_id, referral, programme_id, timepoint, expires_at, used_at)| Link {
-            organisation_id,
-            referral_id: referral.into(),
-            programme_id,
-            timepoint,
-            expires_at,
-            used_at,
-        },
-    ))
+    Ok(row.map(Link::from))
 }
 
 /// Marks a link used; false when it was used already (a second submission
@@ -278,8 +289,8 @@ pub async fn use_link(
     if done != 1 {
         return Ok(None);
     }
-    let (reminder,): (Option<UuidText>,) = on_tx!(tx, |c| {
-        sqlx::query_as("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
+    let reminder: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_one(c)
             .await
@@ -304,13 +315,20 @@ pub struct Followed {
     pub asked: Vec<String>,
 }
 
-type FollowedRow = (
-    OrganisationId,
-    UuidText,
-    ProgrammeId,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
+#[derive(sqlx::FromRow)]
+struct FollowedRow {
+    organisation_id: OrganisationId,
+    referral_id: UuidText,
+    programme_id: ProgrammeId,
+    placed_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AskedRow {
+    referral_id: UuidText,
+    timepoint: String,
+}
 
 /// Everyone placed on a programme, in every organisation, with the
 /// timepoints already asked: two queries, for the sweep that sends links as
@@ -319,7 +337,7 @@ type FollowedRow = (
 pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
     let rows: Vec<FollowedRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT r.organisation_id, r.id, r.programme_id, p.at, c.at
+            "SELECT r.organisation_id, r.id AS referral_id, r.programme_id, p.at AS placed_at, c.at AS closed_at
              FROM referrals r
              JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'placed'
                    GROUP BY referral_id) p ON p.referral_id = r.id
@@ -331,7 +349,7 @@ pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
         .fetch_all(p)
         .await
     })?;
-    let asked: Vec<(UuidText, String)> = on_db!(db, |p| {
+    let asked: Vec<AskedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT referral_id, timepoint FROM questionnaire_links
              UNION SELECT referral_id, timepoint FROM questionnaire_responses WHERE status = 'submitted'",
@@ -341,21 +359,22 @@ pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
     })?;
     let mut by_referral: std::collections::HashMap<UuidText, Vec<String>> =
         std::collections::HashMap::new();
-    for (referral, timepoint) in asked {
-        by_referral.entry(referral).or_default().push(timepoint);
+    for row in asked {
+        by_referral
+            .entry(row.referral_id)
+            .or_default()
+            .push(row.timepoint);
     }
     Ok(rows
         .into_iter()
-        .map(
-            |(organisation_id, referral, programme_id, placed_at, ended_at)| Followed {
-                organisation_id,
-                referral_id: referral.into(),
-                programme_id,
-                placed_at,
-                ended_at,
-                asked: by_referral.remove(&referral).unwrap_or_default(),
-            },
-        )
+        .map(|row| Followed {
+            organisation_id: row.organisation_id,
+            referral_id: row.referral_id.into(),
+            programme_id: row.programme_id,
+            placed_at: row.placed_at,
+            ended_at: row.closed_at,
+            asked: by_referral.remove(&row.referral_id).unwrap_or_default(),
+        })
         .collect())
 }
 
@@ -498,8 +517,8 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let answers = answers_json(response)?;
-    let previous: Option<(UuidText,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let previous: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT q.id FROM questionnaire_responses q
              WHERE q.referral_id = $1 AND q.instrument = $2 AND q.timepoint = $3 AND q.status = 'submitted'
                AND q.organisation_id = $4
@@ -528,7 +547,7 @@ pub async fn submit(
         .bind(&answers)
         .bind(response.score)
         .bind(response.entered_by)
-        .bind(previous.map(|(p,)| p))
+        .bind(previous)
         .bind(now)
         .bind(response.answered_on.unwrap_or_else(|| now.date_naive()))
         .execute(c)
@@ -538,18 +557,40 @@ pub async fn submit(
     Ok(id)
 }
 
-type ResponseRow = (
-    UuidText,
-    String,
-    String,
-    String,
-    String,
-    Option<f64>,
-    Option<String>,
-    Option<UuidText>,
-    Option<DateTime<Utc>>,
-    Option<NaiveDate>,
-);
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: UuidText,
+    instrument: String,
+    timepoint: String,
+    status: String,
+    answers: String,
+    score: Option<f64>,
+    entered_by: Option<String>,
+    amends: Option<UuidText>,
+    submitted_at: Option<DateTime<Utc>>,
+    answered_on: Option<NaiveDate>,
+}
+
+impl TryFrom<ResponseRow> for Response {
+    type Error = DbError;
+
+    fn try_from(row: ResponseRow) -> DbResult<Self> {
+        let (answers, sealed) = read_answers(&row.answers)?;
+        Ok(Self {
+            id: row.id.into(),
+            instrument: row.instrument,
+            timepoint: row.timepoint,
+            submitted: row.status == "submitted",
+            answers,
+            sealed,
+            score: row.score,
+            entered_by: row.entered_by,
+            amends: row.amends.map(Uuid::from),
+            submitted_at: row.submitted_at,
+            answered_on: row.answered_on,
+        })
+    }
+}
 
 /// The current responses of a referral: its drafts and the newest version
 /// of each submitted response, by timepoint and instrument.
@@ -561,7 +602,7 @@ pub async fn for_referral(
 ) -> DbResult<Vec<Response>> {
     let rows: Vec<ResponseRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name, q.amends, q.submitted_at, q.answered_on
+            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name AS entered_by, q.amends, q.submitted_at, q.answered_on
              FROM questionnaire_responses q LEFT JOIN accounts a ON a.id = q.entered_by
              WHERE q.referral_id = $1 AND q.organisation_id = $2
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
@@ -572,37 +613,7 @@ pub async fn for_referral(
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                instrument,
-                timepoint,
-                status,
-                answers,
-                score,
-                entered_by,
-                amends,
-                submitted_at,
-                answered_on,
-            )| {
-                let (answers, sealed) = read_answers(&answers)?;
-                Ok(Response {
-                    id: id.into(),
-                    instrument,
-                    timepoint,
-                    submitted: status == "submitted",
-                    answers,
-                    sealed,
-                    score,
-                    entered_by,
-                    amends: amends.map(Uuid::from),
-                    submitted_at,
-                    answered_on,
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(Response::try_from).collect()
 }
 
 /// One submitted score, newest version only, for reports: whose, which
@@ -641,8 +652,10 @@ pub async fn score_facts(
         sqlx::query_as(
             "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers,
                     q.answered_on, q.submitted_at, r.programme_id,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'),
+                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed')
+                      AS placed_at,
                     (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed')
+                      AS closed_at
              FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
              WHERE q.organisation_id = $1 AND q.status = 'submitted'
                AND ($2 IS NULL OR r.programme_id = $2)
@@ -654,52 +667,51 @@ pub async fn score_facts(
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(
-            |(
-                referral,
-                instrument,
-                timepoint,
-                score,
-                answers,
-                answered_on,
-                submitted_at,
-                programme,
-                placed_at,
-                closed_at,
-            )| {
-                Ok(ScoreFact {
-                    referral_id: referral.into(),
-                    instrument,
-                    timepoint,
-                    score,
-                    answers: read_answers(&answers)?.0,
-                    // Responses from before the day was kept count from
-                    // their submission.
-                    answered_on: answered_on
-                        .or(submitted_at.map(|at| at.date_naive()))
-                        .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
-                    programme_id: programme,
-                    placed_at,
-                    ended_at: placed_at.and(closed_at),
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(ScoreFact::try_from).collect()
 }
 
-type ScoreRow = (
-    UuidText,
-    String,
-    String,
-    Option<f64>,
-    String,
-    Option<NaiveDate>,
-    Option<DateTime<Utc>>,
-    Option<ProgrammeId>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
+#[derive(sqlx::FromRow)]
+struct ScoreRow {
+    referral_id: UuidText,
+    instrument: String,
+    timepoint: String,
+    score: Option<f64>,
+    answers: String,
+    answered_on: Option<NaiveDate>,
+    submitted_at: Option<DateTime<Utc>>,
+    programme_id: Option<ProgrammeId>,
+    placed_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ScoreRow> for ScoreFact {
+    type Error = DbError;
+
+    fn try_from(row: ScoreRow) -> DbResult<Self> {
+        Ok(Self {
+            referral_id: row.referral_id.into(),
+            instrument: row.instrument,
+            timepoint: row.timepoint,
+            score: row.score,
+            answers: read_answers(&row.answers)?.0,
+            // Responses from before the day was kept count from their
+            // submission.
+            answered_on: row
+                .answered_on
+                .or(row.submitted_at.map(|at| at.date_naive()))
+                .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
+            programme_id: row.programme_id,
+            placed_at: row.placed_at,
+            ended_at: row.placed_at.and(row.closed_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TextRow {
+    instrument: String,
+    items: String,
+}
 
 /// The licensed wording an organisation has loaded, by instrument code.
 #[instrument(skip_all)]
@@ -707,17 +719,18 @@ pub async fn texts(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<std::collections::HashMap<String, Vec<String>>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<TextRow> = on_db!(db, |p| {
         sqlx::query_as("SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1")
             .bind(organisation)
             .fetch_all(p)
             .await
     })?;
     rows.into_iter()
-        .map(|(code, items)| {
+        .map(|row| {
             Ok((
-                code,
-                serde_json::from_str(&items).map_err(|e| DbError::corrupt("instrument text", e))?,
+                row.instrument,
+                serde_json::from_str(&row.items)
+                    .map_err(|e| DbError::corrupt("instrument text", e))?,
             ))
         })
         .collect()

@@ -131,6 +131,19 @@ struct Row {
     merged_into: Option<UuidText>,
 }
 
+#[derive(sqlx::FromRow)]
+struct ConditionRow {
+    description: String,
+    snomed_code: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentStateRow {
+    person_id: UuidText,
+    scope: String,
+    withdrawn: bool,
+}
+
 /// Stores the person of a new referral with their conditions and consents.
 pub(crate) async fn create(
     tx: &mut Tx,
@@ -272,7 +285,7 @@ pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
         .bind(UuidText(id))
         .fetch_one(p)
         .await)?;
-    let conditions: Vec<(String, Option<String>)> = on_db!(db, |p| {
+    let conditions: Vec<ConditionRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id"
     )
@@ -301,7 +314,10 @@ pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
         accessibility_needs: key.open(&row.accessibility_needs)?,
         is_carer: row.is_carer,
         preferences: serde_json::from_str(&row.preferences).map_err(|e| bad(e.to_string()))?,
-        conditions,
+        conditions: conditions
+            .into_iter()
+            .map(|c| (c.description, c.snomed_code))
+            .collect(),
         consents,
         merged_into: row.merged_into.map(Uuid::from),
     })
@@ -361,20 +377,24 @@ pub(crate) async fn consent_states(
             "SELECT person_id, scope, withdrawn_at IS NOT NULL AS withdrawn FROM consents WHERE person_id IN ({})",
             placeholders.join(", ")
         );
-        let rows: Vec<(UuidText, String, bool)> = on_db!(db, |p| {
+        let rows: Vec<ConsentStateRow> = on_db!(db, |p| {
             let mut query = sqlx::query_as(&sql);
             for person in chunk {
                 query = query.bind(UuidText(*person));
             }
             query.fetch_all(p).await
         })?;
-        for (person, scope, withdrawn) in rows {
-            let scope = scope
+        for row in rows {
+            let scope = row
+                .scope
                 .parse()
                 .map_err(|e: &str| DbError::corrupt("consent", e))?;
-            out.entry(person.into())
+            out.entry(row.person_id.into())
                 .or_default()
-                .push(ConsentState { scope, withdrawn });
+                .push(ConsentState {
+                    scope,
+                    withdrawn: row.withdrawn,
+                });
         }
     }
     Ok(out)
@@ -469,8 +489,8 @@ pub async fn merge(
     if keep == from {
         return Err(DbError::Conflict("a record cannot be merged into itself"));
     }
-    let (open,): (i64,) = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let open: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL"
     )
     .bind(organisation)
@@ -538,6 +558,23 @@ pub async fn merge(
     crate::referrals::move_to_person(tx, key, organisation, from, keep, actor, now).await
 }
 
+/// A record and another of the same organisation that the SQL pre-filter
+/// found alike.
+#[derive(sqlx::FromRow)]
+struct PairRow {
+    id: UuidText,
+    given_name: String,
+    family_name: String,
+    date_of_birth: NaiveDate,
+    postcode: String,
+    nhs_number: Option<String>,
+    other_given_name: String,
+    other_family_name: String,
+    other_date_of_birth: NaiveDate,
+    other_postcode: String,
+    other_nhs_number: Option<String>,
+}
+
 /// Which of `people` have another record in the organisation that likely
 /// describes the same person: one query for a whole list.
 pub(crate) async fn with_likely_duplicates(
@@ -545,32 +582,21 @@ pub(crate) async fn with_likely_duplicates(
     organisation: OrganisationId,
     people: &[Uuid],
 ) -> DbResult<std::collections::HashSet<Uuid>> {
-    type Pair = (
-        UuidText,
-        String,
-        String,
-        NaiveDate,
-        String,
-        Option<String>,
-        String,
-        String,
-        NaiveDate,
-        String,
-        Option<String>,
-    );
     let mut out = std::collections::HashSet::new();
     for chunk in people.chunks(500) {
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number,
-                    o.given_name, o.family_name, o.date_of_birth, o.postcode, o.nhs_number
+                    o.given_name AS other_given_name, o.family_name AS other_family_name,
+                    o.date_of_birth AS other_date_of_birth, o.postcode AS other_postcode,
+                    o.nhs_number AS other_nhs_number
              FROM people p JOIN people o ON o.organisation_id = p.organisation_id AND o.id <> p.id
                 AND o.merged_into IS NULL
                 AND (o.nhs_number = p.nhs_number OR (o.date_of_birth = p.date_of_birth AND o.postcode = p.postcode))
              WHERE p.organisation_id = $1 AND p.id IN ({})",
             placeholders.join(", ")
         );
-        let rows: Vec<Pair> = on_db!(db, |p| {
+        let rows: Vec<PairRow> = on_db!(db, |p| {
             let mut query = sqlx::query_as(&sql).bind(organisation);
             for person in chunk {
                 query = query.bind(UuidText(*person));
@@ -579,21 +605,21 @@ pub(crate) async fn with_likely_duplicates(
         })?;
         for r in rows {
             let this = Identity {
-                given_name: &r.1,
-                family_name: &r.2,
-                date_of_birth: r.3,
-                postcode: &r.4,
-                nhs_number: r.5.as_deref(),
+                given_name: &r.given_name,
+                family_name: &r.family_name,
+                date_of_birth: r.date_of_birth,
+                postcode: &r.postcode,
+                nhs_number: r.nhs_number.as_deref(),
             };
             let other = Identity {
-                given_name: &r.6,
-                family_name: &r.7,
-                date_of_birth: r.8,
-                postcode: &r.9,
-                nhs_number: r.10.as_deref(),
+                given_name: &r.other_given_name,
+                family_name: &r.other_family_name,
+                date_of_birth: r.other_date_of_birth,
+                postcode: &r.other_postcode,
+                nhs_number: r.other_nhs_number.as_deref(),
             };
             if likely_duplicate(&this, &other).is_some() {
-                out.insert(r.0.into());
+                out.insert(r.id.into());
             }
         }
     }

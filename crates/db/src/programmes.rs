@@ -229,21 +229,30 @@ pub async fn list(
     rows.into_iter().map(Programme::try_from).collect()
 }
 
-type CostRow = (Option<i64>, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+struct CostRow {
+    funding_pence: Option<i64>,
+    volunteer_hours: i64,
+    volunteer_hour_value_pence: Option<i64>,
+}
 
-fn costs_of((funding, hours, value): CostRow) -> DbResult<ProgrammeCosts> {
-    let money = |pence: Option<i64>| {
-        pence
-            .map(|p| u64::try_from(p).map(Money::from_pence))
-            .transpose()
-            .map_err(|e| DbError::corrupt("programme costs", e))
-    };
-    Ok(ProgrammeCosts {
-        funding: money(funding)?,
-        volunteer_hours: u32::try_from(hours)
-            .map_err(|e| DbError::corrupt("programme costs", e))?,
-        hour_value: money(value)?,
-    })
+impl TryFrom<CostRow> for ProgrammeCosts {
+    type Error = DbError;
+
+    fn try_from(row: CostRow) -> DbResult<Self> {
+        let money = |pence: Option<i64>| {
+            pence
+                .map(|p| u64::try_from(p).map(Money::from_pence))
+                .transpose()
+                .map_err(|e| DbError::corrupt("programme costs", e))
+        };
+        Ok(Self {
+            funding: money(row.funding_pence)?,
+            volunteer_hours: u32::try_from(row.volunteer_hours)
+                .map_err(|e| DbError::corrupt("programme costs", e))?,
+            hour_value: money(row.volunteer_hour_value_pence)?,
+        })
+    }
 }
 
 fn pence(money: Option<Money>) -> DbResult<Option<i64>> {
@@ -262,7 +271,7 @@ pub async fn costs(
 ) -> DbResult<ProgrammeCosts> {
     let row: Option<CostRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT funding_pence, CAST(volunteer_hours AS BIGINT), volunteer_hour_value_pence
+            "SELECT funding_pence, CAST(volunteer_hours AS BIGINT) AS volunteer_hours, volunteer_hour_value_pence
              FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
         .bind(programme)
@@ -270,7 +279,7 @@ pub async fn costs(
         .fetch_optional(p)
         .await
     })?;
-    costs_of(row.ok_or(DbError::NotFound)?)
+    row.ok_or(DbError::NotFound)?.try_into()
 }
 
 /// Stores a programme's costs.
@@ -315,7 +324,26 @@ pub struct CostFact {
     pub people_supported: u64,
 }
 
-type CostFactRow = (ProgrammeId, Option<i64>, i64, Option<i64>, i64);
+#[derive(sqlx::FromRow)]
+struct CostFactRow {
+    id: ProgrammeId,
+    #[sqlx(flatten)]
+    costs: CostRow,
+    people_supported: i64,
+}
+
+impl TryFrom<CostFactRow> for CostFact {
+    type Error = DbError;
+
+    fn try_from(row: CostFactRow) -> DbResult<Self> {
+        Ok(Self {
+            programme_id: row.id,
+            costs: row.costs.try_into()?,
+            people_supported: u64::try_from(row.people_supported)
+                .map_err(|e| DbError::corrupt("programme costs", e))?,
+        })
+    }
+}
 
 /// The costs of the organisation's programmes with funding recorded, or of
 /// one programme: one query.
@@ -327,9 +355,10 @@ pub async fn cost_facts(
 ) -> DbResult<Vec<CostFact>> {
     let rows: Vec<CostFactRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT), g.volunteer_hour_value_pence,
+            "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT) AS volunteer_hours, g.volunteer_hour_value_pence,
                     (SELECT COUNT(*) FROM referrals r WHERE r.programme_id = g.id
                        AND EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'))
+                      AS people_supported
              FROM programmes g
              WHERE g.organisation_id = $1 AND g.funding_pence IS NOT NULL AND ($2 IS NULL OR g.id = $2)
              ORDER BY g.created_at, g.id",
@@ -339,14 +368,5 @@ pub async fn cost_facts(
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(|(id, funding, hours, value, people)| {
-            Ok(CostFact {
-                programme_id: id,
-                costs: costs_of((funding, hours, value))?,
-                people_supported: u64::try_from(people)
-                    .map_err(|e| DbError::corrupt("programme costs", e))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(CostFact::try_from).collect()
 }

@@ -58,15 +58,24 @@ pub async fn create(
     Ok(())
 }
 
-type Row = (UuidText, String, String, String, DateTime<Utc>);
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: UuidText,
+    title: String,
+    definition: String,
+    status: String,
+    created_at: DateTime<Utc>,
+}
 
-fn stored((id, title, definition, status, created_at): Row) -> Stored {
-    Stored {
-        id: id.into(),
-        title,
-        definition,
-        active: status == "active",
-        created_at,
+impl From<Row> for Stored {
+    fn from(row: Row) -> Self {
+        Self {
+            id: row.id.into(),
+            title: row.title,
+            definition: row.definition,
+            active: row.status == "active",
+            created_at: row.created_at,
+        }
     }
 }
 
@@ -82,7 +91,7 @@ pub async fn list(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Stored>
         .fetch_all(p)
         .await
     })?;
-    Ok(rows.into_iter().map(stored).collect())
+    Ok(rows.into_iter().map(Stored::from).collect())
 }
 
 /// One questionnaire of the organisation.
@@ -101,7 +110,7 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<S
         .fetch_optional(p)
         .await
     })?;
-    Ok(stored(row.ok_or(DbError::NotFound)?))
+    Ok(row.ok_or(DbError::NotFound)?.into())
 }
 
 /// Retires a questionnaire (programmes can no longer choose it) or brings

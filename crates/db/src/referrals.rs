@@ -437,7 +437,7 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<ReferralStatus> {
-    let (status,): (String,) = on_tx!(tx, |c| sqlx::query_as(
+    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT status FROM referrals WHERE id = $1 AND organisation_id = $2"
     )
     .bind(UuidText(id))
@@ -456,14 +456,22 @@ pub async fn id_by_reference(
     organisation: OrganisationId,
     reference: &str,
 ) -> DbResult<Option<Uuid>> {
-    let row: Option<(UuidText,)> = on_db!(db, |p| sqlx::query_as(
+    let id: Option<UuidText> = on_db!(db, |p| sqlx::query_scalar(
         "SELECT id FROM referrals WHERE reference = $1 AND organisation_id = $2"
     )
     .bind(reference)
     .bind(organisation)
     .fetch_optional(p)
     .await)?;
-    Ok(row.map(|(id,)| id.into()))
+    Ok(id.map(Uuid::from))
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    status: String,
+    actor_name: Option<String>,
+    note: String,
+    occurred_at: DateTime<Utc>,
 }
 
 /// The history of a referral, oldest first, notes opened.
@@ -474,7 +482,7 @@ pub async fn history(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<Vec<ReferralEventRecord>> {
-    let rows: Vec<(String, Option<String>, String, DateTime<Utc>)> = on_db!(db, |p| {
+    let rows: Vec<EventRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT e.status, a.display_name AS actor_name, e.note, e.occurred_at FROM referral_events e
          LEFT JOIN accounts a ON a.id = e.actor_account_id
@@ -486,12 +494,12 @@ pub async fn history(
     .await
     })?;
     rows.into_iter()
-        .map(|(status, actor_name, note, occurred_at)| {
+        .map(|row| {
             Ok(ReferralEventRecord {
-                status,
-                actor_name,
-                note: key.open(&note)?,
-                occurred_at,
+                status: row.status,
+                actor_name: row.actor_name,
+                note: key.open(&row.note)?,
+                occurred_at: row.occurred_at,
             })
         })
         .collect()
@@ -595,6 +603,12 @@ pub async fn record_first_contact(
     add_event(tx, key, organisation, id, status, Some(actor), note, now).await
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    id: UuidText,
+    status: String,
+}
+
 /// Moves every referral of person `from` to person `to`, with a history entry
 /// on each, for a merge of duplicate records.
 #[instrument(skip_all)]
@@ -608,7 +622,7 @@ pub(crate) async fn move_to_person(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let note = "two records of the same person were merged";
-    let rows: Vec<(UuidText, String)> = on_tx!(tx, |c| sqlx::query_as(
+    let rows: Vec<StatusRow> = on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, status FROM referrals WHERE organisation_id = $1 AND person_id IN ($2, $3)"
     )
     .bind(organisation)
@@ -628,15 +642,16 @@ pub(crate) async fn move_to_person(
     .await
     .map(|r| r.rows_affected())
     })?;
-    for (id, status) in rows {
-        let status: ReferralStatus = status
+    for row in rows {
+        let status: ReferralStatus = row
+            .status
             .parse()
             .map_err(|e: &str| DbError::corrupt("referral", e))?;
         add_event(
             tx,
             key,
             organisation,
-            id.into(),
+            row.id.into(),
             status,
             Some(actor),
             note,
@@ -645,6 +660,13 @@ pub(crate) async fn move_to_person(
         .await?;
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReferenceRow {
+    person_id: UuidText,
+    reference: String,
+    id: UuidText,
 }
 
 /// Referral counts by person, for the duplicate check's summary.
@@ -662,17 +684,17 @@ pub(crate) async fn references_of(
         "SELECT person_id, reference, id FROM referrals WHERE organisation_id = $1 AND person_id IN ({}) ORDER BY received_at",
         placeholders.join(", ")
     );
-    let rows: Vec<(UuidText, String, UuidText)> = on_db!(db, |p| {
+    let rows: Vec<ReferenceRow> = on_db!(db, |p| {
         let mut query = sqlx::query_as(&sql).bind(organisation);
         for person in people {
             query = query.bind(UuidText(*person));
         }
         query.fetch_all(p).await
     })?;
-    for (person, reference, id) in rows {
-        out.entry(person.into())
+    for row in rows {
+        out.entry(row.person_id.into())
             .or_default()
-            .push((reference, id.into()));
+            .push((row.reference, row.id.into()));
     }
     Ok(out)
 }

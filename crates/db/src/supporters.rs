@@ -230,7 +230,7 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: SupporterId,
 ) -> DbResult<SupporterStatus> {
-    let (status,): (String,) = on_tx!(tx, |c| sqlx::query_as(
+    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT status FROM supporters WHERE id = $1 AND organisation_id = $2"
     )
     .bind(id)
