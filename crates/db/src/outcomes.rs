@@ -337,13 +337,9 @@ struct AskedRow {
 pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
     let rows: Vec<FollowedRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT r.organisation_id, r.id AS referral_id, r.programme_id, p.at AS placed_at, c.at AS closed_at
-             FROM referrals r
-             JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'placed'
-                   GROUP BY referral_id) p ON p.referral_id = r.id
-             LEFT JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'closed'
-                   GROUP BY referral_id) c ON c.referral_id = r.id
-             WHERE r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
+            "SELECT r.organisation_id, r.id AS referral_id, r.programme_id, m.placed_at, m.closed_at
+             FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+             WHERE m.placed_at IS NOT NULL AND r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
              ORDER BY r.organisation_id, r.id",
         )
         .fetch_all(p)
@@ -651,12 +647,9 @@ pub async fn score_facts(
     let rows: Vec<ScoreRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers,
-                    q.answered_on, q.submitted_at, r.programme_id,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed')
-                      AS placed_at,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed')
-                      AS closed_at
+                    q.answered_on, q.submitted_at, r.programme_id, m.placed_at, m.closed_at
              FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
+               JOIN referral_moments m ON m.referral_id = r.id
              WHERE q.organisation_id = $1 AND q.status = 'submitted'
                AND ($2 IS NULL OR r.programme_id = $2)
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)

@@ -356,9 +356,8 @@ pub async fn cost_facts(
     let rows: Vec<CostFactRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT) AS volunteer_hours, g.volunteer_hour_value_pence,
-                    (SELECT COUNT(*) FROM referrals r WHERE r.programme_id = g.id
-                       AND EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'))
-                      AS people_supported
+                    (SELECT COUNT(*) FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+                       WHERE r.programme_id = g.id AND m.placed_at IS NOT NULL) AS people_supported
              FROM programmes g
              WHERE g.organisation_id = $1 AND g.funding_pence IS NOT NULL AND ($2 IS NULL OR g.id = $2)
              ORDER BY g.created_at, g.id",

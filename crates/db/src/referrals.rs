@@ -154,11 +154,11 @@ impl Row {
 
 const SELECT: &str = "SELECT r.id, r.reference, r.person_id, p.given_name, p.family_name, r.source, r.status,
         r.programme_id, g.name AS programme_name, g.waiting_target_days, r.received_at, r.first_contact_at,
-        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed') AS placed_at,
-        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed') AS closed_at,
+        m.placed_at, m.closed_at,
         r.risk, p.interpreter_needed, r.reason, r.reason_code, r.referrer_account_id, r.referrer_name,
         r.referrer_organisation, r.referrer_contact, r.decline_reason, r.updated_at
-     FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id";
+     FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id
+       JOIN referral_moments m ON m.referral_id = r.id";
 
 /// What [`create`] made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

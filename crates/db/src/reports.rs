@@ -56,10 +56,9 @@ pub async fn referral_facts(
 ) -> DbResult<Vec<ReferralFact>> {
     let rows: Vec<FactRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT r.source, r.status, r.received_at, r.first_contact_at,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed')
-                      AS placed_at
-             FROM referrals r WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)"
+            "SELECT r.source, r.status, r.received_at, r.first_contact_at, m.placed_at
+             FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+             WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)",
         )
         .bind(organisation)
         .bind(programme)
