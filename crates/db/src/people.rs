@@ -1,5 +1,7 @@
 //! People referred for support: their record, long-term conditions,
-//! consents, and the duplicate check and merge.
+//! consents, and the duplicate check and merge of their records. Their
+//! referrals are the referrals repository's: a merge that moves them calls
+//! both, in one transaction.
 
 use std::collections::HashMap;
 
@@ -413,7 +415,9 @@ pub struct LikelyDuplicate {
     pub postcode: String,
     /// Why it looks like the same person.
     pub reason: DuplicateReason,
-    /// Its referrals: reference and id.
+    /// Its referrals, reference and id, oldest first: left empty by
+    /// [`likely_duplicates`], which reads people alone, for the caller that
+    /// shows them to fill in.
     pub referrals: Vec<(String, Uuid)>,
 }
 
@@ -444,8 +448,6 @@ pub async fn likely_duplicates(
         postcode: &person.postcode,
         nhs_number: person.nhs_number.as_deref(),
     };
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id.into()).collect();
-    let mut references = crate::referrals::references_of(db, organisation, &ids).await?;
     let mut out = Vec::new();
     for row in rows {
         let other = Identity {
@@ -462,29 +464,29 @@ pub async fn likely_duplicates(
                 date_of_birth: row.date_of_birth,
                 postcode: row.postcode.clone(),
                 reason,
-                referrals: references.remove(&row.id.into()).unwrap_or_default(),
+                referrals: Vec::new(),
             });
         }
     }
     Ok(out)
 }
 
-/// Merges record `from` into `keep`: referrals, conditions and consents
-/// move to `keep`, details `keep` lacks are filled from `from`, and `from`
-/// stays, marked as merged, so both histories are kept.
+/// Merges the record `from` into `keep`: conditions, consents and match
+/// exclusions move to `keep`, details `keep` lacks are filled from `from`,
+/// and `from` stays, marked as merged, so both histories are kept. The
+/// person's referrals are not touched: the caller moves them in the same
+/// transaction.
 ///
 /// # Errors
 /// [`DbError::NotFound`] when either record is not the organisation's or
-/// was already merged.
+/// was already merged; [`DbError::Conflict`] for a record merged into
+/// itself.
 #[instrument(skip_all)]
 pub async fn merge(
     tx: &mut Tx,
-    key: &DataKey,
     organisation: OrganisationId,
     keep: Uuid,
     from: Uuid,
-    actor: AccountId,
-    now: DateTime<Utc>,
 ) -> DbResult<()> {
     if keep == from {
         return Err(DbError::Conflict("a record cannot be merged into itself"));
@@ -555,7 +557,7 @@ pub async fn merge(
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    crate::referrals::move_to_person(tx, key, organisation, from, keep, actor, now).await
+    Ok(())
 }
 
 /// A record and another of the same organisation that the SQL pre-filter

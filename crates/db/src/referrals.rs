@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::people::{self, PersonRecord};
+use crate::people::{self, LikelyDuplicate, PersonRecord};
 use crate::sealed::DataKey;
 use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
@@ -609,10 +609,10 @@ struct StatusRow {
     status: String,
 }
 
-/// Moves every referral of person `from` to person `to`, with a history entry
-/// on each, for a merge of duplicate records.
+/// Moves every referral of person `from` to person `to`, for a merge of
+/// duplicate records: a history entry goes on each referral of either.
 #[instrument(skip_all)]
-pub(crate) async fn move_to_person(
+pub async fn move_to_person(
     tx: &mut Tx,
     key: &DataKey,
     organisation: OrganisationId,
@@ -669,8 +669,24 @@ struct ReferenceRow {
     id: UuidText,
 }
 
-/// Referral counts by person, for the duplicate check's summary.
-pub(crate) async fn references_of(
+/// Fills in the referrals (reference and id, oldest first) of each likely
+/// duplicate the people repository found: one query.
+#[instrument(skip_all)]
+pub async fn add_references(
+    db: &Db,
+    organisation: OrganisationId,
+    duplicates: &mut [LikelyDuplicate],
+) -> DbResult<()> {
+    let ids: Vec<Uuid> = duplicates.iter().map(|d| d.person_id).collect();
+    let mut references = references_of(db, organisation, &ids).await?;
+    for duplicate in duplicates {
+        duplicate.referrals = references.remove(&duplicate.person_id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// The references and ids of each person's referrals, oldest first.
+async fn references_of(
     db: &Db,
     organisation: OrganisationId,
     people: &[Uuid],
