@@ -5,7 +5,7 @@ use alongside_domain::account::{EmailAddress, Lockout};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// A stored account, with what sign-in needs.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct Account {
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
-    id: String,
+    id: AccountId,
     email: String,
     display_name: String,
     password_hash: String,
@@ -36,7 +36,7 @@ impl TryFrom<AccountRow> for Account {
     type Error = DbError;
     fn try_from(row: AccountRow) -> DbResult<Self> {
         Ok(Self {
-            id: parse_id("account", &row.id)?,
+            id: row.id,
             email: row.email,
             display_name: row.display_name,
             password_hash: row.password_hash,
@@ -65,7 +65,7 @@ pub async fn create(
         "INSERT INTO accounts (id, email, display_name, password_hash, failed_sign_ins, created_at, password_changed_at)
          VALUES ($1, $2, $3, $4, 0, $5, $5)"
     )
-    .bind(id.to_string())
+    .bind(id)
     .bind(email.as_str())
     .bind(display_name)
     .bind(password_hash)
@@ -91,10 +91,7 @@ pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Acc
 #[instrument(skip_all)]
 pub async fn find(db: &Db, id: AccountId) -> DbResult<Account> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .fetch_one(p)
-        .await)?;
+    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql).bind(id).fetch_one(p).await)?;
     row.try_into()
 }
 
@@ -106,7 +103,7 @@ pub async fn set_lockout(tx: &mut Tx, id: AccountId, lockout: Lockout) -> DbResu
     )
     .bind(i64::from(lockout.failures))
     .bind(lockout.locked_until)
-    .bind(id.to_string())
+    .bind(id)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -127,7 +124,7 @@ pub async fn set_password(
     )
     .bind(password_hash)
     .bind(now)
-    .bind(id.to_string())
+    .bind(id)
     .execute(c)
     .await.map(|r| r.rows_affected())
     })?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 
 use crate::sessions::{SignedIn, SignedInRow};
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// A token as listed to its owner (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct ApiToken {
 
 #[derive(sqlx::FromRow)]
 struct ApiTokenRow {
-    id: String,
+    id: ApiTokenId,
     name: String,
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
@@ -44,9 +44,9 @@ pub async fn create(
         sqlx::query(
         "INSERT INTO api_tokens (id, account_id, organisation_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
-    .bind(id.to_string())
-    .bind(account.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(account)
+    .bind(organisation)
     .bind(name)
     .bind(token_hash)
     .bind(now)
@@ -68,15 +68,15 @@ pub async fn list(
         "SELECT id, name, created_at, last_used_at FROM api_tokens
          WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC"
     )
-    .bind(account.to_string())
-    .bind(organisation.to_string())
+    .bind(account)
+    .bind(organisation)
     .fetch_all(p)
     .await
     })?;
     rows.into_iter()
         .map(|row| {
             Ok(ApiToken {
-                id: parse_id("API token", &row.id)?,
+                id: row.id,
                 name: row.name,
                 created_at: row.created_at,
                 last_used_at: row.last_used_at,
@@ -96,8 +96,8 @@ pub async fn revoke(
     let done = on_tx!(tx, |c| {
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
         .bind(now)
-        .bind(id.to_string())
-        .bind(account.to_string())
+        .bind(id)
+        .bind(account)
         .execute(c)
         .await.map(|r| r.rows_affected())
     })?;

@@ -54,8 +54,8 @@ const INSERT: &str = "INSERT INTO audit_log (organisation_id, actor_account_id, 
 #[instrument(skip_all)]
 pub async fn record(tx: &mut Tx, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> DbResult<()> {
     on_tx!(tx, |c| sqlx::query(INSERT)
-        .bind(entry.organisation.map(|o| o.to_string()))
-        .bind(entry.actor.map(|a| a.to_string()))
+        .bind(entry.organisation)
+        .bind(entry.actor)
         .bind(entry.event.as_str())
         .bind(entry.entity)
         .bind(entry.entity_id.as_deref())
@@ -90,7 +90,7 @@ pub async fn list(
          FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id
          WHERE l.organisation_id = $1 ORDER BY l.id DESC LIMIT $2 OFFSET $3"
     )
-    .bind(organisation.to_string())
+    .bind(organisation)
     .bind(limit)
     .bind(offset)
     .fetch_all(p)

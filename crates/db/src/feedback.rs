@@ -8,7 +8,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A reflection to store.
 #[derive(Debug, Clone)]
@@ -48,26 +48,26 @@ pub async fn save(
     new: &NewReflection<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let existing: Option<(String,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let existing: Option<String> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT status FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
         )
-        .bind(new.referral_id.to_string())
+        .bind(UuidText(new.referral_id))
         .bind(new.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_optional(c)
         .await
     })?;
-    if existing.as_ref().is_some_and(|(s,)| s == "submitted") {
+    if existing.is_some_and(|status| status == "submitted") {
         return Ok(false);
     }
     on_tx!(tx, |c| {
         sqlx::query(
             "DELETE FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3 AND status = 'draft'",
         )
-        .bind(new.referral_id.to_string())
+        .bind(UuidText(new.referral_id))
         .bind(new.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -85,14 +85,14 @@ pub async fn save(
                 answered_on, created_at, submitted_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(Uuid::new_v4().to_string())
-        .bind(organisation.to_string())
-        .bind(new.referral_id.to_string())
+        .bind(UuidText(Uuid::new_v4()))
+        .bind(organisation)
+        .bind(UuidText(new.referral_id))
         .bind(new.timepoint)
         .bind(if new.submit { "submitted" } else { "draft" })
         .bind(&helped)
         .bind(&hindered)
-        .bind(new.entered_by.map(|a| a.to_string()))
+        .bind(new.entered_by)
         .bind(
             new.submit
                 .then(|| new.answered_on.unwrap_or_else(|| now.date_naive())),
@@ -106,6 +106,14 @@ pub async fn save(
     Ok(true)
 }
 
+#[derive(sqlx::FromRow)]
+struct ReflectionRow {
+    id: UuidText,
+    status: String,
+    helped: String,
+    hindered: String,
+}
+
 /// The reflection of a referral's timepoint, draft or submitted.
 #[instrument(skip_all)]
 pub async fn find(
@@ -115,25 +123,25 @@ pub async fn find(
     referral: Uuid,
     timepoint: &str,
 ) -> DbResult<Option<Stored>> {
-    let row: Option<(String, String, String, String)> = on_db!(db, |p| {
+    let row: Option<ReflectionRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, status, helped, hindered FROM reflections
              WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
         )
-        .bind(referral.to_string())
+        .bind(UuidText(referral))
         .bind(timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    row.map(|(id, status, helped, hindered)| {
+    row.map(|row| {
         Ok(Stored {
-            id: parse_id("reflection", &id)?,
+            id: row.id.into(),
             reflection: Reflection {
-                helped: key.open(&helped)?,
-                hindered: key.open(&hindered)?,
+                helped: key.open(&row.helped)?,
+                hindered: key.open(&row.hindered)?,
             },
-            submitted: status == "submitted",
+            submitted: row.status == "submitted",
         })
     })
     .transpose()
@@ -148,25 +156,30 @@ pub struct Theme {
     pub name: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct ThemeRow {
+    id: UuidText,
+    name: String,
+}
+
 /// The organisation's themes, by name.
 #[instrument(skip_all)]
 pub async fn themes(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Theme>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<ThemeRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, name FROM feedback_themes WHERE organisation_id = $1 ORDER BY name",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(|(id, name)| {
-            Ok(Theme {
-                id: parse_id("theme", &id)?,
-                name,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Theme {
+            id: row.id.into(),
+            name: row.name,
         })
-        .collect()
+        .collect())
 }
 
 /// Adds a theme.
@@ -185,8 +198,8 @@ pub async fn add_theme(
         sqlx::query(
             "INSERT INTO feedback_themes (id, organisation_id, name, created_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .bind(name.as_str())
         .bind(now)
         .execute(c)
@@ -213,6 +226,22 @@ pub struct Reviewed {
     pub tags: Vec<(Part, Uuid)>,
 }
 
+#[derive(sqlx::FromRow)]
+struct ReviewedRow {
+    id: UuidText,
+    timepoint: String,
+    answered_on: Option<NaiveDate>,
+    helped: String,
+    hindered: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TagRow {
+    reflection_id: UuidText,
+    part: String,
+    theme_id: UuidText,
+}
+
 /// The submitted reflections of the organisation or one programme, newest
 /// first: two queries.
 #[instrument(skip_all)]
@@ -222,46 +251,46 @@ pub async fn submitted(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<Reviewed>> {
-    let rows: Vec<(String, String, Option<NaiveDate>, String, String)> = on_db!(db, |p| {
+    let rows: Vec<ReviewedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT f.id, f.timepoint, f.answered_on, f.helped, f.hindered
              FROM reflections f JOIN referrals r ON r.id = f.referral_id
              WHERE f.organisation_id = $1 AND f.status = 'submitted' AND ($2 IS NULL OR r.programme_id = $2)
              ORDER BY f.submitted_at DESC, f.id",
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
-    let tags: Vec<(String, String, String)> = on_db!(db, |p| {
+    let tags: Vec<TagRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT t.reflection_id, t.part, t.theme_id FROM reflection_tags t
              JOIN reflections f ON f.id = t.reflection_id WHERE f.organisation_id = $1",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
     rows.into_iter()
-        .map(|(id, timepoint, answered_on, helped, hindered)| {
+        .map(|row| {
             let mine = tags
                 .iter()
-                .filter(|(r, _, _)| *r == id)
-                .map(|(_, part, theme)| {
+                .filter(|tag| tag.reflection_id == row.id)
+                .map(|tag| {
                     Ok((
-                        Part::parse(part).ok_or_else(|| DbError::corrupt("tag", part))?,
-                        parse_id("tag", theme)?,
+                        Part::parse(&tag.part).ok_or_else(|| DbError::corrupt("tag", &tag.part))?,
+                        Uuid::from(tag.theme_id),
                     ))
                 })
                 .collect::<DbResult<Vec<_>>>()?;
             Ok(Reviewed {
-                id: parse_id("reflection", &id)?,
-                timepoint,
-                answered_on,
+                id: row.id.into(),
+                timepoint: row.timepoint,
+                answered_on: row.answered_on,
                 reflection: Reflection {
-                    helped: key.open(&helped)?,
-                    hindered: key.open(&hindered)?,
+                    helped: key.open(&row.helped)?,
+                    hindered: key.open(&row.hindered)?,
                 },
                 tags: mine,
             })
@@ -283,19 +312,19 @@ pub async fn set_tags(
     by: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let found: Option<(String,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let found: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT id FROM reflections WHERE id = $1 AND organisation_id = $2 AND status = 'submitted'",
         )
-        .bind(reflection.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(reflection))
+        .bind(organisation)
         .fetch_optional(c)
         .await
     })?;
     found.ok_or(DbError::NotFound)?;
     on_tx!(tx, |c| {
         sqlx::query("DELETE FROM reflection_tags WHERE reflection_id = $1 AND part = $2")
-            .bind(reflection.to_string())
+            .bind(UuidText(reflection))
             .bind(part.as_str())
             .execute(c)
             .await
@@ -308,12 +337,12 @@ pub async fn set_tags(
                 "INSERT INTO reflection_tags (reflection_id, part, theme_id, tagged_by, tagged_at)
                  SELECT $1, $2, id, $3, $4 FROM feedback_themes WHERE id = $5 AND organisation_id = $6",
             )
-            .bind(reflection.to_string())
+            .bind(UuidText(reflection))
             .bind(part.as_str())
-            .bind(by.to_string())
+            .bind(by)
             .bind(now)
-            .bind(theme.to_string())
-            .bind(organisation.to_string())
+            .bind(UuidText(*theme))
+            .bind(organisation)
             .execute(c)
             .await
             .map(|r| r.rows_affected())

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// What a key was first used for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,25 +17,28 @@ pub struct Remembered {
     pub referral: Uuid,
 }
 
+#[derive(sqlx::FromRow)]
+struct RememberedRow {
+    request_hash: String,
+    referral_id: UuidText,
+}
+
 /// The first use of `key` by `account`, if there was one.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Remembered>> {
-    let row: Option<(String, String)> = on_db!(db, |p| {
+    let row: Option<RememberedRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT request_hash, referral_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2"
     )
-    .bind(account.to_string())
+    .bind(account)
     .bind(key)
     .fetch_optional(p)
     .await
     })?;
-    row.map(|(request_hash, referral)| {
-        Ok(Remembered {
-            request_hash,
-            referral: parse_id("idempotency key", &referral)?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|row| Remembered {
+        request_hash: row.request_hash,
+        referral: row.referral_id.into(),
+    }))
 }
 
 /// Remembers `key` in the transaction that made the referral.
@@ -53,10 +56,10 @@ pub async fn remember(
     on_tx!(tx, |c| sqlx::query(
         "INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, referral_id, created_at) VALUES ($1, $2, $3, $4, $5)"
     )
-    .bind(account.to_string())
+    .bind(account)
     .bind(key)
     .bind(&remembered.request_hash)
-    .bind(remembered.referral.to_string())
+    .bind(UuidText(remembered.referral))
     .bind(now)
     .execute(c)
     .await

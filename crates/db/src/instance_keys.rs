@@ -23,7 +23,7 @@ pub async fn get_or_create(
         .execute(p)
         .await.map(|r| r.rows_affected())
     })?;
-    let (value,): (String,) = on_db!(db, |p| sqlx::query_as(
+    let value: String = on_db!(db, |p| sqlx::query_scalar(
         "SELECT value FROM instance_keys WHERE name = $1"
     )
     .bind(name)
@@ -35,11 +35,11 @@ pub async fn get_or_create(
 /// The stored value of key `name`, if there is one.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, name: &str) -> DbResult<Option<String>> {
-    let row: Option<(String,)> = on_db!(db, |p| sqlx::query_as(
+    let value: Option<String> = on_db!(db, |p| sqlx::query_scalar(
         "SELECT value FROM instance_keys WHERE name = $1"
     )
     .bind(name)
     .fetch_optional(p)
     .await)?;
-    Ok(row.map(|(value,)| value))
+    Ok(value)
 }

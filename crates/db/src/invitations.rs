@@ -4,7 +4,7 @@ use alongside_domain::{AccountId, InvitationId, OrganisationId, Role};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// A stored invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +35,8 @@ impl Invitation {
 
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
-    id: String,
-    organisation_id: String,
+    id: InvitationId,
+    organisation_id: OrganisationId,
     organisation_name: String,
     email: String,
     role: String,
@@ -48,8 +48,8 @@ impl TryFrom<InvitationRow> for Invitation {
     type Error = DbError;
     fn try_from(row: InvitationRow) -> DbResult<Self> {
         Ok(Self {
-            id: parse_id("invitation", &row.id)?,
-            organisation_id: parse_id("invitation", &row.organisation_id)?,
+            id: row.id,
+            organisation_id: row.organisation_id,
             organisation_name: row.organisation_name,
             email: row.email,
             role: row
@@ -95,12 +95,12 @@ pub async fn create(
         "INSERT INTO invitations (id, organisation_id, email, role, token_hash, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
-    .bind(id.to_string())
-    .bind(new.organisation.to_string())
+    .bind(id)
+    .bind(new.organisation)
     .bind(new.email)
     .bind(new.role.as_str())
     .bind(new.token_hash)
-    .bind(new.invited_by.to_string())
+    .bind(new.invited_by)
     .bind(now)
     .bind(new.expires_at)
     .execute(c)
@@ -126,7 +126,7 @@ pub async fn accept(tx: &mut Tx, id: InvitationId, now: DateTime<Utc>) -> DbResu
     let done = on_tx!(tx, |c| {
         sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(now)
-        .bind(id.to_string())
+        .bind(id)
         .execute(c)
         .await.map(|r| r.rows_affected())
     })?;
@@ -146,7 +146,7 @@ pub async fn pending(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Invi
         "{SELECT} WHERE i.organisation_id = $1 AND i.accepted_at IS NULL ORDER BY i.created_at DESC"
     );
     let rows: Vec<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await)?;
     rows.into_iter().map(Invitation::try_from).collect()

@@ -11,6 +11,10 @@
 //! Rows are not domain types: each repository reads a `...Row` and converts
 //! it, and a row that breaks a domain rule is an error ([`DbError::Corrupt`]),
 //! never silently dropped.
+//!
+//! Ids bind and read as themselves: the domain's id types (with its `sqlx`
+//! feature) and the ids that are still plain UUIDs (through `UuidText`) are
+//! stored as their hyphenated text on both engines.
 
 pub mod accounts;
 pub mod api_tokens;
@@ -33,8 +37,12 @@ pub mod reports;
 pub mod sealed;
 pub mod sessions;
 pub mod supporters;
+mod uuid_text;
+
+use alongside_domain::ids::InvalidId;
 
 pub use connect::{ConnectError, Engine};
+pub(crate) use uuid_text::UuidText;
 
 /// A pool of connections to one database, on one of the two engines.
 #[derive(Clone, Debug)]
@@ -118,6 +126,13 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::RowNotFound => DbError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 DbError::Unavailable(err.to_string())
+            }
+            // An id column holding something that is not an id.
+            sqlx::Error::ColumnDecode { index, source } => {
+                match source.downcast_ref::<InvalidId>() {
+                    Some(invalid) => DbError::corrupt(invalid.kind, format!("column {index}")),
+                    None => DbError::Sqlx(sqlx::Error::ColumnDecode { index, source }),
+                }
             }
             other => DbError::Sqlx(other),
         }
@@ -223,14 +238,4 @@ pub fn sqlite_migrations() -> sqlx::migrate::Migrator {
 #[must_use]
 pub fn postgres_migrations() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations/postgres")
-}
-
-/// Parses an id column into its domain type, or reports a corrupt row.
-pub(crate) fn parse_id<T: std::str::FromStr>(entity: &'static str, value: &str) -> DbResult<T>
-where
-    T::Err: std::fmt::Display,
-{
-    value
-        .parse()
-        .map_err(|e: T::Err| DbError::corrupt(entity, e))
 }

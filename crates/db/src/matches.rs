@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A match as its referral's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +34,9 @@ pub struct MatchRecord {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
-    referral_id: String,
-    supporter_id: String,
+    id: UuidText,
+    referral_id: UuidText,
+    supporter_id: SupporterId,
     supporter_name: String,
     status: String,
     person_answer: Option<bool>,
@@ -50,9 +50,9 @@ impl TryFrom<Row> for MatchRecord {
 
     fn try_from(row: Row) -> DbResult<Self> {
         Ok(Self {
-            id: parse_id("match", &row.id)?,
-            referral_id: parse_id("match", &row.referral_id)?,
-            supporter_id: parse_id("match", &row.supporter_id)?,
+            id: row.id.into(),
+            referral_id: row.referral_id.into(),
+            supporter_id: row.supporter_id,
             supporter_name: row.supporter_name,
             status: row
                 .status
@@ -88,12 +88,12 @@ pub async fn propose(
         "INSERT INTO matches (id, organisation_id, referral_id, supporter_id, status, proposed_by, proposed_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
-    .bind(referral.to_string())
-    .bind(supporter.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
+    .bind(UuidText(referral))
+    .bind(supporter)
     .bind(MatchStatus::Proposed.as_str())
-    .bind(by.to_string())
+    .bind(by)
     .bind(now)
     .execute(c)
     .await
@@ -113,8 +113,8 @@ pub async fn for_referral(
         "{SELECT} WHERE m.referral_id = $1 AND m.organisation_id = $2 ORDER BY m.proposed_at DESC, m.id"
     );
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(referral.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(referral))
+        .bind(organisation)
         .fetch_all(p)
         .await)?;
     rows.into_iter().map(MatchRecord::try_from).collect()
@@ -125,8 +125,8 @@ pub async fn for_referral(
 pub async fn find_in(tx: &mut Tx, organisation: OrganisationId, id: Uuid) -> DbResult<MatchRecord> {
     let sql = format!("{SELECT} WHERE m.id = $1 AND m.organisation_id = $2");
     let row: Row = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_one(c)
         .await)?;
     row.try_into()
@@ -151,8 +151,8 @@ pub async fn set_status(
     .bind(answers.person)
     .bind(answers.supporter)
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -163,29 +163,36 @@ pub async fn set_status(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct CaseloadRow {
+    supporter_id: SupporterId,
+    places: i64,
+}
+
 /// Places taken in each supporter's caseload (proposed or agreed matches).
 #[instrument(skip_all)]
 pub async fn caseloads(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<HashMap<SupporterId, u32>> {
-    let rows: Vec<(String, i64)> = on_db!(db, |p| {
+    let rows: Vec<CaseloadRow> = on_db!(db, |p| {
         sqlx::query_as(
-        "SELECT supporter_id, COUNT(*) FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
+        "SELECT supporter_id, COUNT(*) AS places FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
          GROUP BY supporter_id"
     )
-    .bind(organisation.to_string())
+    .bind(organisation)
     .fetch_all(p)
     .await
     })?;
-    rows.into_iter()
-        .map(|(id, n)| {
-            Ok((
-                parse_id("match", &id)?,
-                u32::try_from(n).unwrap_or(u32::MAX),
-            ))
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.supporter_id,
+                u32::try_from(row.places).unwrap_or(u32::MAX),
+            )
         })
-        .collect()
+        .collect())
 }
 
 /// Records that a pair must not be proposed again (kept once per pair; a
@@ -207,17 +214,23 @@ pub async fn exclude(
          ON CONFLICT (person_id, supporter_id) DO UPDATE SET reason = excluded.reason, recorded_by = excluded.recorded_by,
             recorded_at = excluded.recorded_at"
     )
-    .bind(organisation.to_string())
-    .bind(person.to_string())
-    .bind(supporter.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
+    .bind(supporter)
     .bind(reason.as_str())
-    .bind(by.to_string())
+    .bind(by)
     .bind(now)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
     })?;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ExclusionRow {
+    supporter_id: SupporterId,
+    reason: String,
 }
 
 /// The supporters excluded for a person, with why.
@@ -227,20 +240,20 @@ pub async fn exclusions_for(
     organisation: OrganisationId,
     person: Uuid,
 ) -> DbResult<HashMap<SupporterId, ExclusionReason>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT supporter_id, reason FROM match_exclusions WHERE organisation_id = $1 AND person_id = $2"
     )
-    .bind(organisation.to_string())
-    .bind(person.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
     .fetch_all(p)
     .await
     })?;
     rows.into_iter()
-        .map(|(id, reason)| {
+        .map(|row| {
             Ok((
-                parse_id("exclusion", &id)?,
-                reason
+                row.supporter_id,
+                row.reason
                     .parse()
                     .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
             ))

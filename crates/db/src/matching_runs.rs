@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A person on a programme's waiting list with no match under way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +50,9 @@ pub struct Waiting {
 
 #[derive(sqlx::FromRow)]
 struct WaitingRow {
-    referral_id: String,
+    referral_id: UuidText,
     reference: String,
-    person_id: String,
+    person_id: UuidText,
     given_name: String,
     family_name: String,
     date_of_birth: NaiveDate,
@@ -62,6 +62,19 @@ struct WaitingRow {
     is_carer: bool,
     preferences: String,
     received_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConditionRow {
+    person_id: UuidText,
+    description: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    person_id: UuidText,
+    scope: String,
+    withdrawn: bool,
 }
 
 const WAITING: &str = "FROM referrals r JOIN people p ON p.id = r.person_id
@@ -83,8 +96,8 @@ pub async fn waiting_list(
          {WAITING} ORDER BY r.received_at, r.id"
     );
     let rows: Vec<WaitingRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+        .bind(organisation)
+        .bind(programme)
         .bind(accepted)
         .fetch_all(p)
         .await)?;
@@ -92,9 +105,9 @@ pub async fn waiting_list(
         "SELECT pc.person_id, pc.description FROM person_conditions pc
          WHERE pc.person_id IN (SELECT r.person_id {WAITING}) ORDER BY pc.id"
     );
-    let conditions: Vec<(String, String)> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+    let conditions: Vec<ConditionRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation)
+        .bind(programme)
         .bind(accepted)
         .fetch_all(p)
         .await)?;
@@ -102,32 +115,39 @@ pub async fn waiting_list(
         "SELECT c.person_id, c.scope, c.withdrawn_at IS NOT NULL AS withdrawn FROM consents c
          WHERE c.person_id IN (SELECT r.person_id {WAITING}) ORDER BY c.id"
     );
-    let consents: Vec<(String, String, bool)> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+    let consents: Vec<ConsentRow> = on_db!(db, |p| sqlx::query_as(&sql)
+        .bind(organisation)
+        .bind(programme)
         .bind(accepted)
         .fetch_all(p)
         .await)?;
-    let mut conditions_of: HashMap<String, Vec<String>> = HashMap::new();
-    for (person, description) in conditions {
-        conditions_of.entry(person).or_default().push(description);
+    let mut conditions_of: HashMap<UuidText, Vec<String>> = HashMap::new();
+    for row in conditions {
+        conditions_of
+            .entry(row.person_id)
+            .or_default()
+            .push(row.description);
     }
-    let mut consents_of: HashMap<String, Vec<ConsentState>> = HashMap::new();
-    for (person, scope, withdrawn) in consents {
-        let scope: ConsentScope = scope
+    let mut consents_of: HashMap<UuidText, Vec<ConsentState>> = HashMap::new();
+    for row in consents {
+        let scope: ConsentScope = row
+            .scope
             .parse()
             .map_err(|e: &str| DbError::corrupt("consent", e))?;
         consents_of
-            .entry(person)
+            .entry(row.person_id)
             .or_default()
-            .push(ConsentState { scope, withdrawn });
+            .push(ConsentState {
+                scope,
+                withdrawn: row.withdrawn,
+            });
     }
     rows.into_iter()
         .map(|row| {
             let preferences = serde_json::from_str(&row.preferences)
                 .map_err(|e| DbError::corrupt("person", e))?;
             Ok(Waiting {
-                referral_id: parse_id("referral", &row.referral_id)?,
+                referral_id: row.referral_id.into(),
                 reference: row.reference,
                 name: format!("{} {}", row.given_name, row.family_name),
                 date_of_birth: row.date_of_birth,
@@ -143,10 +163,17 @@ pub async fn waiting_list(
                         .get(&row.person_id)
                         .map_or(&[][..], Vec::as_slice),
                 ),
-                person_id: parse_id("person", &row.person_id)?,
+                person_id: row.person_id.into(),
             })
         })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ExclusionRow {
+    person_id: UuidText,
+    supporter_id: SupporterId,
+    reason: String,
 }
 
 /// Every excluded pair of the organisation: (person, supporter, why).
@@ -155,20 +182,20 @@ pub async fn exclusions(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(Uuid, SupporterId, ExclusionReason)>> {
-    let rows: Vec<(String, String, String)> = on_db!(db, |p| {
+    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT person_id, supporter_id, reason FROM match_exclusions WHERE organisation_id = $1",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
     rows.into_iter()
-        .map(|(person, supporter, reason)| {
+        .map(|row| {
             Ok((
-                parse_id("exclusion", &person)?,
-                parse_id("exclusion", &supporter)?,
-                reason
+                row.person_id.into(),
+                row.supporter_id,
+                row.reason
                     .parse()
                     .map_err(|e: &str| DbError::corrupt("exclusion", e))?,
             ))
@@ -193,29 +220,44 @@ pub async fn rules(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<MatchingRules> {
-    let row: Option<(String, String)> = on_db!(db, |p| {
+    let row: Option<RulesRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT required_training, matching_weights FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    let (training, weights) = row.ok_or(DbError::NotFound)?;
-    Ok(MatchingRules {
-        required_training: training
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        weights: if weights.is_empty() {
-            Weights::default()
-        } else {
-            serde_json::from_str(&weights).map_err(|e| DbError::corrupt("programme", e))?
-        },
-    })
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+#[derive(sqlx::FromRow)]
+struct RulesRow {
+    required_training: String,
+    matching_weights: String,
+}
+
+impl TryFrom<RulesRow> for MatchingRules {
+    type Error = DbError;
+
+    fn try_from(row: RulesRow) -> DbResult<Self> {
+        Ok(Self {
+            required_training: row
+                .required_training
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            weights: if row.matching_weights.is_empty() {
+                Weights::default()
+            } else {
+                serde_json::from_str(&row.matching_weights)
+                    .map_err(|e| DbError::corrupt("programme", e))?
+            },
+        })
+    }
 }
 
 /// Stores the programme's matching rules.
@@ -234,8 +276,8 @@ pub async fn set_rules(
         )
         .bind(rules.required_training.join("\n"))
         .bind(&weights)
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -303,10 +345,10 @@ pub async fn create(tx: &mut Tx, organisation: OrganisationId, run: &NewRun) -> 
                 candidate_pairs, total_score, rules)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
-        .bind(run.programme_id.to_string())
-        .bind(run.run_by.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
+        .bind(run.programme_id)
+        .bind(run.run_by)
         .bind(run.run_at)
         .bind(count(run.people))
         .bind(count(run.supporters))
@@ -324,10 +366,10 @@ pub async fn create(tx: &mut Tx, organisation: OrganisationId, run: &NewRun) -> 
                 "INSERT INTO matching_proposals (id, run_id, referral_id, supporter_id, score, parts, candidates, status)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(Uuid::new_v4().to_string())
-            .bind(id.to_string())
-            .bind(proposal.referral_id.to_string())
-            .bind(proposal.supporter_id.to_string())
+            .bind(UuidText(Uuid::new_v4()))
+            .bind(UuidText(id))
+            .bind(UuidText(proposal.referral_id))
+            .bind(proposal.supporter_id)
             .bind(proposal.score.total)
             .bind(&parts)
             .bind(count(proposal.candidates))
@@ -343,8 +385,8 @@ pub async fn create(tx: &mut Tx, organisation: OrganisationId, run: &NewRun) -> 
             sqlx::query(
                 "INSERT INTO matching_unmatched (run_id, referral_id, why) VALUES ($1, $2, $3)",
             )
-            .bind(id.to_string())
-            .bind(referral.to_string())
+            .bind(UuidText(id))
+            .bind(UuidText(*referral))
             .bind(&why)
             .execute(c)
             .await
@@ -387,20 +429,20 @@ pub struct ProposalRecord {
 
 #[derive(sqlx::FromRow)]
 struct ProposalRow {
-    id: String,
-    run_id: String,
-    referral_id: String,
+    id: UuidText,
+    run_id: UuidText,
+    referral_id: UuidText,
     reference: String,
-    person_id: String,
+    person_id: UuidText,
     given_name: String,
     family_name: String,
-    supporter_id: String,
+    supporter_id: SupporterId,
     supporter_name: String,
     score: i64,
     parts: String,
     candidates: i64,
     status: String,
-    match_id: Option<String>,
+    match_id: Option<UuidText>,
     reject_reason: String,
 }
 
@@ -409,13 +451,13 @@ impl TryFrom<ProposalRow> for ProposalRecord {
 
     fn try_from(row: ProposalRow) -> DbResult<Self> {
         Ok(Self {
-            id: parse_id("proposal", &row.id)?,
-            run_id: parse_id("proposal", &row.run_id)?,
-            referral_id: parse_id("proposal", &row.referral_id)?,
+            id: row.id.into(),
+            run_id: row.run_id.into(),
+            referral_id: row.referral_id.into(),
             reference: row.reference,
-            person_id: parse_id("proposal", &row.person_id)?,
+            person_id: row.person_id.into(),
             person_name: format!("{} {}", row.given_name, row.family_name),
-            supporter_id: parse_id("proposal", &row.supporter_id)?,
+            supporter_id: row.supporter_id,
             supporter_name: row.supporter_name,
             score: Score {
                 parts: serde_json::from_str(&row.parts)
@@ -427,11 +469,7 @@ impl TryFrom<ProposalRow> for ProposalRecord {
                 .status
                 .parse()
                 .map_err(|e: &str| DbError::corrupt("proposal", e))?,
-            match_id: row
-                .match_id
-                .as_deref()
-                .map(|m| parse_id("proposal", m))
-                .transpose()?,
+            match_id: row.match_id.map(Uuid::from),
             reject_reason: row.reject_reason,
         })
     }
@@ -454,6 +492,28 @@ pub struct UnmatchedRecord {
     pub person_name: String,
     /// Why.
     pub why: Why,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnmatchedRow {
+    referral_id: UuidText,
+    reference: String,
+    given_name: String,
+    family_name: String,
+    why: String,
+}
+
+impl TryFrom<UnmatchedRow> for UnmatchedRecord {
+    type Error = DbError;
+
+    fn try_from(row: UnmatchedRow) -> DbResult<Self> {
+        Ok(Self {
+            referral_id: row.referral_id.into(),
+            reference: row.reference,
+            person_name: format!("{} {}", row.given_name, row.family_name),
+            why: serde_json::from_str(&row.why).map_err(|e| DbError::corrupt("matching run", e))?,
+        })
+    }
 }
 
 /// A stored run with everything it found.
@@ -485,8 +545,8 @@ pub struct RunRecord {
 
 #[derive(sqlx::FromRow)]
 struct RunRow {
-    id: String,
-    programme_id: String,
+    id: UuidText,
+    programme_id: ProgrammeId,
     run_by: Option<String>,
     run_at: DateTime<Utc>,
     people: i64,
@@ -511,8 +571,8 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<R
              FROM matching_runs mr LEFT JOIN accounts a ON a.id = mr.run_by
              WHERE mr.id = $1 AND mr.organisation_id = $2",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
@@ -521,24 +581,24 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<R
         "{PROPOSALS} WHERE mp.run_id = $1 AND mr.organisation_id = $2 ORDER BY p.family_name, p.given_name, mp.id"
     );
     let proposals: Vec<ProposalRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_all(p)
         .await)?;
-    let unmatched: Vec<(String, String, String, String, String)> = on_db!(db, |p| {
+    let unmatched: Vec<UnmatchedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT mu.referral_id, r.reference, p.given_name, p.family_name, mu.why
              FROM matching_unmatched mu JOIN referrals r ON r.id = mu.referral_id JOIN people p ON p.id = r.person_id
              WHERE mu.run_id = $1 AND r.organisation_id = $2 ORDER BY p.family_name, p.given_name, r.id",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
     Ok(RunRecord {
-        id: parse_id("matching run", &row.id)?,
-        programme_id: parse_id("matching run", &row.programme_id)?,
+        id: row.id.into(),
+        programme_id: row.programme_id,
         run_by: row.run_by,
         run_at: row.run_at,
         people: small(row.people),
@@ -552,15 +612,7 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<R
             .collect::<DbResult<_>>()?,
         unmatched: unmatched
             .into_iter()
-            .map(|(referral, reference, given, family, why)| {
-                Ok(UnmatchedRecord {
-                    referral_id: parse_id("matching run", &referral)?,
-                    reference,
-                    person_name: format!("{given} {family}"),
-                    why: serde_json::from_str(&why)
-                        .map_err(|e| DbError::corrupt("matching run", e))?,
-                })
-            })
+            .map(UnmatchedRecord::try_from)
             .collect::<DbResult<_>>()?,
     })
 }
@@ -572,17 +624,17 @@ pub async fn latest(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Option<Uuid>> {
-    let id: Option<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let id: Option<UuidText> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT id FROM matching_runs WHERE organisation_id = $1 AND programme_id = $2
              ORDER BY run_at DESC, id DESC LIMIT 1",
         )
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+        .bind(organisation)
+        .bind(programme)
         .fetch_optional(p)
         .await
     })?;
-    id.map(|(id,)| parse_id("matching run", &id)).transpose()
+    Ok(id.map(Uuid::from))
 }
 
 /// One proposal, read inside a transaction before a decision.
@@ -594,8 +646,8 @@ pub async fn proposal_in(
 ) -> DbResult<ProposalRecord> {
     let sql = format!("{PROPOSALS} WHERE mp.id = $1 AND mr.organisation_id = $2");
     let row: Option<ProposalRow> = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_optional(c)
         .await)?;
     row.ok_or(DbError::NotFound)?.try_into()
@@ -618,11 +670,11 @@ pub async fn decide(
              WHERE id = $6 AND status = $7",
         )
         .bind(status.as_str())
-        .bind(match_id.map(|m| m.to_string()))
+        .bind(match_id.map(UuidText))
         .bind(reject_reason)
-        .bind(by.to_string())
+        .bind(by)
         .bind(now)
-        .bind(id.to_string())
+        .bind(UuidText(id))
         .bind(ProposalStatus::Open.as_str())
         .execute(c)
         .await

@@ -4,7 +4,7 @@ use alongside_domain::{AccountId, OrganisationId, Role};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// A stored organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct Organisation {
 
 #[derive(sqlx::FromRow)]
 struct OrganisationRow {
-    id: String,
+    id: OrganisationId,
     name: String,
     slug: String,
 }
@@ -28,7 +28,7 @@ impl TryFrom<OrganisationRow> for Organisation {
     type Error = DbError;
     fn try_from(row: OrganisationRow) -> DbResult<Self> {
         Ok(Self {
-            id: parse_id("organisation", &row.id)?,
+            id: row.id,
             name: row.name,
             slug: row.slug,
         })
@@ -50,7 +50,7 @@ pub struct Member {
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    account_id: String,
+    account_id: AccountId,
     display_name: String,
     email: String,
     role: String,
@@ -60,7 +60,7 @@ impl TryFrom<MemberRow> for Member {
     type Error = DbError;
     fn try_from(row: MemberRow) -> DbResult<Self> {
         Ok(Self {
-            account_id: parse_id("membership", &row.account_id)?,
+            account_id: row.account_id,
             display_name: row.display_name,
             email: row.email,
             role: row
@@ -69,6 +69,13 @@ impl TryFrom<MemberRow> for Member {
                 .map_err(|e| DbError::corrupt("membership", e))?,
         })
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    #[sqlx(flatten)]
+    organisation: OrganisationRow,
+    role: String,
 }
 
 /// Creates an organisation; a taken slug gets a number added.
@@ -82,7 +89,7 @@ pub async fn create(
     let id = OrganisationId::new();
     let mut candidate = slug.to_owned();
     for n in 2..100 {
-        let taken: Option<(String,)> = on_tx!(tx, |c| sqlx::query_as(
+        let taken: Option<String> = on_tx!(tx, |c| sqlx::query_scalar(
             "SELECT id FROM organisations WHERE slug = $1"
         )
         .bind(&candidate)
@@ -96,7 +103,7 @@ pub async fn create(
     on_tx!(tx, |c| sqlx::query(
         "INSERT INTO organisations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)"
     )
-    .bind(id.to_string())
+    .bind(id)
     .bind(name)
     .bind(&candidate)
     .bind(now)
@@ -117,7 +124,7 @@ pub async fn find(db: &Db, id: OrganisationId) -> DbResult<Organisation> {
     let row: OrganisationRow = on_db!(db, |p| sqlx::query_as(
         "SELECT id, name, slug FROM organisations WHERE id = $1"
     )
-    .bind(id.to_string())
+    .bind(id)
     .fetch_one(p)
     .await)?;
     row.try_into()
@@ -138,9 +145,11 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Organisation>>
 /// How many organisations exist (zero on a new database).
 #[instrument(skip_all)]
 pub async fn count(db: &Db) -> DbResult<i64> {
-    let (n,): (i64,) = on_db!(db, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations")
-        .fetch_one(p)
-        .await)?;
+    let n: i64 = on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations"
+    )
+    .fetch_one(p)
+    .await)?;
     Ok(n)
 }
 
@@ -158,8 +167,8 @@ pub async fn add_member(
         "INSERT INTO memberships (account_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, organisation_id) DO UPDATE SET role = excluded.role"
     )
-    .bind(account.to_string())
-    .bind(organisation.to_string())
+    .bind(account)
+    .bind(organisation)
     .bind(role.as_str())
     .bind(now)
     .execute(c)
@@ -176,7 +185,7 @@ pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Memb
          FROM memberships m JOIN accounts a ON a.id = m.account_id
          WHERE m.organisation_id = $1 ORDER BY lower(a.display_name), a.email"
     )
-    .bind(organisation.to_string())
+    .bind(organisation)
     .fetch_all(p)
     .await)?;
     rows.into_iter().map(Member::try_from).collect()
@@ -185,19 +194,20 @@ pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Memb
 /// The organisations an account belongs to, with its role in each, first joined first.
 #[instrument(skip_all)]
 pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organisation, Role)>> {
-    let rows: Vec<(String, String, String, String)> = on_db!(db, |p| {
+    let rows: Vec<MembershipRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
          WHERE m.account_id = $1 ORDER BY m.created_at, o.name"
     )
-    .bind(account.to_string())
+    .bind(account)
     .fetch_all(p)
     .await
     })?;
     rows.into_iter()
-        .map(|(id, name, slug, role)| {
-            let organisation = Organisation::try_from(OrganisationRow { id, name, slug })?;
-            let role = role
+        .map(|row| {
+            let organisation = Organisation::try_from(row.organisation)?;
+            let role = row
+                .role
                 .parse()
                 .map_err(|e| DbError::corrupt("membership", e))?;
             Ok((organisation, role))

@@ -8,7 +8,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// Sends after this many failures are given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -73,8 +73,8 @@ pub async fn schedule(
         "INSERT INTO outbox (id, organisation_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, created_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)"
     )
-    .bind(id.to_string())
-    .bind(email.organisation.map(|o| o.to_string()))
+    .bind(UuidText(id))
+    .bind(email.organisation)
     .bind(email.to)
     .bind(email.subject)
     .bind(key.seal(email.body))
@@ -93,12 +93,21 @@ pub async fn schedule(
 pub async fn cancel(tx: &mut Tx, id: Uuid) -> DbResult<bool> {
     let done = on_tx!(tx, |c| {
         sqlx::query("DELETE FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = 0")
-            .bind(id.to_string())
+            .bind(UuidText(id))
             .execute(c)
             .await
             .map(|r| r.rows_affected())
     })?;
     Ok(done == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: UuidText,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i64,
 }
 
 /// Claims up to `limit` due messages for this sender. On PostgreSQL, rows
@@ -112,7 +121,7 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> DbResult<Vec<Claimed>> {
     let until = now + CLAIM_FOR;
-    let rows: Vec<(String, String, String, String, i64)> = match db {
+    let rows: Vec<ClaimedRow> = match db {
         Db::Postgres(pool) => {
             sqlx::query_as(
                 "UPDATE outbox SET status = 'sending', next_attempt_at = $1
@@ -143,13 +152,13 @@ pub async fn claim(
         }
     };
     rows.into_iter()
-        .map(|(id, to, subject, body, attempts)| {
+        .map(|row| {
             Ok(Claimed {
-                id: parse_id("email", &id)?,
-                to,
-                subject,
-                body: key.open(&body)?,
-                attempts,
+                id: row.id.into(),
+                to: row.to_address,
+                subject: row.subject,
+                body: key.open(&row.body)?,
+                attempts: row.attempts,
             })
         })
         .collect()
@@ -162,7 +171,7 @@ pub async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
         "UPDATE outbox SET status = 'sent', body = '', sent_at = $1, last_error = '' WHERE id = $2"
     )
     .bind(now)
-    .bind(id.to_string())
+    .bind(UuidText(id))
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
@@ -193,7 +202,7 @@ pub async fn mark_failed(
     .bind(attempts)
     .bind(next)
     .bind(error)
-    .bind(message.id.to_string())
+    .bind(UuidText(message.id))
     .execute(p)
     .await
     .map(|r| r.rows_affected())
@@ -212,20 +221,26 @@ pub struct Counts {
     pub failed: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    status: String,
+    messages: i64,
+}
+
 /// Counts the outbox's messages by state.
 #[instrument(skip_all)]
 pub async fn counts(db: &Db) -> DbResult<Counts> {
-    let rows: Vec<(String, i64)> = on_db!(db, |p| sqlx::query_as(
-        "SELECT status, COUNT(*) FROM outbox GROUP BY status"
+    let rows: Vec<StatusCount> = on_db!(db, |p| sqlx::query_as(
+        "SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status"
     )
     .fetch_all(p)
     .await)?;
     let mut counts = Counts::default();
-    for (status, n) in rows {
+    for StatusCount { status, messages } in rows {
         match status.as_str() {
-            "pending" | "sending" => counts.waiting += n,
-            "sent" => counts.sent += n,
-            "failed" => counts.failed += n,
+            "pending" | "sending" => counts.waiting += messages,
+            "sent" => counts.sent += messages,
+            "failed" => counts.failed += messages,
             other => return Err(DbError::corrupt("email", format!("unknown status {other}"))),
         }
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// The instrument codes a programme collects; empty when it keeps the
 /// default set.
@@ -17,16 +17,16 @@ pub async fn instruments(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let row: Option<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let codes: Option<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT outcome_instruments FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    let (codes,) = row.ok_or(DbError::NotFound)?;
+    let codes = codes.ok_or(DbError::NotFound)?;
     Ok(codes.lines().map(str::to_owned).collect())
 }
 
@@ -43,8 +43,8 @@ pub async fn set_instruments(
             "UPDATE programmes SET outcome_instruments = $1 WHERE id = $2 AND organisation_id = $3",
         )
         .bind(codes.join("\n"))
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -72,16 +72,22 @@ pub async fn schedule(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Schedule> {
-    let row: Option<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let stored: Option<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT outcome_schedule FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    read_schedule(&row.ok_or(DbError::NotFound)?.0)
+    read_schedule(&stored.ok_or(DbError::NotFound)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ScheduleRow {
+    id: ProgrammeId,
+    outcome_schedule: String,
 }
 
 /// Every programme's outcome schedule in the organisation, in the order the
@@ -91,16 +97,16 @@ pub async fn schedules(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(ProgrammeId, Schedule)>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<ScheduleRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT id, outcome_schedule FROM programmes WHERE organisation_id = $1 ORDER BY created_at, id",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
     rows.into_iter()
-        .map(|(id, stored)| Ok((parse_id("programme", &id)?, read_schedule(&stored)?)))
+        .map(|row| Ok((row.id, read_schedule(&row.outcome_schedule)?)))
         .collect()
 }
 
@@ -123,8 +129,8 @@ pub async fn set_schedule(
             "UPDATE programmes SET outcome_schedule = $1 WHERE id = $2 AND organisation_id = $3",
         )
         .bind(&stored)
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -143,17 +149,17 @@ pub async fn answered_timepoints(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let rows: Vec<(String,)> = on_db!(db, |p| {
-        sqlx::query_as(
+    let timepoints: Vec<String> = on_db!(db, |p| {
+        sqlx::query_scalar(
             "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
              WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
         )
-        .bind(organisation.to_string())
-        .bind(programme.to_string())
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
-    Ok(rows.into_iter().map(|(t,)| t).collect())
+    Ok(timepoints)
 }
 
 /// A private link to answer a timepoint's questionnaires.
@@ -209,13 +215,13 @@ pub async fn create_link(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(link.token_hash)
-        .bind(organisation.to_string())
-        .bind(link.referral_id.to_string())
+        .bind(organisation)
+        .bind(UuidText(link.referral_id))
         .bind(link.timepoint)
-        .bind(link.created_by.map(|a| a.to_string()))
+        .bind(link.created_by)
         .bind(now)
         .bind(link.expires_at)
-        .bind(link.reminder_id.map(|r| r.to_string()))
+        .bind(link.reminder_id.map(UuidText))
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -224,14 +230,28 @@ pub async fn create_link(
     Ok(())
 }
 
-type LinkRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    organisation_id: OrganisationId,
+    referral_id: UuidText,
+    programme_id: Option<ProgrammeId>,
+    timepoint: String,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
+impl From<LinkRow> for Link {
+    fn from(row: LinkRow) -> Self {
+        Self {
+            organisation_id: row.organisation_id,
+            referral_id: row.referral_id.into(),
+            programme_id: row.programme_id,
+            timepoint: row.timepoint,
+            expires_at: row.expires_at,
+            used_at: row.used_at,
+        }
+    }
+}
 
 /// The link with this token hash, whatever its state.
 #[instrument(skip_all)]
@@ -245,22 +265,7 @@ pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
         .fetch_optional(p)
         .await
     })?;
-    row.map(
-        |(org, referral, programme, timepoint, expires_at, used_at)| {
-            Ok(Link {
-                organisation_id: parse_id("link", &org)?,
-                referral_id: parse_id("link", &referral)?,
-                programme_id: programme
-                    .as_deref()
-                    .map(|p| parse_id("link", p))
-                    .transpose()?,
-                timepoint,
-                expires_at,
-                used_at,
-            })
-        },
-    )
-    .transpose()
+    Ok(row.map(Link::from))
 }
 
 /// Marks a link used; false when it was used already (a second submission
@@ -284,18 +289,13 @@ pub async fn use_link(
     if done != 1 {
         return Ok(None);
     }
-    let (reminder,): (Option<String>,) = on_tx!(tx, |c| {
-        sqlx::query_as("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
+    let reminder: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_one(c)
             .await
     })?;
-    Ok(Some(
-        reminder
-            .as_deref()
-            .map(|r| parse_id("link", r))
-            .transpose()?,
-    ))
+    Ok(Some(reminder.map(Uuid::from)))
 }
 
 /// A person followed by their programme's outcome schedule.
@@ -315,7 +315,20 @@ pub struct Followed {
     pub asked: Vec<String>,
 }
 
-type FollowedRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+#[derive(sqlx::FromRow)]
+struct FollowedRow {
+    organisation_id: OrganisationId,
+    referral_id: UuidText,
+    programme_id: ProgrammeId,
+    placed_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AskedRow {
+    referral_id: UuidText,
+    timepoint: String,
+}
 
 /// Everyone placed on a programme, in every organisation, with the
 /// timepoints already asked: two queries, for the sweep that sends links as
@@ -324,19 +337,15 @@ type FollowedRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>
 pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
     let rows: Vec<FollowedRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT r.organisation_id, r.id, r.programme_id, p.at, c.at
-             FROM referrals r
-             JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'placed'
-                   GROUP BY referral_id) p ON p.referral_id = r.id
-             LEFT JOIN (SELECT referral_id, MIN(occurred_at) AS at FROM referral_events WHERE status = 'closed'
-                   GROUP BY referral_id) c ON c.referral_id = r.id
-             WHERE r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
+            "SELECT r.organisation_id, r.id AS referral_id, r.programme_id, m.placed_at, m.closed_at
+             FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+             WHERE m.placed_at IS NOT NULL AND r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
              ORDER BY r.organisation_id, r.id",
         )
         .fetch_all(p)
         .await
     })?;
-    let asked: Vec<(String, String)> = on_db!(db, |p| {
+    let asked: Vec<AskedRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT referral_id, timepoint FROM questionnaire_links
              UNION SELECT referral_id, timepoint FROM questionnaire_responses WHERE status = 'submitted'",
@@ -344,23 +353,25 @@ pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
         .fetch_all(p)
         .await
     })?;
-    let mut by_referral: std::collections::HashMap<String, Vec<String>> =
+    let mut by_referral: std::collections::HashMap<UuidText, Vec<String>> =
         std::collections::HashMap::new();
-    for (referral, timepoint) in asked {
-        by_referral.entry(referral).or_default().push(timepoint);
+    for row in asked {
+        by_referral
+            .entry(row.referral_id)
+            .or_default()
+            .push(row.timepoint);
     }
-    rows.into_iter()
-        .map(|(org, referral, programme, placed_at, ended_at)| {
-            Ok(Followed {
-                organisation_id: parse_id("referral", &org)?,
-                referral_id: parse_id("referral", &referral)?,
-                programme_id: parse_id("referral", &programme)?,
-                placed_at,
-                ended_at,
-                asked: by_referral.remove(&referral).unwrap_or_default(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Followed {
+            organisation_id: row.organisation_id,
+            referral_id: row.referral_id.into(),
+            programme_id: row.programme_id,
+            placed_at: row.placed_at,
+            ended_at: row.closed_at,
+            asked: by_referral.remove(&row.referral_id).unwrap_or_default(),
         })
-        .collect()
+        .collect())
 }
 
 /// A draft or submitted response.
@@ -448,10 +459,10 @@ async fn delete_draft(
             "DELETE FROM questionnaire_responses
              WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
         )
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -476,13 +487,13 @@ pub async fn save_draft(
                 entered_by, created_at)
              VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8)",
         )
-        .bind(Uuid::new_v4().to_string())
-        .bind(organisation.to_string())
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(Uuid::new_v4()))
+        .bind(organisation)
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
         .bind(&answers)
-        .bind(response.entered_by.map(|a| a.to_string()))
+        .bind(response.entered_by)
         .bind(now)
         .execute(c)
         .await
@@ -502,17 +513,17 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let answers = answers_json(response)?;
-    let previous: Option<(String,)> = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let previous: Option<UuidText> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
             "SELECT q.id FROM questionnaire_responses q
              WHERE q.referral_id = $1 AND q.instrument = $2 AND q.timepoint = $3 AND q.status = 'submitted'
                AND q.organisation_id = $4
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)",
         )
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_optional(c)
         .await
     })?;
@@ -524,15 +535,15 @@ pub async fn submit(
                 score, entered_by, amends, created_at, submitted_at, answered_on)
              VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10, $11)",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
-        .bind(response.referral_id.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
+        .bind(UuidText(response.referral_id))
         .bind(response.instrument)
         .bind(response.timepoint)
         .bind(&answers)
         .bind(response.score)
-        .bind(response.entered_by.map(|a| a.to_string()))
-        .bind(previous.as_ref().map(|(p,)| p.clone()))
+        .bind(response.entered_by)
+        .bind(previous)
         .bind(now)
         .bind(response.answered_on.unwrap_or_else(|| now.date_naive()))
         .execute(c)
@@ -542,18 +553,40 @@ pub async fn submit(
     Ok(id)
 }
 
-type ResponseRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<f64>,
-    Option<String>,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    Option<NaiveDate>,
-);
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: UuidText,
+    instrument: String,
+    timepoint: String,
+    status: String,
+    answers: String,
+    score: Option<f64>,
+    entered_by: Option<String>,
+    amends: Option<UuidText>,
+    submitted_at: Option<DateTime<Utc>>,
+    answered_on: Option<NaiveDate>,
+}
+
+impl TryFrom<ResponseRow> for Response {
+    type Error = DbError;
+
+    fn try_from(row: ResponseRow) -> DbResult<Self> {
+        let (answers, sealed) = read_answers(&row.answers)?;
+        Ok(Self {
+            id: row.id.into(),
+            instrument: row.instrument,
+            timepoint: row.timepoint,
+            submitted: row.status == "submitted",
+            answers,
+            sealed,
+            score: row.score,
+            entered_by: row.entered_by,
+            amends: row.amends.map(Uuid::from),
+            submitted_at: row.submitted_at,
+            answered_on: row.answered_on,
+        })
+    }
+}
 
 /// The current responses of a referral: its drafts and the newest version
 /// of each submitted response, by timepoint and instrument.
@@ -565,51 +598,18 @@ pub async fn for_referral(
 ) -> DbResult<Vec<Response>> {
     let rows: Vec<ResponseRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name, q.amends, q.submitted_at, q.answered_on
+            "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name AS entered_by, q.amends, q.submitted_at, q.answered_on
              FROM questionnaire_responses q LEFT JOIN accounts a ON a.id = q.entered_by
              WHERE q.referral_id = $1 AND q.organisation_id = $2
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.timepoint, q.instrument, q.status, q.id",
         )
-        .bind(referral.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(referral))
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                instrument,
-                timepoint,
-                status,
-                answers,
-                score,
-                entered_by,
-                amends,
-                submitted_at,
-                answered_on,
-            )| {
-                let (answers, sealed) = read_answers(&answers)?;
-                Ok(Response {
-                    id: parse_id("response", &id)?,
-                    instrument,
-                    timepoint,
-                    submitted: status == "submitted",
-                    answers,
-                    sealed,
-                    score,
-                    entered_by,
-                    amends: amends
-                        .as_deref()
-                        .map(|a| parse_id("response", a))
-                        .transpose()?,
-                    submitted_at,
-                    answered_on,
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(Response::try_from).collect()
 }
 
 /// One submitted score, newest version only, for reports: whose, which
@@ -647,69 +647,64 @@ pub async fn score_facts(
     let rows: Vec<ScoreRow> = on_db!(db, |p| {
         sqlx::query_as(
             "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers,
-                    q.answered_on, q.submitted_at, r.programme_id,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'),
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed')
+                    q.answered_on, q.submitted_at, r.programme_id, m.placed_at, m.closed_at
              FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
+               JOIN referral_moments m ON m.referral_id = r.id
              WHERE q.organisation_id = $1 AND q.status = 'submitted'
                AND ($2 IS NULL OR r.programme_id = $2)
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.referral_id, q.instrument, q.timepoint",
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(
-            |(
-                referral,
-                instrument,
-                timepoint,
-                score,
-                answers,
-                answered_on,
-                submitted_at,
-                programme,
-                placed_at,
-                closed_at,
-            )| {
-                Ok(ScoreFact {
-                    referral_id: parse_id("response", &referral)?,
-                    instrument,
-                    timepoint,
-                    score,
-                    answers: read_answers(&answers)?.0,
-                    // Responses from before the day was kept count from
-                    // their submission.
-                    answered_on: answered_on
-                        .or(submitted_at.map(|at| at.date_naive()))
-                        .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
-                    programme_id: programme
-                        .as_deref()
-                        .map(|p| parse_id("response", p))
-                        .transpose()?,
-                    placed_at,
-                    ended_at: placed_at.and(closed_at),
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(ScoreFact::try_from).collect()
 }
 
-type ScoreRow = (
-    String,
-    String,
-    String,
-    Option<f64>,
-    String,
-    Option<NaiveDate>,
-    Option<DateTime<Utc>>,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
+#[derive(sqlx::FromRow)]
+struct ScoreRow {
+    referral_id: UuidText,
+    instrument: String,
+    timepoint: String,
+    score: Option<f64>,
+    answers: String,
+    answered_on: Option<NaiveDate>,
+    submitted_at: Option<DateTime<Utc>>,
+    programme_id: Option<ProgrammeId>,
+    placed_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ScoreRow> for ScoreFact {
+    type Error = DbError;
+
+    fn try_from(row: ScoreRow) -> DbResult<Self> {
+        Ok(Self {
+            referral_id: row.referral_id.into(),
+            instrument: row.instrument,
+            timepoint: row.timepoint,
+            score: row.score,
+            answers: read_answers(&row.answers)?.0,
+            // Responses from before the day was kept count from their
+            // submission.
+            answered_on: row
+                .answered_on
+                .or(row.submitted_at.map(|at| at.date_naive()))
+                .ok_or_else(|| DbError::corrupt("response", "submitted without a date"))?,
+            programme_id: row.programme_id,
+            placed_at: row.placed_at,
+            ended_at: row.placed_at.and(row.closed_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TextRow {
+    instrument: String,
+    items: String,
+}
 
 /// The licensed wording an organisation has loaded, by instrument code.
 #[instrument(skip_all)]
@@ -717,17 +712,18 @@ pub async fn texts(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<std::collections::HashMap<String, Vec<String>>> {
-    let rows: Vec<(String, String)> = on_db!(db, |p| {
+    let rows: Vec<TextRow> = on_db!(db, |p| {
         sqlx::query_as("SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1")
-            .bind(organisation.to_string())
+            .bind(organisation)
             .fetch_all(p)
             .await
     })?;
     rows.into_iter()
-        .map(|(code, items)| {
+        .map(|row| {
             Ok((
-                code,
-                serde_json::from_str(&items).map_err(|e| DbError::corrupt("instrument text", e))?,
+                row.instrument,
+                serde_json::from_str(&row.items)
+                    .map_err(|e| DbError::corrupt("instrument text", e))?,
             ))
         })
         .collect()
@@ -751,10 +747,10 @@ pub async fn set_text(
              ON CONFLICT (organisation_id, instrument) DO UPDATE SET items = excluded.items,
                 loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .bind(instrument)
         .bind(&items)
-        .bind(by.to_string())
+        .bind(by)
         .bind(now)
         .execute(c)
         .await

@@ -1,5 +1,7 @@
 //! People referred for support: their record, long-term conditions,
-//! consents, and the duplicate check and merge.
+//! consents, and the duplicate check and merge of their records. Their
+//! referrals are the referrals repository's: a merge that moves them calls
+//! both, in one transaction.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A person's record as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +112,7 @@ impl ConsentRecord {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: UuidText,
     given_name: String,
     family_name: String,
     preferred_name: String,
@@ -128,7 +130,20 @@ struct Row {
     accessibility_needs: String,
     is_carer: bool,
     preferences: String,
-    merged_into: Option<String>,
+    merged_into: Option<UuidText>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConditionRow {
+    description: String,
+    snomed_code: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsentStateRow {
+    person_id: UuidText,
+    scope: String,
+    withdrawn: bool,
 }
 
 /// Stores the person of a new referral with their conditions and consents.
@@ -151,8 +166,8 @@ pub(crate) async fn create(
             is_carer, preferences, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .bind(&p.given_name)
     .bind(&p.family_name)
     .bind(&p.preferred_name)
@@ -180,7 +195,7 @@ pub(crate) async fn create(
             sqlx::query(
             "INSERT INTO person_conditions (person_id, description, snomed_code) VALUES ($1, $2, $3)"
         )
-        .bind(id.to_string())
+        .bind(UuidText(id))
         .bind(&condition.description)
         .bind(condition.code.as_ref().map(|c| c.as_str().to_owned()))
         .execute(c)
@@ -218,11 +233,11 @@ pub async fn record_consent(
         sqlx::query(
         "INSERT INTO consents (organisation_id, person_id, scope, method, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
-    .bind(organisation.to_string())
-    .bind(person.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
     .bind(scope.as_str())
     .bind(method.as_str())
-    .bind(recorded_by.map(|a| a.to_string()))
+    .bind(recorded_by)
     .bind(now)
     .execute(c)
     .await
@@ -248,10 +263,10 @@ pub async fn withdraw_consent(
          WHERE organisation_id = $4 AND person_id = $5 AND scope = $6 AND withdrawn_at IS NULL"
     )
     .bind(now)
-    .bind(by.to_string())
+    .bind(by)
     .bind(note)
-    .bind(organisation.to_string())
-    .bind(person.to_string())
+    .bind(organisation)
+    .bind(UuidText(person))
     .bind(scope.as_str())
     .execute(c)
     .await
@@ -269,14 +284,14 @@ const SELECT: &str = "SELECT id, given_name, family_name, preferred_name, pronou
 pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
     let sql = format!("{SELECT} WHERE id = $1");
     let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
+        .bind(UuidText(id))
         .fetch_one(p)
         .await)?;
-    let conditions: Vec<(String, Option<String>)> = on_db!(db, |p| {
+    let conditions: Vec<ConditionRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id"
     )
-    .bind(id.to_string())
+    .bind(UuidText(id))
     .fetch_all(p)
     .await
     })?;
@@ -301,13 +316,12 @@ pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
         accessibility_needs: key.open(&row.accessibility_needs)?,
         is_carer: row.is_carer,
         preferences: serde_json::from_str(&row.preferences).map_err(|e| bad(e.to_string()))?,
-        conditions,
+        conditions: conditions
+            .into_iter()
+            .map(|c| (c.description, c.snomed_code))
+            .collect(),
         consents,
-        merged_into: row
-            .merged_into
-            .as_deref()
-            .map(|m| parse_id("person", m))
-            .transpose()?,
+        merged_into: row.merged_into.map(Uuid::from),
     })
 }
 
@@ -331,7 +345,7 @@ async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
          FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by LEFT JOIN accounts w ON w.id = c.withdrawn_by
          WHERE c.person_id = $1 ORDER BY c.id"
     )
-    .bind(person.to_string())
+    .bind(UuidText(person))
     .fetch_all(p)
     .await
     })?;
@@ -355,9 +369,9 @@ async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
 /// The consent states of many people at once, keyed by person id.
 pub(crate) async fn consent_states(
     db: &Db,
-    people: &[&str],
-) -> DbResult<HashMap<String, Vec<ConsentState>>> {
-    let mut out: HashMap<String, Vec<ConsentState>> = HashMap::new();
+    people: &[Uuid],
+) -> DbResult<HashMap<Uuid, Vec<ConsentState>>> {
+    let mut out: HashMap<Uuid, Vec<ConsentState>> = HashMap::new();
     // Chunks keep within every engine's limit on bound parameters.
     for chunk in people.chunks(500) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -365,20 +379,24 @@ pub(crate) async fn consent_states(
             "SELECT person_id, scope, withdrawn_at IS NOT NULL AS withdrawn FROM consents WHERE person_id IN ({})",
             placeholders.join(", ")
         );
-        let rows: Vec<(String, String, bool)> = on_db!(db, |p| {
+        let rows: Vec<ConsentStateRow> = on_db!(db, |p| {
             let mut query = sqlx::query_as(&sql);
             for person in chunk {
-                query = query.bind(*person);
+                query = query.bind(UuidText(*person));
             }
             query.fetch_all(p).await
         })?;
-        for (person, scope, withdrawn) in rows {
-            let scope = scope
+        for row in rows {
+            let scope = row
+                .scope
                 .parse()
                 .map_err(|e: &str| DbError::corrupt("consent", e))?;
-            out.entry(person)
+            out.entry(row.person_id.into())
                 .or_default()
-                .push(ConsentState { scope, withdrawn });
+                .push(ConsentState {
+                    scope,
+                    withdrawn: row.withdrawn,
+                });
         }
     }
     Ok(out)
@@ -397,7 +415,9 @@ pub struct LikelyDuplicate {
     pub postcode: String,
     /// Why it looks like the same person.
     pub reason: DuplicateReason,
-    /// Its referrals: reference and id.
+    /// Its referrals, reference and id, oldest first: left empty by
+    /// [`likely_duplicates`], which reads people alone, for the caller that
+    /// shows them to fill in.
     pub referrals: Vec<(String, Uuid)>,
 }
 
@@ -414,8 +434,8 @@ pub async fn likely_duplicates(
            AND (nhs_number = $3 OR (date_of_birth = $4 AND postcode = $5)) ORDER BY created_at"
     );
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
-        .bind(person.id.to_string())
+        .bind(organisation)
+        .bind(UuidText(person.id))
         .bind(person.nhs_number.clone())
         .bind(person.date_of_birth)
         .bind(&person.postcode)
@@ -428,8 +448,6 @@ pub async fn likely_duplicates(
         postcode: &person.postcode,
         nhs_number: person.nhs_number.as_deref(),
     };
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut references = crate::referrals::references_of(db, organisation, &ids).await?;
     let mut out = Vec::new();
     for row in rows {
         let other = Identity {
@@ -441,45 +459,45 @@ pub async fn likely_duplicates(
         };
         if let Some(reason) = likely_duplicate(&this, &other) {
             out.push(LikelyDuplicate {
-                person_id: parse_id("person", &row.id)?,
+                person_id: row.id.into(),
                 name: format!("{} {}", row.given_name, row.family_name),
                 date_of_birth: row.date_of_birth,
                 postcode: row.postcode.clone(),
                 reason,
-                referrals: references.remove(&row.id).unwrap_or_default(),
+                referrals: Vec::new(),
             });
         }
     }
     Ok(out)
 }
 
-/// Merges record `from` into `keep`: referrals, conditions and consents
-/// move to `keep`, details `keep` lacks are filled from `from`, and `from`
-/// stays, marked as merged, so both histories are kept.
+/// Merges the record `from` into `keep`: conditions, consents and match
+/// exclusions move to `keep`, details `keep` lacks are filled from `from`,
+/// and `from` stays, marked as merged, so both histories are kept. The
+/// person's referrals are not touched: the caller moves them in the same
+/// transaction.
 ///
 /// # Errors
 /// [`DbError::NotFound`] when either record is not the organisation's or
-/// was already merged.
+/// was already merged; [`DbError::Conflict`] for a record merged into
+/// itself.
 #[instrument(skip_all)]
 pub async fn merge(
     tx: &mut Tx,
-    key: &DataKey,
     organisation: OrganisationId,
     keep: Uuid,
     from: Uuid,
-    actor: AccountId,
-    now: DateTime<Utc>,
 ) -> DbResult<()> {
     if keep == from {
         return Err(DbError::Conflict("a record cannot be merged into itself"));
     }
-    let (open,): (i64,) = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let open: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL"
     )
-    .bind(organisation.to_string())
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(organisation)
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .fetch_one(c)
     .await
     })?;
@@ -495,8 +513,8 @@ pub async fn merge(
             address = CASE WHEN address = '' THEN (SELECT o.address FROM people o WHERE o.id = $2) ELSE address END
          WHERE id = $1"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -506,8 +524,8 @@ pub async fn merge(
         "UPDATE person_conditions SET person_id = $1 WHERE person_id = $2
            AND LOWER(description) NOT IN (SELECT LOWER(description) FROM person_conditions WHERE person_id = $1)"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -517,8 +535,8 @@ pub async fn merge(
         "UPDATE match_exclusions SET person_id = $1 WHERE person_id = $2
            AND supporter_id NOT IN (SELECT supporter_id FROM match_exclusions WHERE person_id = $1)"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -526,20 +544,37 @@ pub async fn merge(
     on_tx!(tx, |c| sqlx::query(
         "UPDATE consents SET person_id = $1 WHERE person_id = $2"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE people SET merged_into = $1 WHERE id = $2"
     )
-    .bind(keep.to_string())
-    .bind(from.to_string())
+    .bind(UuidText(keep))
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    crate::referrals::move_to_person(tx, key, organisation, from, keep, actor, now).await
+    Ok(())
+}
+
+/// A record and another of the same organisation that the SQL pre-filter
+/// found alike.
+#[derive(sqlx::FromRow)]
+struct PairRow {
+    id: UuidText,
+    given_name: String,
+    family_name: String,
+    date_of_birth: NaiveDate,
+    postcode: String,
+    nhs_number: Option<String>,
+    other_given_name: String,
+    other_family_name: String,
+    other_date_of_birth: NaiveDate,
+    other_postcode: String,
+    other_nhs_number: Option<String>,
 }
 
 /// Which of `people` have another record in the organisation that likely
@@ -547,57 +582,46 @@ pub async fn merge(
 pub(crate) async fn with_likely_duplicates(
     db: &Db,
     organisation: OrganisationId,
-    people: &[&str],
-) -> DbResult<std::collections::HashSet<String>> {
-    type Pair = (
-        String,
-        String,
-        String,
-        NaiveDate,
-        String,
-        Option<String>,
-        String,
-        String,
-        NaiveDate,
-        String,
-        Option<String>,
-    );
+    people: &[Uuid],
+) -> DbResult<std::collections::HashSet<Uuid>> {
     let mut out = std::collections::HashSet::new();
     for chunk in people.chunks(500) {
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number,
-                    o.given_name, o.family_name, o.date_of_birth, o.postcode, o.nhs_number
+                    o.given_name AS other_given_name, o.family_name AS other_family_name,
+                    o.date_of_birth AS other_date_of_birth, o.postcode AS other_postcode,
+                    o.nhs_number AS other_nhs_number
              FROM people p JOIN people o ON o.organisation_id = p.organisation_id AND o.id <> p.id
                 AND o.merged_into IS NULL
                 AND (o.nhs_number = p.nhs_number OR (o.date_of_birth = p.date_of_birth AND o.postcode = p.postcode))
              WHERE p.organisation_id = $1 AND p.id IN ({})",
             placeholders.join(", ")
         );
-        let rows: Vec<Pair> = on_db!(db, |p| {
-            let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
+        let rows: Vec<PairRow> = on_db!(db, |p| {
+            let mut query = sqlx::query_as(&sql).bind(organisation);
             for person in chunk {
-                query = query.bind(*person);
+                query = query.bind(UuidText(*person));
             }
             query.fetch_all(p).await
         })?;
         for r in rows {
             let this = Identity {
-                given_name: &r.1,
-                family_name: &r.2,
-                date_of_birth: r.3,
-                postcode: &r.4,
-                nhs_number: r.5.as_deref(),
+                given_name: &r.given_name,
+                family_name: &r.family_name,
+                date_of_birth: r.date_of_birth,
+                postcode: &r.postcode,
+                nhs_number: r.nhs_number.as_deref(),
             };
             let other = Identity {
-                given_name: &r.6,
-                family_name: &r.7,
-                date_of_birth: r.8,
-                postcode: &r.9,
-                nhs_number: r.10.as_deref(),
+                given_name: &r.other_given_name,
+                family_name: &r.other_family_name,
+                date_of_birth: r.other_date_of_birth,
+                postcode: &r.other_postcode,
+                nhs_number: r.other_nhs_number.as_deref(),
             };
             if likely_duplicate(&this, &other).is_some() {
-                out.insert(r.0);
+                out.insert(r.id.into());
             }
         }
     }

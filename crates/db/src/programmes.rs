@@ -6,12 +6,12 @@ use alongside_domain::{OrganisationId, ProgrammeId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct ProgrammeRow {
-    id: String,
-    organisation_id: String,
+    id: ProgrammeId,
+    organisation_id: OrganisationId,
     name: String,
     description: String,
     model: String,
@@ -35,8 +35,8 @@ impl TryFrom<ProgrammeRow> for Programme {
         let conditions: Vec<String> =
             serde_json::from_str(&row.conditions).map_err(|e| bad(e.to_string()))?;
         Ok(Self {
-            id: parse_id("programme", &row.id)?,
-            organisation_id: parse_id("programme", &row.organisation_id)?,
+            id: row.id,
+            organisation_id: row.organisation_id,
             details: ProgrammeDetails {
                 name: row.name,
                 description: row.description,
@@ -87,8 +87,8 @@ pub async fn create(
              funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at, waiting_target_days)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .bind(&details.name)
     .bind(&details.description)
     .bind(details.model.as_str())
@@ -142,8 +142,8 @@ pub async fn update(
     .bind(i64::from(details.contact_gap_days))
     .bind(i64::from(details.supervision_every_weeks))
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .bind(i64::from(details.waiting_target_days))
     .execute(c)
     .await.map(|r| r.rows_affected())
@@ -170,8 +170,8 @@ pub async fn set_status(
     )
     .bind(status.as_str())
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -188,8 +188,8 @@ pub async fn set_status(
 pub async fn find(db: &Db, organisation: OrganisationId, id: ProgrammeId) -> DbResult<Programme> {
     let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
     let row: ProgrammeRow = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(id)
+        .bind(organisation)
         .fetch_one(p)
         .await)?;
     row.try_into()
@@ -204,8 +204,8 @@ pub async fn find_in(
 ) -> DbResult<Programme> {
     let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
     let row: ProgrammeRow = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(id)
+        .bind(organisation)
         .fetch_one(c)
         .await)?;
     row.try_into()
@@ -222,28 +222,37 @@ pub async fn list(
         "SELECT {COLUMNS} FROM programmes WHERE organisation_id = $1 AND (status = 'active' OR $2) ORDER BY lower(name), id"
     );
     let rows: Vec<ProgrammeRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .bind(include_archived)
         .fetch_all(p)
         .await)?;
     rows.into_iter().map(Programme::try_from).collect()
 }
 
-type CostRow = (Option<i64>, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+struct CostRow {
+    funding_pence: Option<i64>,
+    volunteer_hours: i64,
+    volunteer_hour_value_pence: Option<i64>,
+}
 
-fn costs_of((funding, hours, value): CostRow) -> DbResult<ProgrammeCosts> {
-    let money = |pence: Option<i64>| {
-        pence
-            .map(|p| u64::try_from(p).map(Money::from_pence))
-            .transpose()
-            .map_err(|e| DbError::corrupt("programme costs", e))
-    };
-    Ok(ProgrammeCosts {
-        funding: money(funding)?,
-        volunteer_hours: u32::try_from(hours)
-            .map_err(|e| DbError::corrupt("programme costs", e))?,
-        hour_value: money(value)?,
-    })
+impl TryFrom<CostRow> for ProgrammeCosts {
+    type Error = DbError;
+
+    fn try_from(row: CostRow) -> DbResult<Self> {
+        let money = |pence: Option<i64>| {
+            pence
+                .map(|p| u64::try_from(p).map(Money::from_pence))
+                .transpose()
+                .map_err(|e| DbError::corrupt("programme costs", e))
+        };
+        Ok(Self {
+            funding: money(row.funding_pence)?,
+            volunteer_hours: u32::try_from(row.volunteer_hours)
+                .map_err(|e| DbError::corrupt("programme costs", e))?,
+            hour_value: money(row.volunteer_hour_value_pence)?,
+        })
+    }
 }
 
 fn pence(money: Option<Money>) -> DbResult<Option<i64>> {
@@ -262,15 +271,15 @@ pub async fn costs(
 ) -> DbResult<ProgrammeCosts> {
     let row: Option<CostRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT funding_pence, CAST(volunteer_hours AS BIGINT), volunteer_hour_value_pence
+            "SELECT funding_pence, CAST(volunteer_hours AS BIGINT) AS volunteer_hours, volunteer_hour_value_pence
              FROM programmes WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    costs_of(row.ok_or(DbError::NotFound)?)
+    row.ok_or(DbError::NotFound)?.try_into()
 }
 
 /// Stores a programme's costs.
@@ -291,8 +300,8 @@ pub async fn set_costs(
         .bind(funding)
         .bind(hours)
         .bind(value)
-        .bind(programme.to_string())
-        .bind(organisation.to_string())
+        .bind(programme)
+        .bind(organisation)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -315,7 +324,26 @@ pub struct CostFact {
     pub people_supported: u64,
 }
 
-type CostFactRow = (String, Option<i64>, i64, Option<i64>, i64);
+#[derive(sqlx::FromRow)]
+struct CostFactRow {
+    id: ProgrammeId,
+    #[sqlx(flatten)]
+    costs: CostRow,
+    people_supported: i64,
+}
+
+impl TryFrom<CostFactRow> for CostFact {
+    type Error = DbError;
+
+    fn try_from(row: CostFactRow) -> DbResult<Self> {
+        Ok(Self {
+            programme_id: row.id,
+            costs: row.costs.try_into()?,
+            people_supported: u64::try_from(row.people_supported)
+                .map_err(|e| DbError::corrupt("programme costs", e))?,
+        })
+    }
+}
 
 /// The costs of the organisation's programmes with funding recorded, or of
 /// one programme: one query.
@@ -327,26 +355,17 @@ pub async fn cost_facts(
 ) -> DbResult<Vec<CostFact>> {
     let rows: Vec<CostFactRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT), g.volunteer_hour_value_pence,
-                    (SELECT COUNT(*) FROM referrals r WHERE r.programme_id = g.id
-                       AND EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed'))
+            "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT) AS volunteer_hours, g.volunteer_hour_value_pence,
+                    (SELECT COUNT(*) FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+                       WHERE r.programme_id = g.id AND m.placed_at IS NOT NULL) AS people_supported
              FROM programmes g
              WHERE g.organisation_id = $1 AND g.funding_pence IS NOT NULL AND ($2 IS NULL OR g.id = $2)
              ORDER BY g.created_at, g.id",
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter()
-        .map(|(id, funding, hours, value, people)| {
-            Ok(CostFact {
-                programme_id: parse_id("programme", &id)?,
-                costs: costs_of((funding, hours, value))?,
-                people_supported: u64::try_from(people)
-                    .map_err(|e| DbError::corrupt("programme costs", e))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(CostFact::try_from).collect()
 }

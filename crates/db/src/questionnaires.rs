@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A stored questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +42,11 @@ pub async fn create(
             "INSERT INTO questionnaires (id, organisation_id, title, definition, status, created_by, created_at)
              VALUES ($1, $2, $3, $4, 'active', $5, $6)",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .bind(title)
         .bind(definition)
-        .bind(by.map(|a| a.to_string()))
+        .bind(by)
         .bind(now)
         .execute(c)
         .await
@@ -58,16 +58,25 @@ pub async fn create(
     Ok(())
 }
 
-type Row = (String, String, String, String, DateTime<Utc>);
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: UuidText,
+    title: String,
+    definition: String,
+    status: String,
+    created_at: DateTime<Utc>,
+}
 
-fn stored((id, title, definition, status, created_at): Row) -> DbResult<Stored> {
-    Ok(Stored {
-        id: parse_id("questionnaire", &id)?,
-        title,
-        definition,
-        active: status == "active",
-        created_at,
-    })
+impl From<Row> for Stored {
+    fn from(row: Row) -> Self {
+        Self {
+            id: row.id.into(),
+            title: row.title,
+            definition: row.definition,
+            active: row.status == "active",
+            created_at: row.created_at,
+        }
+    }
 }
 
 /// The organisation's questionnaires, by title.
@@ -78,11 +87,11 @@ pub async fn list(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Stored>
             "SELECT id, title, definition, status, created_at FROM questionnaires
              WHERE organisation_id = $1 ORDER BY title",
         )
-        .bind(organisation.to_string())
+        .bind(organisation)
         .fetch_all(p)
         .await
     })?;
-    rows.into_iter().map(stored).collect()
+    Ok(rows.into_iter().map(Stored::from).collect())
 }
 
 /// One questionnaire of the organisation.
@@ -96,12 +105,12 @@ pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<S
             "SELECT id, title, definition, status, created_at FROM questionnaires
              WHERE id = $1 AND organisation_id = $2",
         )
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_optional(p)
         .await
     })?;
-    stored(row.ok_or(DbError::NotFound)?)
+    Ok(row.ok_or(DbError::NotFound)?.into())
 }
 
 /// Retires a questionnaire (programmes can no longer choose it) or brings
@@ -119,8 +128,8 @@ pub async fn set_active(
     let done = on_tx!(tx, |c| {
         sqlx::query("UPDATE questionnaires SET status = $1 WHERE id = $2 AND organisation_id = $3")
             .bind(if active { "active" } else { "retired" })
-            .bind(id.to_string())
-            .bind(organisation.to_string())
+            .bind(UuidText(id))
+            .bind(organisation)
             .execute(c)
             .await
             .map(|r| r.rows_affected())

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::people::{self, PersonRecord};
+use crate::people::{self, LikelyDuplicate, PersonRecord};
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
 
 /// A referral as the coordinator's queue lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,14 +95,14 @@ pub struct ReferralEventRecord {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: UuidText,
     reference: String,
-    person_id: String,
+    person_id: UuidText,
     given_name: String,
     family_name: String,
     source: String,
     status: String,
-    programme_id: Option<String>,
+    programme_id: Option<ProgrammeId>,
     programme_name: Option<String>,
     waiting_target_days: Option<i64>,
     received_at: DateTime<Utc>,
@@ -113,7 +113,7 @@ struct Row {
     interpreter_needed: bool,
     reason: String,
     reason_code: String,
-    referrer_account_id: Option<String>,
+    referrer_account_id: Option<AccountId>,
     referrer_name: Option<String>,
     referrer_organisation: Option<String>,
     referrer_contact: Option<String>,
@@ -128,17 +128,13 @@ impl Row {
     fn summary(&self, consents: &[ConsentState]) -> DbResult<QueueEntry> {
         let bad = |e: &str| DbError::corrupt("referral", e);
         Ok(QueueEntry {
-            id: parse_id("referral", &self.id)?,
+            id: self.id.into(),
             reference: self.reference.clone(),
-            person_id: parse_id("referral", &self.person_id)?,
+            person_id: self.person_id.into(),
             name: format!("{} {}", self.given_name, self.family_name),
             source: self.source.parse().map_err(bad)?,
             status: self.status.parse().map_err(bad)?,
-            programme_id: self
-                .programme_id
-                .as_deref()
-                .map(|p| parse_id("referral", p))
-                .transpose()?,
+            programme_id: self.programme_id,
             programme_name: self.programme_name.clone(),
             waiting_target_days: self
                 .waiting_target_days
@@ -158,11 +154,11 @@ impl Row {
 
 const SELECT: &str = "SELECT r.id, r.reference, r.person_id, p.given_name, p.family_name, r.source, r.status,
         r.programme_id, g.name AS programme_name, g.waiting_target_days, r.received_at, r.first_contact_at,
-        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed') AS placed_at,
-        (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'closed') AS closed_at,
+        m.placed_at, m.closed_at,
         r.risk, p.interpreter_needed, r.reason, r.reason_code, r.referrer_account_id, r.referrer_name,
         r.referrer_organisation, r.referrer_contact, r.decline_reason, r.updated_at
-     FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id";
+     FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN programmes g ON g.id = r.programme_id
+       JOIN referral_moments m ON m.referral_id = r.id";
 
 /// What [`create`] made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,17 +211,17 @@ pub async fn create(
             risk, referrer_account_id, referrer_name, referrer_organisation, referrer_contact, received_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .bind(reference)
-    .bind(person.to_string())
+    .bind(UuidText(person))
     .bind(referral.source.as_str())
     .bind(ReferralStatus::Received.as_str())
-    .bind(referral.programme.map(|p| p.to_string()))
+    .bind(referral.programme)
     .bind(key.seal(&referral.reason))
     .bind(referral.reason_code.as_str())
     .bind(key.seal_opt(referral.risk.as_deref()))
-    .bind(submitted.by.map(|a| a.to_string()))
+    .bind(submitted.by)
     .bind(referrer.map(|r| r.name.clone()))
     .bind(referrer.map(|r| r.organisation.clone()))
     .bind(referrer.map(|r| r.contact.clone()))
@@ -267,10 +263,10 @@ pub(crate) async fn add_event(
         sqlx::query(
         "INSERT INTO referral_events (referral_id, organisation_id, status, actor_account_id, note, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
-    .bind(referral.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(referral))
+    .bind(organisation)
     .bind(status.as_str())
-    .bind(actor.map(|a| a.to_string()))
+    .bind(actor)
     .bind(key.seal(note))
     .bind(now)
     .execute(c)
@@ -295,6 +291,15 @@ pub struct QueueFilter<'a> {
     pub referrer: Option<AccountId>,
 }
 
+/// A value bound to the queue's query, in the order its placeholders are
+/// written.
+enum Param {
+    Organisation(OrganisationId),
+    Programme(ProgrammeId),
+    Account(AccountId),
+    Text(String),
+}
+
 /// The organisation's referrals that pass `filter`, oldest first. Consents
 /// are read for all of them in one more query.
 #[instrument(skip_all)]
@@ -307,33 +312,33 @@ pub async fn queue(
         return Ok(Vec::new());
     }
     let mut sql = format!("{SELECT} WHERE r.organisation_id = $1");
-    let mut binds: Vec<String> = vec![organisation.to_string()];
-    let next = |value: String, binds: &mut Vec<String>| {
+    let mut binds: Vec<Param> = vec![Param::Organisation(organisation)];
+    let next = |value: Param, binds: &mut Vec<Param>| {
         binds.push(value);
         format!("${}", binds.len())
     };
     let statuses: Vec<String> = filter
         .statuses
         .iter()
-        .map(|s| next(s.as_str().to_owned(), &mut binds))
+        .map(|s| next(Param::Text(s.as_str().to_owned()), &mut binds))
         .collect();
     sql.push_str(&format!(" AND r.status IN ({})", statuses.join(", ")));
     if let Some(source) = filter.source {
         sql.push_str(&format!(
             " AND r.source = {}",
-            next(source.as_str().to_owned(), &mut binds)
+            next(Param::Text(source.as_str().to_owned()), &mut binds)
         ));
     }
     if let Some(programme) = filter.programme {
         sql.push_str(&format!(
             " AND r.programme_id = {}",
-            next(programme.to_string(), &mut binds)
+            next(Param::Programme(programme), &mut binds)
         ));
     }
     if let Some(referrer) = filter.referrer {
         sql.push_str(&format!(
             " AND r.referrer_account_id = {}",
-            next(referrer.to_string(), &mut binds)
+            next(Param::Account(referrer), &mut binds)
         ));
     }
     if let Some(search) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -342,7 +347,7 @@ pub async fn queue(
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let p = next(format!("%{escaped}%"), &mut binds);
+        let p = next(Param::Text(format!("%{escaped}%")), &mut binds);
         sql.push_str(&format!(
             " AND (LOWER(r.reference) LIKE {p} ESCAPE '\\' OR LOWER(p.given_name || ' ' || p.family_name) LIKE {p} ESCAPE '\\'
                OR LOWER(p.preferred_name) LIKE {p} ESCAPE '\\')"
@@ -352,25 +357,30 @@ pub async fn queue(
     let rows: Vec<Row> = on_db!(db, |p| {
         let mut query = sqlx::query_as(&sql);
         for value in &binds {
-            query = query.bind(value);
+            query = match value {
+                Param::Organisation(id) => query.bind(id),
+                Param::Programme(id) => query.bind(id),
+                Param::Account(id) => query.bind(id),
+                Param::Text(text) => query.bind(text),
+            };
         }
         query.fetch_all(p).await
     })?;
-    let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
+    let person_ids: Vec<Uuid> = rows.iter().map(|r| r.person_id.into()).collect();
     let consents = people::consent_states(db, &person_ids).await?;
     let duplicates = people::with_likely_duplicates(db, organisation, &person_ids).await?;
     rows.iter()
         .map(|row| {
-            let mut entry = row.summary(consents.get(&row.person_id).map_or(&[], Vec::as_slice))?;
-            entry.possible_duplicate = duplicates.contains(&row.person_id);
+            let person = Uuid::from(row.person_id);
+            let mut entry = row.summary(consents.get(&person).map_or(&[], Vec::as_slice))?;
+            entry.possible_duplicate = duplicates.contains(&person);
             Ok(entry)
         })
         .collect()
 }
 
 async fn record(db: &Db, key: &DataKey, row: Row) -> DbResult<ReferralRecord> {
-    let person_id = parse_id::<Uuid>("referral", &row.person_id)?;
-    let person = people::find(db, key, person_id).await?;
+    let person = people::find(db, key, row.person_id.into()).await?;
     let states: Vec<ConsentState> = person.consents.iter().map(|c| c.state()).collect();
     let summary = row.summary(&states)?;
     let referrer = match (row.referrer_name, row.referrer_organisation) {
@@ -385,11 +395,7 @@ async fn record(db: &Db, key: &DataKey, row: Row) -> DbResult<ReferralRecord> {
         reason: key.open(&row.reason)?,
         reason_code: row.reason_code,
         risk: key.open_opt(row.risk.as_deref())?,
-        referrer_account_id: row
-            .referrer_account_id
-            .as_deref()
-            .map(|a| parse_id("referral", a))
-            .transpose()?,
+        referrer_account_id: row.referrer_account_id,
         referrer,
         decline_reason: row
             .decline_reason
@@ -416,8 +422,8 @@ pub async fn find(
 ) -> DbResult<ReferralRecord> {
     let sql = format!("{SELECT} WHERE r.id = $1 AND r.organisation_id = $2");
     let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(UuidText(id))
+        .bind(organisation)
         .fetch_one(p)
         .await)?;
     record(db, key, row).await
@@ -431,11 +437,11 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<ReferralStatus> {
-    let (status,): (String,) = on_tx!(tx, |c| sqlx::query_as(
+    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT status FROM referrals WHERE id = $1 AND organisation_id = $2"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .fetch_one(c)
     .await)?;
     status
@@ -450,14 +456,22 @@ pub async fn id_by_reference(
     organisation: OrganisationId,
     reference: &str,
 ) -> DbResult<Option<Uuid>> {
-    let row: Option<(String,)> = on_db!(db, |p| sqlx::query_as(
+    let id: Option<UuidText> = on_db!(db, |p| sqlx::query_scalar(
         "SELECT id FROM referrals WHERE reference = $1 AND organisation_id = $2"
     )
     .bind(reference)
-    .bind(organisation.to_string())
+    .bind(organisation)
     .fetch_optional(p)
     .await)?;
-    row.map(|(id,)| parse_id("referral", &id)).transpose()
+    Ok(id.map(Uuid::from))
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    status: String,
+    actor_name: Option<String>,
+    note: String,
+    occurred_at: DateTime<Utc>,
 }
 
 /// The history of a referral, oldest first, notes opened.
@@ -468,24 +482,24 @@ pub async fn history(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<Vec<ReferralEventRecord>> {
-    let rows: Vec<(String, Option<String>, String, DateTime<Utc>)> = on_db!(db, |p| {
+    let rows: Vec<EventRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT e.status, a.display_name AS actor_name, e.note, e.occurred_at FROM referral_events e
          LEFT JOIN accounts a ON a.id = e.actor_account_id
          WHERE e.referral_id = $1 AND e.organisation_id = $2 ORDER BY e.id"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .fetch_all(p)
     .await
     })?;
     rows.into_iter()
-        .map(|(status, actor_name, note, occurred_at)| {
+        .map(|row| {
             Ok(ReferralEventRecord {
-                status,
-                actor_name,
-                note: key.open(&note)?,
-                occurred_at,
+                status: row.status,
+                actor_name: row.actor_name,
+                note: key.open(&row.note)?,
+                occurred_at: row.occurred_at,
             })
         })
         .collect()
@@ -522,11 +536,11 @@ pub async fn change_status(
          WHERE id = $5 AND organisation_id = $6"
     )
     .bind(change.status.as_str())
-    .bind(change.programme.map(|p| p.to_string()))
+    .bind(change.programme)
     .bind(change.decline_reason.map(DeclineReason::as_str))
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -580,8 +594,8 @@ pub async fn record_first_contact(
         "UPDATE referrals SET first_contact_at = COALESCE(first_contact_at, $1), updated_at = $1 WHERE id = $2 AND organisation_id = $3"
     )
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(UuidText(id))
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -589,10 +603,16 @@ pub async fn record_first_contact(
     add_event(tx, key, organisation, id, status, Some(actor), note, now).await
 }
 
-/// Moves every referral of person `from` to person `to`, with a history entry
-/// on each, for a merge of duplicate records.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    id: UuidText,
+    status: String,
+}
+
+/// Moves every referral of person `from` to person `to`, for a merge of
+/// duplicate records: a history entry goes on each referral of either.
 #[instrument(skip_all)]
-pub(crate) async fn move_to_person(
+pub async fn move_to_person(
     tx: &mut Tx,
     key: &DataKey,
     organisation: OrganisationId,
@@ -602,35 +622,36 @@ pub(crate) async fn move_to_person(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let note = "two records of the same person were merged";
-    let rows: Vec<(String, String)> = on_tx!(tx, |c| sqlx::query_as(
+    let rows: Vec<StatusRow> = on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, status FROM referrals WHERE organisation_id = $1 AND person_id IN ($2, $3)"
     )
-    .bind(organisation.to_string())
-    .bind(from.to_string())
-    .bind(to.to_string())
+    .bind(organisation)
+    .bind(UuidText(from))
+    .bind(UuidText(to))
     .fetch_all(c)
     .await)?;
     on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE referrals SET person_id = $1, updated_at = $2 WHERE organisation_id = $3 AND person_id = $4"
     )
-    .bind(to.to_string())
+    .bind(UuidText(to))
     .bind(now)
-    .bind(organisation.to_string())
-    .bind(from.to_string())
+    .bind(organisation)
+    .bind(UuidText(from))
     .execute(c)
     .await
     .map(|r| r.rows_affected())
     })?;
-    for (id, status) in rows {
-        let status: ReferralStatus = status
+    for row in rows {
+        let status: ReferralStatus = row
+            .status
             .parse()
             .map_err(|e: &str| DbError::corrupt("referral", e))?;
         add_event(
             tx,
             key,
             organisation,
-            parse_id("referral", &id)?,
+            row.id.into(),
             status,
             Some(actor),
             note,
@@ -641,13 +662,36 @@ pub(crate) async fn move_to_person(
     Ok(())
 }
 
-/// Referral counts by person, for the duplicate check's summary.
-pub(crate) async fn references_of(
+#[derive(sqlx::FromRow)]
+struct ReferenceRow {
+    person_id: UuidText,
+    reference: String,
+    id: UuidText,
+}
+
+/// Fills in the referrals (reference and id, oldest first) of each likely
+/// duplicate the people repository found: one query.
+#[instrument(skip_all)]
+pub async fn add_references(
     db: &Db,
     organisation: OrganisationId,
-    people: &[String],
-) -> DbResult<HashMap<String, Vec<(String, Uuid)>>> {
-    let mut out: HashMap<String, Vec<(String, Uuid)>> = HashMap::new();
+    duplicates: &mut [LikelyDuplicate],
+) -> DbResult<()> {
+    let ids: Vec<Uuid> = duplicates.iter().map(|d| d.person_id).collect();
+    let mut references = references_of(db, organisation, &ids).await?;
+    for duplicate in duplicates {
+        duplicate.referrals = references.remove(&duplicate.person_id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// The references and ids of each person's referrals, oldest first.
+async fn references_of(
+    db: &Db,
+    organisation: OrganisationId,
+    people: &[Uuid],
+) -> DbResult<HashMap<Uuid, Vec<(String, Uuid)>>> {
+    let mut out: HashMap<Uuid, Vec<(String, Uuid)>> = HashMap::new();
     if people.is_empty() {
         return Ok(out);
     }
@@ -656,17 +700,17 @@ pub(crate) async fn references_of(
         "SELECT person_id, reference, id FROM referrals WHERE organisation_id = $1 AND person_id IN ({}) ORDER BY received_at",
         placeholders.join(", ")
     );
-    let rows: Vec<(String, String, String)> = on_db!(db, |p| {
-        let mut query = sqlx::query_as(&sql).bind(organisation.to_string());
+    let rows: Vec<ReferenceRow> = on_db!(db, |p| {
+        let mut query = sqlx::query_as(&sql).bind(organisation);
         for person in people {
-            query = query.bind(person);
+            query = query.bind(UuidText(*person));
         }
         query.fetch_all(p).await
     })?;
-    for (person, reference, id) in rows {
-        out.entry(person)
+    for row in rows {
+        out.entry(row.person_id.into())
             .or_default()
-            .push((reference, parse_id("referral", &id)?));
+            .push((row.reference, row.id.into()));
     }
     Ok(out)
 }

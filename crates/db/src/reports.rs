@@ -23,6 +23,30 @@ pub struct ReferralFact {
     pub placed_at: Option<DateTime<Utc>>,
 }
 
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    source: String,
+    status: String,
+    received_at: DateTime<Utc>,
+    first_contact_at: Option<DateTime<Utc>>,
+    placed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<FactRow> for ReferralFact {
+    type Error = DbError;
+
+    fn try_from(row: FactRow) -> DbResult<Self> {
+        let bad = |e: &str| DbError::corrupt("referral", e);
+        Ok(Self {
+            source: row.source.parse().map_err(bad)?,
+            status: row.status.parse().map_err(bad)?,
+            received_at: row.received_at,
+            first_contact_at: row.first_contact_at,
+            placed_at: row.placed_at,
+        })
+    }
+}
+
 /// The organisation's referrals (of one programme, if given), as facts.
 #[instrument(skip_all)]
 pub async fn referral_facts(
@@ -30,38 +54,18 @@ pub async fn referral_facts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<ReferralFact>> {
-    type Row = (
-        String,
-        String,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    );
-    let rows: Vec<Row> = on_db!(db, |p| {
+    let rows: Vec<FactRow> = on_db!(db, |p| {
         sqlx::query_as(
-            "SELECT r.source, r.status, r.received_at, r.first_contact_at,
-                    (SELECT MIN(e.occurred_at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'placed')
-             FROM referrals r WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)"
+            "SELECT r.source, r.status, r.received_at, r.first_contact_at, m.placed_at
+             FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
+             WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)",
         )
-        .bind(organisation.to_string())
-        .bind(programme.map(|p| p.to_string()))
+        .bind(organisation)
+        .bind(programme)
         .fetch_all(p)
         .await
     })?;
-    let bad = |e: &str| DbError::corrupt("referral", e);
-    rows.into_iter()
-        .map(
-            |(source, status, received_at, first_contact_at, placed_at)| {
-                Ok(ReferralFact {
-                    source: source.parse().map_err(bad)?,
-                    status: status.parse().map_err(bad)?,
-                    received_at,
-                    first_contact_at,
-                    placed_at,
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(ReferralFact::try_from).collect()
 }
 
 /// Matches by status (proposed, agreed, declined, withdrawn), for the
@@ -72,14 +76,25 @@ pub async fn match_counts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<(String, i64)>> {
-    let rows = on_db!(db, |p| sqlx::query_as(
-        "SELECT m.status, COUNT(*) FROM matches m JOIN referrals r ON r.id = m.referral_id
+    let rows: Vec<MatchCount> = on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT m.status, COUNT(*) AS matches FROM matches m JOIN referrals r ON r.id = m.referral_id
          WHERE m.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)
          GROUP BY m.status ORDER BY m.status"
     )
-    .bind(organisation.to_string())
-    .bind(programme.map(|p| p.to_string()))
+    .bind(organisation)
+    .bind(programme)
     .fetch_all(p)
-    .await)?;
-    Ok(rows)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.status, row.matches))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct MatchCount {
+    status: String,
+    matches: i64,
 }

@@ -5,7 +5,7 @@ use alongside_domain::{AccountId, Actor, OrganisationId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// Who a session or API token belongs to, with what pages show about them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +22,8 @@ pub struct SignedIn {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SignedInRow {
-    account_id: String,
-    organisation_id: String,
+    account_id: AccountId,
+    organisation_id: OrganisationId,
     role: String,
     display_name: String,
     email: String,
@@ -35,8 +35,8 @@ impl TryFrom<SignedInRow> for SignedIn {
     fn try_from(row: SignedInRow) -> DbResult<Self> {
         Ok(Self {
             actor: Actor {
-                account_id: parse_id("session", &row.account_id)?,
-                organisation_id: parse_id("session", &row.organisation_id)?,
+                account_id: row.account_id,
+                organisation_id: row.organisation_id,
                 role: row
                     .role
                     .parse()
@@ -62,8 +62,8 @@ pub async fn create(
     on_tx!(tx, |c| {
         sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash)
-        .bind(account.to_string())
-        .bind(organisation.to_string())
+        .bind(account)
+        .bind(organisation)
         .bind(now)
         .bind(expires_at)
         .execute(c)
@@ -116,7 +116,7 @@ pub async fn delete_others(
     let done = on_tx!(tx, |c| sqlx::query(
         "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2"
     )
-    .bind(account.to_string())
+    .bind(account)
     .bind(keep_token_hash)
     .execute(c)
     .await

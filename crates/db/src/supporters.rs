@@ -5,7 +5,7 @@ use alongside_domain::{OrganisationId, SupporterId};
 use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx, parse_id};
+use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
 /// A supporter as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct Supporter {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: SupporterId,
     name: String,
     email: Option<String>,
     phone: String,
@@ -81,7 +81,7 @@ impl TryFrom<Row> for Supporter {
         let details =
             SupporterDetails::validate(&input).map_err(|e| DbError::corrupt("supporter", e))?;
         Ok(Self {
-            id: parse_id("supporter", &row.id)?,
+            id: row.id,
             details,
             status: row
                 .status
@@ -112,8 +112,8 @@ pub async fn create(
             training, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .bind(&details.name)
     .bind(details.email.as_ref().map(|e| e.as_str().to_owned()))
     .bind(&details.phone)
@@ -172,8 +172,8 @@ pub async fn update(
     .bind(details.checks_valid_until)
     .bind(json(details.training.clone()))
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -199,8 +199,8 @@ pub async fn set_status(
     )
     .bind(status.as_str())
     .bind(now)
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .execute(c)
     .await
     .map(|r| r.rows_affected())
@@ -216,8 +216,8 @@ pub async fn set_status(
 pub async fn find(db: &Db, organisation: OrganisationId, id: SupporterId) -> DbResult<Supporter> {
     let sql = format!("{SELECT} WHERE id = $1 AND organisation_id = $2");
     let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id.to_string())
-        .bind(organisation.to_string())
+        .bind(id)
+        .bind(organisation)
         .fetch_one(p)
         .await)?;
     row.try_into()
@@ -230,11 +230,11 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: SupporterId,
 ) -> DbResult<SupporterStatus> {
-    let (status,): (String,) = on_tx!(tx, |c| sqlx::query_as(
+    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT status FROM supporters WHERE id = $1 AND organisation_id = $2"
     )
-    .bind(id.to_string())
-    .bind(organisation.to_string())
+    .bind(id)
+    .bind(organisation)
     .fetch_one(c)
     .await)?;
     status
@@ -253,7 +253,7 @@ pub async fn list(
         "{SELECT} WHERE organisation_id = $1 AND (status <> 'left' OR $2) ORDER BY LOWER(name), id"
     );
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation.to_string())
+        .bind(organisation)
         .bind(with_left)
         .fetch_all(p)
         .await)?;

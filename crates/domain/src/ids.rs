@@ -1,5 +1,8 @@
 //! Identifiers. Each kind of record has its own type so that a programme id
 //! can never be passed where an account id is expected.
+//!
+//! With the `sqlx` feature, which only the database layer turns on, each id
+//! binds and reads as itself, stored as its hyphenated text.
 
 use std::fmt;
 use std::str::FromStr;
@@ -66,6 +69,46 @@ macro_rules! id_type {
                     return Err(InvalidId { kind: $words });
                 }
                 Uuid::parse_str(s).map(Self).map_err(|_| InvalidId { kind: $words })
+            }
+        }
+
+        // Stored as the hyphenated text, on every engine that stores text:
+        // the column type is the one `String` has there.
+        #[cfg(feature = "sqlx")]
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "sqlx")]
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            String: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut DB::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <String as sqlx::Encode<'q, DB>>::encode(self.to_string(), buf)
+            }
+        }
+
+        // A stored value that is not an id of this kind is an `InvalidId`.
+        #[cfg(feature = "sqlx")]
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(<&str as sqlx::Decode<'r, DB>>::decode(value)?.parse()?)
             }
         }
     };

@@ -423,7 +423,9 @@ pub async fn show(
     let record = referrals::find(ctx.db(), ctx.data_key(), organisation, id).await?;
     let history = referrals::history(ctx.db(), ctx.data_key(), organisation, id).await?;
     let duplicates = if record.person.merged_into.is_none() {
-        people::likely_duplicates(ctx.db(), organisation, &record.person).await?
+        let mut found = people::likely_duplicates(ctx.db(), organisation, &record.person).await?;
+        referrals::add_references(ctx.db(), organisation, &mut found).await?;
+        found
     } else {
         Vec::new()
     };
@@ -640,12 +642,13 @@ pub async fn merge(
         return Err(Error::NotFound);
     }
     let mut tx = ctx.db().begin().await?;
-    people::merge(
+    people::merge(&mut tx, organisation, record.person.id, other).await?;
+    referrals::move_to_person(
         &mut tx,
         ctx.data_key(),
         organisation,
-        record.person.id,
         other,
+        record.person.id,
         permit.actor().account_id,
         ctx.now(),
     )

@@ -6,6 +6,7 @@ mod audit;
 mod costs;
 mod feedback;
 mod idempotency;
+mod ids;
 mod instance_keys;
 mod invitations;
 mod matches;

@@ -1,12 +1,14 @@
-//! Both engines: the same migrations, tables and columns; migrating again is harmless.
+//! Both engines: the same migrations, tables, views and columns; migrating
+//! again is harmless.
 
 use alongside_testdb::{TestDb, on_both_engines};
 
+/// Every table's and view's columns (PostgreSQL lists both).
 async fn tables_and_columns(t: &TestDb) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = match &t.db {
         alongside_db::Db::Sqlite(p) => sqlx::query_as(
             "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
         )
         .fetch_all(p)
         .await
@@ -21,6 +23,24 @@ async fn tables_and_columns(t: &TestDb) -> Vec<(String, String)> {
     };
     pairs.sort();
     pairs
+}
+
+async fn views(t: &TestDb) -> Vec<String> {
+    match &t.db {
+        alongside_db::Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+        alongside_db::Db::Postgres(p) => sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.views WHERE table_schema = 'public'
+             ORDER BY table_name",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    }
 }
 
 #[test]
@@ -44,6 +64,20 @@ async fn both_engines_have_the_same_tables_and_columns() {
             .iter()
             .any(|(t, c)| t == "programmes" && c == "organisation_id")
     );
+    assert!(
+        sqlite
+            .iter()
+            .any(|(t, c)| t == "referral_moments" && c == "placed_at"),
+        "views' columns are compared too"
+    );
+    assert_eq!(sqlite, postgres);
+}
+
+#[tokio::test]
+async fn both_engines_have_the_same_views() {
+    let sqlite = views(&TestDb::sqlite().await).await;
+    let postgres = views(&TestDb::postgres().await).await;
+    assert_eq!(sqlite, ["referral_moments"]);
     assert_eq!(sqlite, postgres);
 }
 

@@ -263,7 +263,14 @@ async fn duplicates_are_found_and_merged_with_both_histories(t: TestDb) {
         "the queue flags likely duplicates in one query (D is like C, which has no NHS number)"
     );
     let person = people::find(&t.db, &key(), a.person).await.unwrap();
-    let found = people::likely_duplicates(&t.db, north, &person)
+    let mut found = people::likely_duplicates(&t.db, north, &person)
+        .await
+        .unwrap();
+    assert!(
+        found.iter().all(|d| d.referrals.is_empty()),
+        "people alone are read"
+    );
+    referrals::add_references(&t.db, north, &mut found)
         .await
         .unwrap();
     let summary: Vec<_> = found
@@ -283,8 +290,13 @@ async fn duplicates_are_found_and_merged_with_both_histories(t: TestDb) {
         "a different NHS number is another person; another organisation's records are never compared"
     );
 
+    // Merging, as the service does it: the records, then the referrals, in
+    // one transaction.
     let mut tx = t.db.begin().await.unwrap();
-    people::merge(&mut tx, &key(), north, a.person, c.person, coordinator, now)
+    people::merge(&mut tx, north, a.person, c.person)
+        .await
+        .unwrap();
+    referrals::move_to_person(&mut tx, &key(), north, c.person, a.person, coordinator, now)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -319,9 +331,9 @@ async fn duplicates_are_found_and_merged_with_both_histories(t: TestDb) {
     assert_eq!(remaining.len(), 1, "a merged record is no longer offered");
 
     let mut tx = t.db.begin().await.unwrap();
-    let twice = people::merge(&mut tx, &key(), north, a.person, c.person, coordinator, now).await;
+    let twice = people::merge(&mut tx, north, a.person, c.person).await;
     assert!(matches!(twice, Err(DbError::NotFound)));
-    let itself = people::merge(&mut tx, &key(), north, a.person, a.person, coordinator, now).await;
+    let itself = people::merge(&mut tx, north, a.person, a.person).await;
     assert!(matches!(itself, Err(DbError::Conflict(_))));
 }
 

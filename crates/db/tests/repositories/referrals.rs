@@ -1,12 +1,16 @@
-//! Referrals: the queue, triage, filters and search, first contact.
+//! Referrals: the queue, triage, filters and search, first contact, and the
+//! moments a referral was placed and closed.
 
+use alongside_db::outcomes::{self, NewResponse};
 use alongside_db::referrals::{self, QueueFilter, StatusChange};
-use alongside_db::{DbError, organisations, programmes};
+use alongside_db::{DbError, organisations, programmes, reports};
 use alongside_domain::Role;
 use alongside_domain::consent::ConsentScope;
+use alongside_domain::costs::{Money, ProgrammeCosts};
 use alongside_domain::referral::{DeclineReason, ReferralSource, ReferralStatus};
 use alongside_testdb::{TestDb, on_both_engines};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
 
 use crate::support::{
     create, details, key, member, online, organisation, professional_referral, self_referral,
@@ -340,7 +344,151 @@ async fn queue_filters_search_and_first_contact(t: TestDb) {
     );
 }
 
+/// A day of January 2026 at nine: whole seconds, kept exactly on both engines.
+fn day(n: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, n, 9, 0, 0).unwrap()
+}
+
+async fn a_referrals_moments_are_its_first_placement_and_closure(t: TestDb) {
+    let north = organisation(&t, "North").await;
+    let coordinator = member(&t, north, "coord@example.org", Role::Coordinator).await;
+    let mut tx = t.db.begin().await.unwrap();
+    let programme = programmes::create(&mut tx, north, &details("Walking buddies"), day(1))
+        .await
+        .unwrap()
+        .id;
+    let costs = ProgrammeCosts {
+        funding: Some(Money::from_pence(100_000)),
+        ..ProgrammeCosts::default()
+    };
+    programmes::set_costs(&mut tx, north, programme, &costs)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let referral = async |name: &str, reference: &str, steps: &[(ReferralStatus, u32)]| {
+        let id = create(
+            &t,
+            north,
+            &self_referral(name),
+            reference,
+            online("online"),
+            day(1),
+        )
+        .await
+        .referral;
+        let mut tx = t.db.begin().await.unwrap();
+        for &(status, on) in steps {
+            let change = StatusChange {
+                status,
+                programme: Some(programme),
+                decline_reason: None,
+                actor: coordinator,
+                note: "moved on",
+            };
+            referrals::change_status(&mut tx, &key(), north, id, change, day(on))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    };
+    use ReferralStatus::{Accepted, Closed, Placed};
+    // Placed, closed, placed again and closed again: the first of each.
+    let again = referral(
+        "Ann",
+        "REF-A",
+        &[
+            (Accepted, 2),
+            (Placed, 3),
+            (Closed, 5),
+            (Placed, 7),
+            (Closed, 9),
+        ],
+    )
+    .await;
+    let supported = referral("Bea", "REF-B", &[(Accepted, 2), (Placed, 4)]).await;
+    let never_placed = referral("Cal", "REF-C", &[(Accepted, 2), (Closed, 6)]).await;
+    let waiting = referral("Dot", "REF-D", &[(Accepted, 2)]).await;
+
+    let expected = [
+        (again, Some(day(3)), Some(day(5))),
+        (supported, Some(day(4)), None),
+        (never_placed, None, None),
+        (waiting, None, None),
+    ];
+    let queue = referrals::queue(&t.db, north, &statuses(&ReferralStatus::ALL))
+        .await
+        .unwrap();
+    let moments: Vec<(Uuid, _, _)> = queue
+        .iter()
+        .map(|e| (e.id, e.placed_at, e.ended_at))
+        .collect();
+    assert_eq!(moments, expected, "a closure ends support only once placed");
+    let found = referrals::find(&t.db, &key(), north, again).await.unwrap();
+    assert_eq!(
+        (found.summary.placed_at, found.summary.ended_at),
+        (Some(day(3)), Some(day(5)))
+    );
+
+    let mut facts: Vec<_> = reports::referral_facts(&t.db, north, Some(programme))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.placed_at)
+        .collect();
+    facts.sort();
+    assert_eq!(facts, [None, None, Some(day(3)), Some(day(4))]);
+
+    let mut followed: Vec<_> = outcomes::followed(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.referral_id, f.placed_at, f.ended_at))
+        .collect();
+    followed.sort();
+    let mut placed = vec![(again, day(3), Some(day(5))), (supported, day(4), None)];
+    placed.sort();
+    assert_eq!(followed, placed, "only those ever placed are followed");
+
+    let people = programmes::cost_facts(&t.db, north, Some(programme))
+        .await
+        .unwrap();
+    assert_eq!(people[0].people_supported, 2);
+
+    let mut tx = t.db.begin().await.unwrap();
+    for referral_id in [again, never_placed] {
+        let response = NewResponse {
+            referral_id,
+            instrument: "phq9",
+            timepoint: "Baseline",
+            answers: &[Some(1); 9],
+            sealed: None,
+            score: Some(9.0),
+            entered_by: None,
+            answered_on: None,
+        };
+        outcomes::submit(&mut tx, north, &response, day(10))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut scores: Vec<_> = outcomes::score_facts(&t.db, north, Some(programme))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.referral_id, f.placed_at, f.ended_at))
+        .collect();
+    scores.sort();
+    let mut expected = vec![
+        (again, Some(day(3)), Some(day(5))),
+        (never_placed, None, None),
+    ];
+    expected.sort();
+    assert_eq!(scores, expected);
+}
+
 on_both_engines!(
     referrals_queue_triage_and_stay_in_their_organisation,
     queue_filters_search_and_first_contact,
+    a_referrals_moments_are_its_first_placement_and_closure,
 );
