@@ -5,15 +5,17 @@ use alongside_db::feedback::{Reviewed, Theme};
 use alongside_domain::feedback::Part;
 use alongside_domain::{FieldErrors, ProgrammeId};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use uuid::Uuid;
 
-use super::{Layout, error_page, record_id, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
 use crate::AppState;
 use crate::auth::actions::ReviewFeedback;
 use crate::auth::{Authorised, CsrfForm};
+use crate::services::Error as ServiceError;
 use crate::services::feedback as service;
 
 #[derive(Template)]
@@ -56,18 +58,17 @@ async fn review_page(
     typed_theme: String,
     errors: FieldErrors,
     notice: Option<&'static str>,
-) -> Response {
+) -> PageResult {
     let filter: Option<ProgrammeId> = programme.parse().ok();
-    let review = match service::review(state.services(), &auth.permit, filter).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+    let review = service::review(state.services(), &auth.permit, filter)
+        .await
+        .or_page(auth)?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render(
+    Ok(render(
         status,
         &ReviewPage {
             layout: Layout::signed_in("What people said", "reports", &auth.session)
@@ -79,7 +80,7 @@ async fn review_page(
             errors,
             notice,
         },
-    )
+    ))
 }
 
 /// The answers to the open questions, with their themes.
@@ -87,7 +88,7 @@ pub async fn review(
     State(state): State<AppState>,
     auth: Authorised<ReviewFeedback>,
     Query(query): Query<ReviewQuery>,
-) -> Response {
+) -> PageResult {
     let notice = match query.saved.as_deref() {
         Some("theme") => Some("The theme has been added."),
         Some(_) => Some("The themes have been saved."),
@@ -116,13 +117,13 @@ pub async fn add_theme(
     State(state): State<AppState>,
     auth: Authorised<ReviewFeedback>,
     CsrfForm(form): CsrfForm<ThemeForm>,
-) -> Response {
+) -> PageResult {
     match service::add_theme(state.services(), &auth.permit, &form.theme).await {
-        Ok(()) => Redirect::to(&back(&form.programme, "theme")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
+        Ok(()) => Ok(Redirect::to(&back(&form.programme, "theme")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
             review_page(&state, &auth, &form.programme, form.theme, errors, None).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -145,20 +146,16 @@ pub struct TagForm {
 pub async fn tag(
     State(state): State<AppState>,
     auth: Authorised<ReviewFeedback>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<Uuid>,
     CsrfForm(form): CsrfForm<TagForm>,
-) -> Response {
-    let id = match record_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let chosen = [(Part::Helped, form.helped), (Part::Hindered, form.hindered)];
-    match service::tag(state.services(), &auth.permit, id, &chosen).await {
-        Ok(()) => Redirect::to(&format!(
-            "{}#reflection-{id}",
-            back(&form.programme, "tags")
-        ))
-        .into_response(),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    service::tag(state.services(), &auth.permit, id, &chosen)
+        .await
+        .or_page(&auth)?;
+    Ok(Redirect::to(&format!(
+        "{}#reflection-{id}",
+        back(&form.programme, "tags")
+    ))
+    .into_response())
 }

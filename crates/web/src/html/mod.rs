@@ -260,15 +260,6 @@ impl IntoResponse for Error {
     }
 }
 
-/// The record id in a page's path: only a canonical UUID names a record,
-/// anything else is simply not there.
-pub(crate) fn record_id(id: &str) -> Result<uuid::Uuid, Error> {
-    uuid::Uuid::try_parse(id)
-        .ok()
-        .filter(|u| u.hyphenated().to_string() == id)
-        .ok_or(Error::NotFound)
-}
-
 /// A number as reports show it: up to two decimals, without trailing zeros.
 pub(crate) fn number(value: f64) -> String {
     let text = format!("{value:.2}");

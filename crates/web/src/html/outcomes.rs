@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use alongside_domain::ProgrammeId;
 use alongside_domain::schedule::{Anchor, Schedule, Timepoint};
 use alongside_evaluation::instruments::Instrument;
 use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers, ItemType};
@@ -12,16 +13,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
-use super::{Layout, error_page, render, visitor_form};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, error_page, render, visitor_form};
 use crate::auth::actions::{EnterOutcomes, ManageProgrammes};
 use crate::auth::{Authorised, CsrfForm};
+use crate::services::Error as ServiceError;
 use crate::services::outcomes::{
     self as service, AnswerError, AnswerProblem, Answered, Asked, LinkProblem, Questionnaire,
 };
 use crate::services::questionnaires::Own;
 use crate::{AppState, Error};
-
-use super::record_id as referral_id;
 
 #[derive(Template)]
 #[template(path = "outcomes/answer.html")]
@@ -286,24 +286,21 @@ pub async fn answer(
 pub async fn enter_form(
     State(state): State<AppState>,
     auth: Authorised<EnterOutcomes>,
-    Path((id, index)): Path<(String, String)>,
-) -> Response {
-    let id = match referral_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
-    match service::staff_questionnaire(state.services(), &auth.permit, id, &index).await {
-        Ok((record, q)) => staff_page(
-            &auth,
-            id,
-            &index,
-            &record.summary.name,
-            q,
-            Vec::new(),
-            HashMap::new(),
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    RecordId(id): RecordId<Uuid>,
+    Path((_, index)): Path<(String, String)>,
+) -> PageResult {
+    let (record, q) = service::staff_questionnaire(state.services(), &auth.permit, id, &index)
+        .await
+        .or_page(&auth)?;
+    Ok(staff_page(
+        &auth,
+        id,
+        &index,
+        &record.summary.name,
+        q,
+        Vec::new(),
+        HashMap::new(),
+    ))
 }
 
 fn staff_page(
@@ -344,21 +341,20 @@ fn staff_page(
 pub async fn enter(
     State(state): State<AppState>,
     auth: Authorised<EnterOutcomes>,
-    Path((id, index)): Path<(String, String)>,
+    RecordId(id): RecordId<Uuid>,
+    Path((_, index)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let id = match referral_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let submit = form.get("action").map(String::as_str) != Some("save");
-    match service::enter(state.services(), &auth.permit, id, &index, &form, submit).await {
-        Ok(Ok(())) => Redirect::to(&format!("/referrals/{id}?saved=1#outcomes")).into_response(),
-        Ok(Err((record, q, problems))) => {
+    let entered = service::enter(state.services(), &auth.permit, id, &index, &form, submit)
+        .await
+        .or_page(&auth)?;
+    Ok(match entered {
+        Ok(()) => Redirect::to(&format!("/referrals/{id}?saved=1#outcomes")).into_response(),
+        Err((record, q, problems)) => {
             staff_page(&auth, id, &index, &record.summary.name, q, problems, form)
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+    })
 }
 
 #[derive(Template)]
@@ -376,24 +372,21 @@ struct LinkPage {
 pub async fn make_link(
     State(state): State<AppState>,
     auth: Authorised<EnterOutcomes>,
-    Path((id, index)): Path<(String, String)>,
+    RecordId(id): RecordId<Uuid>,
+    Path((_, index)): Path<(String, String)>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let id = match referral_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
     let (status, made, problem) =
         match service::make_link(state.services(), &auth.permit, id, &index).await {
             Ok(made) => (StatusCode::OK, Some(made), None),
-            Err(crate::services::Error::Invalid(errors)) => (
+            Err(ServiceError::Invalid(errors)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 errors.as_slice().first().map(|e| e.message.clone()),
             ),
-            Err(e) => return error_page(&e, Some(&auth.session)),
+            Err(e) => return Err(PageError::new(e, &auth)),
         };
-    render(
+    Ok(render(
         status,
         &LinkPage {
             layout: Layout::signed_in("Private questionnaire link", "referrals", &auth.session)
@@ -404,7 +397,7 @@ pub async fn make_link(
             link: made.map(|(_, m)| m.url),
             problem,
         },
-    )
+    ))
 }
 
 /// A timepoint row of the schedule form, as stored or as typed.
@@ -549,71 +542,47 @@ pub struct SavedQuery {
 async fn programme_page(
     state: &AppState,
     auth: &Authorised<ManageProgrammes>,
-    id: &str,
+    id: ProgrammeId,
     typed: Typed,
     errors: alongside_domain::FieldErrors,
     notice: Option<&'static str>,
-) -> Response {
+) -> PageResult {
     let Typed { chosen, schedule } = typed;
-    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
-        return error_page(&Error::NotFound, Some(&auth.session));
-    };
-    let programme = match alongside_db::programmes::find(
-        state.db(),
-        auth.permit.actor().organisation_id,
-        programme_id,
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(e) => return error_page(e, Some(&auth.session)),
-    };
+    let organisation = auth.permit.actor().organisation_id;
+    let programme = alongside_db::programmes::find(state.db(), organisation, id)
+        .await
+        .or_page(auth)?;
     let chosen = match chosen {
         Some(c) => c,
-        None => match service::chosen_codes(state.services(), &auth.permit, programme_id).await {
-            Ok(c) => c,
-            Err(e) => return error_page(&e, Some(&auth.session)),
-        },
+        None => service::chosen_codes(state.services(), &auth.permit, id)
+            .await
+            .or_page(auth)?,
     };
-    let askable =
-        match service::askable(state.services(), auth.permit.actor().organisation_id).await {
-            Ok(a) => a,
-            Err(e) => return error_page(&e, Some(&auth.session)),
-        };
-    let own: Vec<(String, String)> = match crate::services::questionnaires::list(
-        state.services(),
-        auth.permit.actor().organisation_id,
-    )
-    .await
-    {
-        Ok(list) => list
+    let askable = service::askable(state.services(), organisation)
+        .await
+        .or_page(auth)?;
+    let own: Vec<(String, String)> =
+        crate::services::questionnaires::list(state.services(), organisation)
+            .await
+            .or_page(auth)?
             .into_iter()
             .filter(|o| o.active)
             .map(|o| (o.code(), o.custom.title))
-            .collect(),
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+            .collect();
     let schedule = match schedule {
         Some(s) => s,
-        None => {
-            match service::schedule_of(
-                state.services(),
-                auth.permit.actor().organisation_id,
-                programme_id,
-            )
-            .await
-            {
-                Ok(s) => ScheduleTyped::of(&s),
-                Err(e) => return error_page(&e, Some(&auth.session)),
-            }
-        }
+        None => ScheduleTyped::of(
+            &service::schedule_of(state.services(), organisation, id)
+                .await
+                .or_page(auth)?,
+        ),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render(
+    Ok(render(
         status,
         &ProgrammePage {
             layout: Layout::signed_in(
@@ -647,7 +616,7 @@ async fn programme_page(
             errors,
             notice,
         },
-    )
+    ))
 }
 
 /// What was typed on the programme's outcomes page, to show again.
@@ -661,9 +630,9 @@ struct Typed {
 pub async fn programme_form(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     axum::extract::Query(query): axum::extract::Query<SavedQuery>,
-) -> Response {
+) -> PageResult {
     let notice = match query.saved.as_deref() {
         Some("schedule") => Some("The schedule has been saved."),
         Some(_) => Some("The questionnaires have been saved."),
@@ -672,7 +641,7 @@ pub async fn programme_form(
     programme_page(
         &state,
         &auth,
-        &id,
+        id,
         Typed::default(),
         alongside_domain::FieldErrors::default(),
         notice,
@@ -684,29 +653,19 @@ pub async fn programme_form(
 pub async fn choose(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(form): CsrfForm<ChooseForm>,
-) -> Response {
-    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
-        return error_page(&Error::NotFound, Some(&auth.session));
-    };
-    match service::choose(
-        state.services(),
-        &auth.permit,
-        programme_id,
-        &form.instruments,
-    )
-    .await
-    {
-        Ok(()) => Redirect::to(&format!("/programmes/{id}/outcomes?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
+) -> PageResult {
+    match service::choose(state.services(), &auth.permit, id, &form.instruments).await {
+        Ok(()) => Ok(Redirect::to(&format!("/programmes/{id}/outcomes?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
             let typed = Typed {
                 chosen: Some(form.instruments),
                 schedule: None,
             };
-            programme_page(&state, &auth, &id, typed, errors, None).await
+            programme_page(&state, &auth, id, typed, errors, None).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -714,31 +673,26 @@ pub async fn choose(
 pub async fn set_schedule(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId<ProgrammeId>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let Ok(programme_id) = id.parse::<alongside_domain::ProgrammeId>() else {
-        return error_page(&Error::NotFound, Some(&auth.session));
-    };
+) -> PageResult {
     let typed = ScheduleTyped::from_form(&form);
     let result = match typed.read() {
-        Ok(schedule) => {
-            service::set_schedule(state.services(), &auth.permit, programme_id, schedule).await
-        }
+        Ok(schedule) => service::set_schedule(state.services(), &auth.permit, id, schedule).await,
         Err(errors) => Err(errors.into()),
     };
     match result {
         Ok(()) => {
-            Redirect::to(&format!("/programmes/{id}/outcomes?saved=schedule")).into_response()
+            Ok(Redirect::to(&format!("/programmes/{id}/outcomes?saved=schedule")).into_response())
         }
-        Err(crate::services::Error::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let typed = Typed {
                 chosen: None,
                 schedule: Some(typed),
             };
-            programme_page(&state, &auth, &id, typed, errors, None).await
+            programme_page(&state, &auth, id, typed, errors, None).await
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -808,31 +762,26 @@ pub async fn text_form(
     auth: Authorised<crate::auth::actions::LoadLicensedText>,
     Path(code): Path<String>,
     axum::extract::Query(query): axum::extract::Query<SavedQuery>,
-) -> Response {
-    let instrument = match licensed(&code) {
-        Ok(i) => i,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
-    let loaded = match service::askable(state.services(), auth.permit.actor().organisation_id).await
-    {
-        Ok(a) => a
-            .into_iter()
-            .find(|a| a.instrument.code == instrument.code)
-            .map(|a| a.items.join("\n"))
-            .unwrap_or_default(),
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
+    let instrument = licensed(&code).or_page(&auth)?;
+    let loaded = service::askable(state.services(), auth.permit.actor().organisation_id)
+        .await
+        .or_page(&auth)?
+        .into_iter()
+        .find(|a| a.instrument.code == instrument.code)
+        .map(|a| a.items.join("\n"))
+        .unwrap_or_default();
     let notice = query
         .saved
         .is_some()
         .then_some("The wording has been saved.");
-    text_page(
+    Ok(text_page(
         &auth,
         instrument,
         loaded,
         alongside_domain::FieldErrors::default(),
         notice,
-    )
+    ))
 }
 
 /// Loads the wording of a licensed questionnaire.
@@ -841,16 +790,15 @@ pub async fn load_text(
     auth: Authorised<crate::auth::actions::LoadLicensedText>,
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<TextForm>,
-) -> Response {
-    let instrument = match licensed(&code) {
-        Ok(i) => i,
-        Err(e) => return error_page(&e, Some(&auth.session)),
-    };
+) -> PageResult {
+    let instrument = licensed(&code).or_page(&auth)?;
     match service::load_text(state.services(), &auth.permit, instrument.code, &form.items).await {
-        Ok(()) => Redirect::to(&format!("/questionnaires/{code}/wording?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
-            text_page(&auth, instrument, form.items, errors, None)
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/questionnaires/{code}/wording?saved=1")).into_response())
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(text_page(&auth, instrument, form.items, errors, None))
+        }
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }

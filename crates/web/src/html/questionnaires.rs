@@ -9,11 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use uuid::Uuid;
 
-use super::{Layout, error_page, record_id, render};
+use super::{Layout, OrPage, PageError, PageResult, canonical, render};
 use crate::auth::actions::ManageProgrammes;
 use crate::auth::{Authorised, CsrfForm};
 use crate::fhir::custom;
+use crate::services::Error as ServiceError;
 use crate::services::questionnaires::{self as service, Own};
 use crate::{AppState, Error};
 
@@ -26,18 +28,18 @@ struct ListPage {
 }
 
 /// Every questionnaire the organisation can collect.
-pub async fn list(State(state): State<AppState>, auth: Authorised<ManageProgrammes>) -> Response {
-    match service::list(state.services(), auth.permit.actor().organisation_id).await {
-        Ok(own) => render(
-            StatusCode::OK,
-            &ListPage {
-                layout: Layout::signed_in("Questionnaires", "programmes", &auth.session),
-                shipped: instruments::ALL.to_vec(),
-                own,
-            },
-        ),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+pub async fn list(State(state): State<AppState>, auth: Authorised<ManageProgrammes>) -> PageResult {
+    let own = service::list(state.services(), auth.permit.actor().organisation_id)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::signed_in("Questionnaires", "programmes", &auth.session),
+            shipped: instruments::ALL.to_vec(),
+            own,
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -70,8 +72,8 @@ fn import_page(
 }
 
 /// The form to add a questionnaire from its FHIR export.
-pub async fn import_form(auth: Authorised<ManageProgrammes>) -> Response {
-    import_page(&auth, String::new(), Vec::new())
+pub async fn import_form(auth: Authorised<ManageProgrammes>) -> PageResult {
+    Ok(import_page(&auth, String::new(), Vec::new()))
 }
 
 #[derive(Deserialize, Default)]
@@ -85,22 +87,22 @@ pub async fn import(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
     CsrfForm(form): CsrfForm<ImportForm>,
-) -> Response {
+) -> PageResult {
     let parsed: Result<serde_json::Value, _> = serde_json::from_str(form.resource.trim());
     let resource = match parsed {
         Ok(v) if v["resourceType"] == "Questionnaire" => v,
         Ok(_) => {
-            return import_page(
+            return Ok(import_page(
                 &auth,
                 form.resource,
                 vec![(
                     String::new(),
                     "Paste a FHIR Questionnaire: its resourceType must be Questionnaire".into(),
                 )],
-            );
+            ));
         }
         Err(e) => {
-            return import_page(
+            return Ok(import_page(
                 &auth,
                 form.resource,
                 vec![(
@@ -111,27 +113,27 @@ pub async fn import(
                         e.column()
                     ),
                 )],
-            );
+            ));
         }
     };
     let questionnaire = match custom::parse(&resource) {
         Ok(q) => q,
         Err(issues) => {
             let problems = issues.into_iter().map(|i| (i.at, i.message)).collect();
-            return import_page(&auth, form.resource, problems);
+            return Ok(import_page(&auth, form.resource, problems));
         }
     };
     match service::import(state.services(), &auth.permit, &questionnaire).await {
-        Ok(id) => Redirect::to(&format!("/questionnaires/{id}?saved=1")).into_response(),
-        Err(crate::services::Error::Invalid(errors)) => {
+        Ok(id) => Ok(Redirect::to(&format!("/questionnaires/{id}?saved=1")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
             let problems = errors
                 .as_slice()
                 .iter()
                 .map(|e| ("Questionnaire.title".to_owned(), e.message.clone()))
                 .collect();
-            import_page(&auth, form.resource, problems)
+            Ok(import_page(&auth, form.resource, problems))
         }
-        Err(e) => error_page(&e, Some(&auth.session)),
+        Err(e) => Err(PageError::new(e, &auth)),
     }
 }
 
@@ -196,44 +198,46 @@ pub async fn show(
     auth: Authorised<ManageProgrammes>,
     Path(code): Path<String>,
     Query(query): Query<SavedQuery>,
-) -> Response {
-    let found = match record_id(&code) {
-        Ok(id) => service::find(state.services(), auth.permit.actor().organisation_id, id)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
-    };
-    match found {
-        Ok(own) => {
-            let mut items = Vec::new();
-            flatten(&own.custom.items, 0, &mut items);
-            render(
-                StatusCode::OK,
-                &ShowPage {
-                    layout: Layout::signed_in(
-                        own.custom.title.clone(),
-                        "programmes",
-                        &auth.session,
-                    ),
-                    items,
-                    own,
-                    notice: match query.saved.as_deref() {
-                        Some("retired") => Some(
-                            "The questionnaire has been retired: programmes can no longer choose it.",
-                        ),
-                        Some("restored") => Some(
-                            "The questionnaire has been brought back: programmes can choose it again.",
-                        ),
-                        Some(_) => {
-                            Some("The questionnaire has been added. Programmes can now choose it.")
-                        }
-                        None => None,
-                    },
-                },
-            )
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    let own = find(&state, &auth, &code).await?;
+    let mut items = Vec::new();
+    flatten(&own.custom.items, 0, &mut items);
+    Ok(render(
+        StatusCode::OK,
+        &ShowPage {
+            layout: Layout::signed_in(own.custom.title.clone(), "programmes", &auth.session),
+            items,
+            own,
+            notice: match query.saved.as_deref() {
+                Some("retired") => {
+                    Some("The questionnaire has been retired: programmes can no longer choose it.")
+                }
+                Some("restored") => {
+                    Some("The questionnaire has been brought back: programmes can choose it again.")
+                }
+                Some(_) => Some("The questionnaire has been added. Programmes can now choose it."),
+                None => None,
+            },
+        },
+    ))
+}
+
+/// The id of an own questionnaire in its page's path: only an id's
+/// canonical spelling names one; any other code is not there.
+fn own_id(code: &str, auth: &Authorised<ManageProgrammes>) -> Result<Uuid, PageError> {
+    canonical::<Uuid>(code).ok_or(Error::NotFound).or_page(auth)
+}
+
+/// The own questionnaire whose id is `code`.
+async fn find(
+    state: &AppState,
+    auth: &Authorised<ManageProgrammes>,
+    code: &str,
+) -> Result<Own, PageError> {
+    let id = own_id(code, auth)?;
+    service::find(state.services(), auth.permit.actor().organisation_id, id)
+        .await
+        .or_page(auth)
 }
 
 /// Retires one of the organisation's own questionnaires.
@@ -242,7 +246,7 @@ pub async fn retire(
     auth: Authorised<ManageProgrammes>,
     Path(code): Path<String>,
     CsrfForm(_form): CsrfForm<Empty>,
-) -> Response {
+) -> PageResult {
     set_active(&state, &auth, &code, false).await
 }
 
@@ -252,7 +256,7 @@ pub async fn restore(
     auth: Authorised<ManageProgrammes>,
     Path(code): Path<String>,
     CsrfForm(_form): CsrfForm<Empty>,
-) -> Response {
+) -> PageResult {
     set_active(&state, &auth, &code, true).await
 }
 
@@ -264,21 +268,16 @@ async fn set_active(
     auth: &Authorised<ManageProgrammes>,
     code: &str,
     active: bool,
-) -> Response {
-    let done = match record_id(code) {
-        Ok(id) => service::set_active(state.services(), &auth.permit, id, active)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Redirect::to(&format!(
-            "/questionnaires/{code}?saved={}",
-            if active { "restored" } else { "retired" }
-        ))
-        .into_response(),
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+) -> PageResult {
+    let id = own_id(code, auth)?;
+    service::set_active(state.services(), &auth.permit, id, active)
+        .await
+        .or_page(auth)?;
+    Ok(Redirect::to(&format!(
+        "/questionnaires/{code}?saved={}",
+        if active { "restored" } else { "retired" }
+    ))
+    .into_response())
 }
 
 /// One of the organisation's own questionnaires as a FHIR Questionnaire
@@ -287,29 +286,19 @@ pub async fn export(
     State(state): State<AppState>,
     auth: Authorised<ManageProgrammes>,
     Path(code): Path<String>,
-) -> Response {
-    let found = match record_id(&code) {
-        Ok(id) => service::find(state.services(), auth.permit.actor().organisation_id, id)
-            .await
-            .map_err(Error::from),
-        Err(e) => Err(e),
-    };
-    match found {
-        Ok(own) => {
-            let base = state.settings().public_url.trim_end_matches('/');
-            let body = custom::to_fhir(&own.id.to_string(), &own.custom, own.active, base);
+) -> PageResult {
+    let own = find(&state, &auth, &code).await?;
+    let base = state.settings().public_url.trim_end_matches('/');
+    let body = custom::to_fhir(&own.id.to_string(), &own.custom, own.active, base);
+    Ok((
+        [
+            (header::CONTENT_TYPE, crate::fhir::FHIR_JSON.to_owned()),
             (
-                [
-                    (header::CONTENT_TYPE, crate::fhir::FHIR_JSON.to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"questionnaire-{}.json\"", own.id),
-                    ),
-                ],
-                serde_json::to_string_pretty(&body).unwrap_or_default(),
-            )
-                .into_response()
-        }
-        Err(e) => error_page(&e, Some(&auth.session)),
-    }
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"questionnaire-{}.json\"", own.id),
+            ),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response())
 }

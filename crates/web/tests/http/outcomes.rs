@@ -1557,7 +1557,54 @@ async fn an_admin_loads_licensed_wording_which_programmes_can_then_use(db: TestD
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn outcome_pages_take_only_the_canonical_spelling_of_an_id(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let coordinator = app.signed_in(Role::Coordinator).await;
+    let (page, programme) = on_a_new_programme(&app, &coordinator, "Ann").await;
+    let referral = page.trim_start_matches("/referrals/").to_uppercase();
+    let programme_upper = programme.to_uppercase();
+    for path in [
+        format!("{page}/outcomes/0"),
+        format!("/programmes/{programme}/outcomes"),
+    ] {
+        let status = coordinator.get(&path).await.status();
+        assert_eq!(status, StatusCode::OK, "{path} as spelled");
+    }
+
+    let not_found = |response: reqwest::Response, what: String| async move {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{what}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Page not found"), "{what}");
+        assert!(
+            body.contains("Sign out"),
+            "{what}: the signed-in header stays"
+        );
+    };
+    for path in [
+        format!("/referrals/{referral}/outcomes/0"),
+        "/referrals/42/outcomes/0".to_owned(),
+        format!("/programmes/{programme_upper}/outcomes"),
+        "/programmes/not-an-id/outcomes".to_owned(),
+        "/questionnaires/not-an-id".to_owned(),
+        "/questionnaires/not-an-id/fhir.json".to_owned(),
+    ] {
+        not_found(coordinator.get(&path).await, format!("GET {path}")).await;
+    }
+    for path in [
+        format!("/referrals/{referral}/outcomes/0"),
+        format!("/referrals/{referral}/outcomes/0/link"),
+        format!("/programmes/{programme_upper}/outcomes"),
+        format!("/programmes/{programme_upper}/outcomes/schedule"),
+        "/feedback/42/tags".to_owned(),
+        "/questionnaires/not-an-id/retire".to_owned(),
+    ] {
+        let response = coordinator.submit("/dashboard", &path, &[]).await;
+        not_found(response, format!("POST {path}")).await;
+    }
+}
+
 on_both_engines!(
+    outcome_pages_take_only_the_canonical_spelling_of_an_id,
     a_programme_sets_its_own_schedule,
     links_go_by_email_as_windows_open,
     own_questionnaires_are_imported_answered_and_exported,
