@@ -47,7 +47,7 @@ pub struct Problem {
     pub edges: Vec<Edge>,
 }
 
-/// The chosen pairs.
+/// The chosen pairs, with how many people they match and their total score.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assignment {
     /// (person, supporter) pairs, ordered by person.
@@ -71,6 +71,9 @@ pub enum ProblemError {
     /// Scores so large, for so many people, that totals would not fit in
     /// 64 bits.
     ScoresTooLarge,
+    /// More people, supporters or pairs than the solver can number: it
+    /// holds their indices in 32 bits, the top two values kept as markers.
+    TooLarge,
 }
 
 impl std::fmt::Display for ProblemError {
@@ -79,6 +82,7 @@ impl std::fmt::Display for ProblemError {
             Self::NoSuchPerson(p) => write!(f, "person {p} is not in the problem"),
             Self::NoSuchSupporter(s) => write!(f, "supporter {s} is not in the problem"),
             Self::ScoresTooLarge => f.write_str("scores are too large to add up safely"),
+            Self::TooLarge => f.write_str("too many people, supporters or pairs to solve at once"),
         }
     }
 }
@@ -192,9 +196,10 @@ pub fn solve(problem: &Problem) -> Result<Assignment, ProblemError> {
         .collect();
     pairs.sort_unstable();
     let total_score = chosen.iter().map(|&(l, r)| graph.score(l, r)).sum();
+    let matched = u32::try_from(pairs.len()).map_err(|_| ProblemError::TooLarge)?;
     Ok(Assignment {
-        matched: pairs.len() as u32,
         pairs,
+        matched,
         total_score,
         components,
     })
@@ -202,7 +207,15 @@ pub fn solve(problem: &Problem) -> Result<Assignment, ProblemError> {
 
 /// The flow network, from the side whose places are filled ("left") to the
 /// other ("right"): pairs in compressed rows, costs as −score.
+///
+/// Nodes are numbered left nodes first, then right nodes, then the sink.
+/// [`Graph::new`] refuses a network whose node or pair indices would not
+/// fit in a `u32` below [`EXIT`], so the search may hold them as `u32`.
 struct Graph {
+    /// How many left nodes there are.
+    left: u32,
+    /// How many left and right nodes there are, the sink not counted.
+    nodes: u32,
     left_capacity: Vec<u32>,
     right_capacity: Vec<u32>,
     start: Vec<usize>,
@@ -220,6 +233,16 @@ impl Graph {
         mut pairs: Vec<(u32, u32, i64)>,
         places: u64,
     ) -> Result<Self, ProblemError> {
+        // Node and pair indices must stay below the two markers, NONE and
+        // EXIT; the sink is the last node.
+        let below_markers = |count: usize| {
+            u32::try_from(count)
+                .ok()
+                .filter(|&c| c <= EXIT)
+                .ok_or(ProblemError::TooLarge)
+        };
+        let nodes = below_markers(left_capacity.len() + right_capacity.len() + 1)? - 1;
+        below_markers(pairs.len())?;
         pairs.sort_unstable();
         let left = left_capacity.len();
         let mut start = vec![0usize; left + 1];
@@ -242,6 +265,8 @@ impl Graph {
             .filter(|b| *b < i64::MAX / 8)
             .ok_or(ProblemError::ScoresTooLarge)?;
         Ok(Self {
+            left: u32::try_from(left).map_err(|_| ProblemError::TooLarge)?,
+            nodes,
             left_capacity,
             right_capacity,
             start,
@@ -270,9 +295,6 @@ impl Graph {
     /// Left nodes with pairs, ordered by connected part, and the number of
     /// parts.
     fn by_component(&self) -> (Vec<u32>, u32) {
-        let left = self.left_capacity.len();
-        let n = left + self.right_capacity.len();
-        let mut parent: Vec<u32> = (0..n as u32).collect();
         fn root(parent: &mut [u32], mut x: u32) -> u32 {
             while parent[x as usize] != x {
                 let up = parent[parent[x as usize] as usize];
@@ -281,16 +303,18 @@ impl Graph {
             }
             x
         }
+        let left = self.left;
+        let mut parent: Vec<u32> = (0..self.nodes).collect();
         for l in 0..left {
-            for i in self.edges_of(l) {
-                let a = root(&mut parent, l as u32);
-                let b = root(&mut parent, (left as u32) + self.right[i]);
+            for i in self.edges_of(l as usize) {
+                let a = root(&mut parent, l);
+                let b = root(&mut parent, left + self.right[i]);
                 if a != b {
                     parent[a.max(b) as usize] = a.min(b);
                 }
             }
         }
-        let mut order: Vec<(u32, u32)> = (0..left as u32)
+        let mut order: Vec<(u32, u32)> = (0..left)
             .filter(|&l| !self.edges_of(l as usize).is_empty())
             .map(|l| (root(&mut parent, l), l))
             .collect();
@@ -329,16 +353,18 @@ impl Graph {
         let (order, components) = self.by_component();
         for l in order {
             // Places beyond the number of pairs can never be filled.
-            let places = self.left_capacity[l as usize].min(self.edges_of(l as usize).len() as u32);
+            let capacity = self.left_capacity[l as usize];
+            let places = u32::try_from(self.edges_of(l as usize).len())
+                .map_or(capacity, |pairs| capacity.min(pairs));
             for _ in 0..places {
                 self.fill(l as usize, &mut search, &mut state);
             }
         }
         let mut chosen = Vec::new();
-        for l in 0..left {
-            for i in self.edges_of(l) {
+        for l in 0..self.left {
+            for i in self.edges_of(l as usize) {
                 if state.used[i] {
-                    chosen.push((l as u32, self.right[i]));
+                    chosen.push((l, self.right[i]));
                 }
             }
         }
@@ -348,6 +374,12 @@ impl Graph {
     /// Fills one more place of `root` along the cheapest path to the sink:
     /// to a free place on the other side, moving others along the way, or
     /// leaving a place unfilled (this one, or one given up further on).
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`Graph::new` refuses node and pair counts above EXIT, so every node index, \
+                  pair index and number of mates fits in u32; checked once there rather than \
+                  in this loop"
+    )]
     fn fill(&self, root: usize, search: &mut Search, state: &mut State) {
         let left = self.left_capacity.len();
         let sink = search.sink;
@@ -492,6 +524,11 @@ impl Search {
 
     /// Offers `node` the distance `d` through `by`; true when it is better
     /// than what the node had.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`Graph::new` refuses more than EXIT nodes, so a node index and its heap key \
+                  (index + 1, the sink's key being 0) fit in u32"
+    )]
     fn reach(&mut self, node: usize, d: i64, by: u32) -> bool {
         if d >= self.distance[node] {
             return false;
@@ -528,14 +565,6 @@ mod tests {
 
     /// Every assignment, tried: the best (matched, score) found.
     fn brute_force(problem: &Problem) -> (u32, i64) {
-        let mut by_person: Vec<Vec<(u32, i64)>> = vec![Vec::new(); problem.persons as usize];
-        for e in &problem.edges {
-            let list = &mut by_person[e.person as usize];
-            match list.iter_mut().find(|(s, _)| *s == e.supporter) {
-                Some(existing) => existing.1 = existing.1.max(e.score),
-                None => list.push((e.supporter, e.score)),
-            }
-        }
         fn go(p: usize, by_person: &[Vec<(u32, i64)>], left: &mut [u32]) -> (u32, i64) {
             if p == by_person.len() {
                 return (0, 0);
@@ -551,14 +580,22 @@ mod tests {
             }
             best
         }
+        let mut by_person: Vec<Vec<(u32, i64)>> = vec![Vec::new(); problem.persons as usize];
+        for e in &problem.edges {
+            let list = &mut by_person[e.person as usize];
+            match list.iter_mut().find(|(s, _)| *s == e.supporter) {
+                Some(existing) => existing.1 = existing.1.max(e.score),
+                None => list.push((e.supporter, e.score)),
+            }
+        }
         go(0, &by_person, &mut problem.capacities.clone())
     }
 
     fn problems() -> impl Strategy<Value = Problem> {
-        (1u32..=6, 1usize..=4).prop_flat_map(|(persons, supporters)| {
+        (1u32..=6, 1u32..=4).prop_flat_map(|(persons, supporters)| {
             (
-                proptest::collection::vec(0u32..=3, supporters),
-                proptest::collection::vec((0..persons, 0..supporters as u32, 1i64..=20), 0..=14),
+                proptest::collection::vec(0u32..=3, supporters as usize),
+                proptest::collection::vec((0..persons, 0..supporters, 1i64..=20), 0..=14),
             )
                 .prop_map(move |(capacities, edges)| Problem {
                     persons,

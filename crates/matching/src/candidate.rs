@@ -68,9 +68,9 @@ pub struct Person {
     pub conditions: Vec<String>,
     /// Lived experience beyond conditions (being a carer, say).
     pub lived_experience: Vec<String>,
-    /// Interests, in words.
+    /// Interests, in their own words.
     pub interests: Vec<String>,
-    /// Preferred language.
+    /// Preferred language; empty is taken as English.
     pub language: String,
     /// Whether they need an interpreter.
     pub interpreter_needed: bool,
@@ -95,25 +95,25 @@ pub struct Person {
 /// A peer supporter, as matching sees them.
 #[derive(Debug, Clone)]
 pub struct Supporter {
-    /// Where they stand.
+    /// Active, paused or left; only an active supporter takes on someone new.
     pub status: SupporterStatus,
     /// When their checks run out.
     pub checks_valid_until: Option<NaiveDate>,
-    /// Courses done.
+    /// Names of the training courses they have completed.
     pub training: Vec<String>,
     /// Places left in their caseload.
     pub free_places: u32,
-    /// Gender.
+    /// Their gender, checked against the peer a person prefers.
     pub gender: Gender,
-    /// Age band.
+    /// Their age band, for the closeness-in-age part of the score.
     pub age_band: AgeBand,
-    /// Languages spoken.
+    /// Languages they speak; none listed is taken as English only.
     pub languages: Vec<String>,
     /// Conditions lived with.
     pub conditions: Vec<String>,
     /// Other lived experience.
     pub lived_experience: Vec<String>,
-    /// Interests.
+    /// Interests, in their own words.
     pub interests: Vec<String>,
     /// Weekly times free to give support.
     pub availability: BTreeSet<WeeklySlot>,
@@ -290,19 +290,20 @@ impl Part {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Weights {
-    /// See [`Part::SharedCondition`].
+    /// Weight of a shared condition ([`Part::SharedCondition`]).
     pub shared_condition: u16,
-    /// See [`Part::LivedExperience`].
+    /// Weight of each other lived experience in common
+    /// ([`Part::LivedExperience`]).
     pub lived_experience: u16,
-    /// See [`Part::AgeBand`].
+    /// Weight of being close in age ([`Part::AgeBand`]).
     pub age_band: u16,
-    /// See [`Part::Interests`].
+    /// Weight of each interest in common ([`Part::Interests`]).
     pub interests: u16,
-    /// See [`Part::Distance`].
+    /// Weight of living near each other ([`Part::Distance`]).
     pub distance: u16,
-    /// See [`Part::Availability`].
+    /// Weight of each weekly time in common ([`Part::Availability`]).
     pub availability: u16,
-    /// See [`Part::Waiting`].
+    /// Weight of each full week the person has waited ([`Part::Waiting`]).
     pub waiting: u16,
 }
 
@@ -510,11 +511,18 @@ pub fn barriers(
     out
 }
 
-fn band_index(band: AgeBand) -> i64 {
+/// The band's place in [`AgeBand::ALL`], youngest first.
+fn band_index(band: AgeBand) -> usize {
     AgeBand::ALL
         .iter()
         .position(|b| *b == band)
-        .unwrap_or_default() as i64
+        .unwrap_or_default()
+}
+
+/// A count of things in common, as units of a part of the score. A list
+/// holds at most `isize::MAX` elements, so the count always fits.
+fn units(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
 }
 
 /// The score of a pair that has no barrier.
@@ -538,11 +546,14 @@ pub fn score(person: &Person, supporter: &Supporter, weights: &Weights) -> Score
     }
     add(
         Part::LivedExperience,
-        words_in_common(&person.lived_experience, &supporter.lived_experience) as i64,
+        units(words_in_common(
+            &person.lived_experience,
+            &supporter.lived_experience,
+        )),
         &mut parts,
     );
     if let Some(band) = person.age_band {
-        let apart = (band_index(band) - band_index(supporter.age_band)).abs();
+        let apart = band_index(band).abs_diff(band_index(supporter.age_band));
         let value = match apart {
             0 => weight(Part::AgeBand),
             1 => weight(Part::AgeBand) / 2,
@@ -554,7 +565,7 @@ pub fn score(person: &Person, supporter: &Supporter, weights: &Weights) -> Score
     }
     add(
         Part::Interests,
-        words_in_common(&person.interests, &supporter.interests) as i64,
+        units(words_in_common(&person.interests, &supporter.interests)),
         &mut parts,
     );
     let near = match person.place.miles_to(&supporter.place) {
@@ -567,7 +578,7 @@ pub fn score(person: &Person, supporter: &Supporter, weights: &Weights) -> Score
     }
     add(
         Part::Availability,
-        common_times(person, supporter) as i64,
+        units(common_times(person, supporter)),
         &mut parts,
     );
     add(

@@ -45,6 +45,95 @@ fn error(line: usize, message: impl Into<String>) -> FormatError {
     }
 }
 
+/// The fields of one line after its type letter, and the line's number.
+struct Fields<'a> {
+    line: usize,
+    fields: Vec<&'a str>,
+}
+
+impl Fields<'_> {
+    fn error(&self, message: impl Into<String>) -> FormatError {
+        error(self.line, message)
+    }
+
+    /// Checks that the line has `n` fields, as `shape` shows them.
+    fn arity(&self, n: usize, shape: &str) -> Result<(), FormatError> {
+        if self.fields.len() == n {
+            Ok(())
+        } else {
+            Err(self.error(format!("expected `{shape}`")))
+        }
+    }
+
+    /// The whole number in field `at`, called `what` when it is not one.
+    fn number(&self, at: usize, what: &str) -> Result<u64, FormatError> {
+        self.fields[at].parse::<u64>().map_err(|_| {
+            self.error(format!(
+                "{what} must be a whole number, not {:?}",
+                self.fields[at]
+            ))
+        })
+    }
+
+    /// The index in field `at` of one of `count` persons or supporters
+    /// (`thing`), called `what` when it is not a number.
+    fn index(&self, at: usize, what: &str, thing: &str, count: u32) -> Result<u32, FormatError> {
+        let index = self.number(at, what)?;
+        u32::try_from(index)
+            .ok()
+            .filter(|&i| i < count)
+            .ok_or_else(|| {
+                self.error(format!(
+                    "{thing} {index} is beyond the {count} {thing}s (indices start at 0)"
+                ))
+            })
+    }
+
+    /// A problem line: persons, supporters and the number of edges.
+    fn header(&self) -> Result<(u32, u32, usize), FormatError> {
+        self.arity(3, "p PERSONS SUPPORTERS EDGES")?;
+        let persons = u32::try_from(self.number(0, "PERSONS")?)
+            .map_err(|_| self.error("too many persons"))?;
+        let supporters = u32::try_from(self.number(1, "SUPPORTERS")?)
+            .map_err(|_| self.error("too many supporters"))?;
+        let count =
+            usize::try_from(self.number(2, "EDGES")?).map_err(|_| self.error("too many edges"))?;
+        Ok((persons, supporters, count))
+    }
+
+    /// A supporter line, for a problem of `supporters`: the supporter and
+    /// their capacity.
+    fn supporter(&self, supporters: u32) -> Result<(u32, u32), FormatError> {
+        self.arity(2, "s SUPPORTER CAPACITY")?;
+        let s = self.index(0, "SUPPORTER", "supporter", supporters)?;
+        let capacity = u32::try_from(self.number(1, "CAPACITY")?)
+            .map_err(|_| self.error("capacity too large"))?;
+        Ok((s, capacity))
+    }
+
+    /// An edge line, for a problem of `persons` and `supporters`.
+    fn edge(&self, persons: u32, supporters: u32) -> Result<Edge, FormatError> {
+        self.arity(3, "e PERSON SUPPORTER SCORE")?;
+        let person = self.index(0, "PERSON", "person", persons)?;
+        let supporter = self.index(1, "SUPPORTER", "supporter", supporters)?;
+        let score = self.fields[2]
+            .parse::<i64>()
+            .ok()
+            .filter(|w| (1..=MAX_SCORE).contains(w))
+            .ok_or_else(|| {
+                self.error(format!(
+                    "SCORE must be a whole number from 1 to {MAX_SCORE}, not {:?}",
+                    self.fields[2]
+                ))
+            })?;
+        Ok(Edge {
+            person,
+            supporter,
+            score,
+        })
+    }
+}
+
 /// Reads a problem from `text`.
 ///
 /// # Errors
@@ -54,112 +143,43 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
     let mut capacities: Vec<Option<u32>> = Vec::new();
     let mut edges = Vec::new();
     for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
         let mut words = raw.split_ascii_whitespace();
         let Some(kind) = words.next() else { continue };
-        let fields: Vec<&str> = words.collect();
-        let number = |at: usize, what: &str| -> Result<u64, FormatError> {
-            fields[at].parse::<u64>().map_err(|_| {
-                error(
-                    line,
-                    format!("{what} must be a whole number, not {:?}", fields[at]),
-                )
-            })
-        };
-        let arity = |n: usize, shape: &str| {
-            if fields.len() == n {
-                Ok(())
-            } else {
-                Err(error(line, format!("expected `{shape}`")))
-            }
+        let fields = Fields {
+            line: index + 1,
+            fields: words.collect(),
         };
         match kind {
             "c" => {}
             "p" => {
                 if header.is_some() {
-                    return Err(error(line, "a second problem line"));
+                    return Err(fields.error("a second problem line"));
                 }
-                arity(3, "p PERSONS SUPPORTERS EDGES")?;
-                let persons = u32::try_from(number(0, "PERSONS")?)
-                    .map_err(|_| error(line, "too many persons"))?;
-                let supporters = u32::try_from(number(1, "SUPPORTERS")?)
-                    .map_err(|_| error(line, "too many supporters"))?;
-                let count = usize::try_from(number(2, "EDGES")?)
-                    .map_err(|_| error(line, "too many edges"))?;
+                let (persons, supporters, count) = fields.header()?;
                 capacities = vec![None; supporters as usize];
                 edges.reserve(count.min(1 << 26));
                 header = Some((persons, supporters, count));
             }
             "s" | "e" => {
                 let Some((persons, supporters, _)) = header else {
-                    return Err(error(
-                        line,
-                        "the problem line `p PERSONS SUPPORTERS EDGES` must come first",
-                    ));
+                    return Err(fields
+                        .error("the problem line `p PERSONS SUPPORTERS EDGES` must come first"));
                 };
                 if kind == "s" {
-                    arity(2, "s SUPPORTER CAPACITY")?;
-                    let s = number(0, "SUPPORTER")?;
-                    if s >= u64::from(supporters) {
-                        return Err(error(
-                            line,
-                            format!(
-                                "supporter {s} is beyond the {supporters} supporters (indices start at 0)"
-                            ),
-                        ));
-                    }
-                    let capacity = u32::try_from(number(1, "CAPACITY")?)
-                        .map_err(|_| error(line, "capacity too large"))?;
+                    let (s, capacity) = fields.supporter(supporters)?;
                     let slot = &mut capacities[s as usize];
                     if slot.is_some() {
-                        return Err(error(line, format!("supporter {s} is given twice")));
+                        return Err(fields.error(format!("supporter {s} is given twice")));
                     }
                     *slot = Some(capacity);
                 } else {
-                    arity(3, "e PERSON SUPPORTER SCORE")?;
-                    let p = number(0, "PERSON")?;
-                    if p >= u64::from(persons) {
-                        return Err(error(
-                            line,
-                            format!(
-                                "person {p} is beyond the {persons} persons (indices start at 0)"
-                            ),
-                        ));
-                    }
-                    let s = number(1, "SUPPORTER")?;
-                    if s >= u64::from(supporters) {
-                        return Err(error(
-                            line,
-                            format!(
-                                "supporter {s} is beyond the {supporters} supporters (indices start at 0)"
-                            ),
-                        ));
-                    }
-                    let score = fields[2]
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|w| (1..=MAX_SCORE).contains(w))
-                        .ok_or_else(|| {
-                            error(
-                                line,
-                                format!(
-                                    "SCORE must be a whole number from 1 to {MAX_SCORE}, not {:?}",
-                                    fields[2]
-                                ),
-                            )
-                        })?;
-                    edges.push(Edge {
-                        person: p as u32,
-                        supporter: s as u32,
-                        score,
-                    });
+                    edges.push(fields.edge(persons, supporters)?);
                 }
             }
             other => {
-                return Err(error(
-                    line,
-                    format!("unknown line type {other:?}: expected c, p, s or e"),
-                ));
+                return Err(fields.error(format!(
+                    "unknown line type {other:?}: expected c, p, s or e"
+                )));
             }
         }
     }

@@ -17,7 +17,7 @@ pub struct Group {
     pub place: Place,
     /// Whether it meets online (distance does not matter).
     pub online: bool,
-    /// Its sessions.
+    /// Its regular sessions, each ranked on its own.
     pub sessions: Vec<Session>,
 }
 
@@ -26,7 +26,7 @@ pub struct Group {
 pub struct Session {
     /// When it meets each week.
     pub slot: WeeklySlot,
-    /// Places left.
+    /// Places still free; at 0 a newcomer joins the waiting list.
     pub places_left: u32,
     /// People already waiting for a place.
     pub waiting: u32,

@@ -29,7 +29,7 @@ pub struct Proposal {
 /// How many supporters one barrier removed for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BarrierCount {
-    /// The barrier.
+    /// Which barrier is counted.
     pub barrier: Barrier,
     /// Supporters it applies to.
     pub supporters: usize,
@@ -64,7 +64,7 @@ pub enum Why {
 pub struct Unmatched {
     /// The person's index in the run's people.
     pub person: usize,
-    /// Why.
+    /// Why no supporter was proposed for them.
     pub why: Why,
 }
 
@@ -83,11 +83,13 @@ pub struct Plan {
 
 /// Matches `people` with `supporters` as well as can be done: as many people
 /// as possible, then the best total score, each supporter within their free
-/// places. `exclusions` lists (person, supporter, reason) by index; `top`
-/// keeps each side's best candidates only (0 for no limit).
+/// places. `exclusions` lists (person, supporter, reason) by index, and an
+/// exclusion out of range is ignored; `top` keeps each side's best
+/// candidates only (0 for no limit).
 ///
 /// # Panics
-/// Never for indices within the lists; an exclusion out of range is ignored.
+/// With more than `u32::MAX` people or supporters: the exact assignment
+/// numbers them in 32 bits.
 #[must_use]
 pub fn plan(
     people: &[Person],
@@ -104,14 +106,18 @@ pub fn plan(
     let mut scores: HashMap<(usize, usize), Score> = HashMap::new();
     let mut candidates = vec![0usize; people.len()];
     let mut blocked: Vec<Vec<Vec<Barrier>>> = vec![Vec::new(); people.len()];
-    for (p, person) in people.iter().enumerate() {
-        for (s, supporter) in supporters.iter().enumerate() {
+    let persons = u32::try_from(people.len()).expect("at most u32::MAX people");
+    let supporter_count = u32::try_from(supporters.len()).expect("at most u32::MAX supporters");
+    for (person_index, person) in (0..persons).zip(people) {
+        let p = person_index as usize;
+        for (supporter_index, supporter) in (0..supporter_count).zip(supporters) {
+            let s = supporter_index as usize;
             let found = barriers(person, supporter, excluded.get(&(p, s)).copied(), rules);
             if found.is_empty() {
                 let pair = score(person, supporter, &rules.weights);
                 edges.push(Edge {
-                    person: p as u32,
-                    supporter: s as u32,
+                    person: person_index,
+                    supporter: supporter_index,
                     score: pair.total,
                 });
                 scores.insert((p, s), pair);
@@ -125,13 +131,15 @@ pub fn plan(
         edges = assignment::keep_best(&edges, top);
     }
     let problem = Problem {
-        persons: people.len() as u32,
+        persons,
         capacities: supporters.iter().map(|s| s.free_places).collect(),
         edges,
     };
     let candidate_pairs = problem.edges.len();
     // Indices come from the lists themselves and scores are small sums of
-    // capped weights, so the problem is always well formed.
+    // capped weights, so the problem is well formed (short of people and
+    // supporters together beyond what the solver numbers, when no one is
+    // proposed).
     let chosen = assignment::solve(&problem).unwrap_or_default();
     let mut proposals = Vec::new();
     let mut matched = vec![false; people.len()];
