@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::count_as_f64;
 use crate::probability::{normal_cdf, t_cdf, t_quantile};
 
 /// One person's answers at two timepoints (pre, post); none where missing.
@@ -69,7 +70,7 @@ impl WilcoxonMethod {
 /// A paired comparison of two timepoints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paired {
-    /// Complete pairs.
+    /// How many complete pairs were compared.
     pub n: usize,
     /// Mean at the first timepoint.
     pub mean_pre: f64,
@@ -92,7 +93,7 @@ pub struct Paired {
     pub ci_high: Option<f64>,
     /// Cohen's dz: mean change over the standard deviation of changes.
     pub dz: Option<f64>,
-    /// Cohen's d_av: mean change over the mean of the two timepoints'
+    /// Cohen's `d_av`: mean change over the mean of the two timepoints'
     /// standard deviations; none when both are 0.
     pub d_av: Option<f64>,
     /// Wilcoxon's V: the sum of the ranks of the positive changes.
@@ -104,13 +105,13 @@ pub struct Paired {
 }
 
 fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
+    values.iter().sum::<f64>() / count_as_f64(values.len())
 }
 
 fn sd(values: &[f64]) -> f64 {
     let m = mean(values);
     let squares: f64 = values.iter().map(|v| (v - m) * (v - m)).sum();
-    (squares / (values.len() as f64 - 1.0)).sqrt()
+    (squares / (count_as_f64(values.len()) - 1.0)).sqrt()
 }
 
 /// The pairs with both values present.
@@ -138,12 +139,12 @@ pub fn paired(pairs: &[Pair]) -> Result<Paired, ChangeError> {
     let changes: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
     let mean_change = mean(&changes);
     let sd_change = sd(&changes);
-    let df = (n - 1) as f64;
+    let df = count_as_f64(n - 1);
     let constant = sd_change == 0.0 || sd_change < 10.0 * f64::EPSILON * mean_change.abs();
     let (t, p_t, ci_low, ci_high, dz) = if constant {
         (None, None, None, None, None)
     } else {
-        let se = sd_change / (n as f64).sqrt();
+        let se = sd_change / count_as_f64(n).sqrt();
         let t = mean_change / se;
         let p = 2.0 * t_cdf(-t.abs(), df);
         let q = t_quantile(0.975, df);
@@ -155,7 +156,7 @@ pub fn paired(pairs: &[Pair]) -> Result<Paired, ChangeError> {
             Some(mean_change / sd_change),
         )
     };
-    let average_sd = (sd(&pre) + sd(&post)) / 2.0;
+    let average_sd = f64::midpoint(sd(&pre), sd(&post));
     let d_av = (average_sd > 0.0).then(|| mean_change / average_sd);
     let (wilcoxon_v, p_wilcoxon, wilcoxon_method) = wilcoxon(&changes);
     Ok(Paired {
@@ -179,6 +180,10 @@ pub fn paired(pairs: &[Pair]) -> Result<Paired, ChangeError> {
 
 /// Average ranks (1-based) of `values`, ties sharing the mean of their
 /// places.
+#[expect(
+    clippy::float_cmp,
+    reason = "a tie is two exactly equal values, as R ranks them; no tolerance applies"
+)]
 fn ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
@@ -189,7 +194,7 @@ fn ranks(values: &[f64]) -> Vec<f64> {
         while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
             j += 1;
         }
-        let rank = (i + j) as f64 / 2.0 + 1.0;
+        let rank = count_as_f64(i + j) / 2.0 + 1.0;
         for &k in &order[i..=j] {
             out[k] = rank;
         }
@@ -214,13 +219,17 @@ fn signed_rank_counts(n: usize) -> Vec<f64> {
 
 /// Wilcoxon's signed-rank test on `changes`: V, the two-sided p (none when
 /// every change is 0) and the method.
+#[expect(
+    clippy::float_cmp,
+    reason = "a tie is two exactly equal absolute changes, as R counts them; no tolerance applies"
+)]
 fn wilcoxon(changes: &[f64]) -> (f64, Option<f64>, WilcoxonMethod) {
     let zeros = changes.contains(&0.0);
     let nonzero: Vec<f64> = changes.iter().copied().filter(|&c| c != 0.0).collect();
     let n = nonzero.len();
     let absolute: Vec<f64> = nonzero.iter().map(|c| c.abs()).collect();
-    let r = ranks(&absolute);
-    let v: f64 = r
+    let ranked = ranks(&absolute);
+    let v: f64 = ranked
         .iter()
         .zip(&nonzero)
         .filter(|(_, c)| **c > 0.0)
@@ -232,12 +241,20 @@ fn wilcoxon(changes: &[f64]) -> (f64, Option<f64>, WilcoxonMethod) {
     let mut sorted = absolute.clone();
     sorted.sort_by(f64::total_cmp);
     let ties = sorted.windows(2).any(|w| w[0] == w[1]);
-    let nf = n as f64;
+    let nf = count_as_f64(n);
     let centre = nf * (nf + 1.0) / 4.0;
     if n < 50 && !ties && !zeros {
         let counts = signed_rank_counts(n);
-        let total = 2f64.powi(n as i32);
+        // All 2^n sign patterns: the counts are whole numbers below 2^53,
+        // so their sum is exact.
+        let total: f64 = counts.iter().sum();
         // Without ties V is a whole number.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "without ties V is a whole number from 0 to n(n + 1)/2, at most 1225 \
+                      below 50 pairs, so it converts exactly"
+        )]
         let v_whole = v.round() as usize;
         let one_side = if v > centre {
             counts[v_whole..].iter().sum::<f64>() / total
@@ -248,15 +265,9 @@ fn wilcoxon(changes: &[f64]) -> (f64, Option<f64>, WilcoxonMethod) {
     }
     // Tie correction: Σ(t³ − t)/48 over groups of equal |change|.
     let mut tie_term = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j + 1 < sorted.len() && sorted[j + 1] == sorted[i] {
-            j += 1;
-        }
-        let t = (j - i + 1) as f64;
+    for tied in sorted.chunk_by(|a, b| a == b) {
+        let t = count_as_f64(tied.len());
         tie_term += t * t * t - t;
-        i = j + 1;
     }
     let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
     let z = v - centre;
@@ -368,11 +379,12 @@ pub struct ReliableChange {
     pub unchanged: usize,
     /// Changed for the worse by more than measurement error explains.
     pub deteriorated: usize,
-    /// Changes larger than this are reliable: 1.96 × SEdiff.
+    /// Changes larger than this are reliable: 1.96 × `SE_diff`, the standard
+    /// error of the difference.
     pub threshold: f64,
 }
 
-/// The reliable change threshold: 1.96 · SD_pre · √2 · √(1 − r).
+/// The reliable change threshold: 1.96 · `SD_pre` · √2 · √(1 − r).
 ///
 /// # Errors
 /// A reliability outside 0 ≤ r < 1, or fewer than two complete pairs.
@@ -507,7 +519,8 @@ mod tests {
     /// = TRUE)` in reverse (post − pre): t = 4.0621, df = 9, p-value =
     /// 0.002833, 95 percent CI 0.7001142 to 2.4598858; `wilcox.test`: V =
     /// 45, p-value = 0.009091 (normal approximation: ties and a zero). The
-    /// further digits are SciPy's (`ttest_rel`, `wilcoxon(correction=True)`).
+    /// further digits are from `scipy.stats` (`ttest_rel`,
+    /// `wilcoxon(correction=True)`).
     #[test]
     fn sleep_matches_r() {
         let r = paired(&sleep()).unwrap();
@@ -539,7 +552,7 @@ mod tests {
         close(r.p_wilcoxon.unwrap(), 4.0 / 64.0, 1e-15);
     }
 
-    /// A further case, checked with SciPy (`ttest_rel`, its confidence
+    /// A further case, checked with `scipy.stats` (`ttest_rel`, its confidence
     /// interval, and `wilcoxon(method="exact")`), which agree with R's
     /// definitions: changes -6, -1, -5, -8, -2, 3, -9, -4, no ties or zeros.
     #[test]
@@ -645,7 +658,7 @@ mod tests {
         let threshold = reliable_change_threshold(&pairs, 0.89).unwrap();
         assert!(14.0 > threshold && 3.0 < threshold, "{threshold}");
         assert_eq!(r.reliably_recovered, 1);
-        assert_eq!(Caseness::GAD7.threshold, 8.0);
+        close(Caseness::GAD7.threshold, 8.0, 0.0);
     }
 
     fn sample() -> impl Strategy<Value = Vec<(f64, f64)>> {
@@ -671,11 +684,15 @@ mod tests {
         }
 
         #[test]
+        #[expect(
+            clippy::float_cmp,
+            reason = "only exactly equal values make a zero change, which the test leaves out"
+        )]
         fn swapping_timepoints_mirrors_the_tests(data in sample()) {
             let pairs: Vec<_> = data.iter().map(|&(a, b)| (Some(a), Some(b))).collect();
             let swapped: Vec<_> = data.iter().map(|&(a, b)| (Some(b), Some(a))).collect();
             let (r, s) = (paired(&pairs).unwrap(), paired(&swapped).unwrap());
-            let nonzero = data.iter().filter(|(a, b)| a != b).count() as f64;
+            let nonzero = count_as_f64(data.iter().filter(|(a, b)| a != b).count());
             // V + V' = n(n+1)/2 over the non-zero changes.
             prop_assert!((r.wilcoxon_v + s.wilcoxon_v - nonzero * (nonzero + 1.0) / 2.0).abs() < 1e-9);
             match (r.p_wilcoxon, s.p_wilcoxon) {
@@ -691,10 +708,14 @@ mod tests {
         }
 
         #[test]
+        #[expect(
+            clippy::float_cmp,
+            reason = "the counts are whole numbers below 2^53, so their sums and 2^n are exact"
+        )]
         fn exact_counts_add_up(n in 1usize..50) {
             let counts = signed_rank_counts(n);
             let total: f64 = counts.iter().sum();
-            prop_assert_eq!(total, 2f64.powi(n as i32));
+            prop_assert_eq!(total, 2f64.powi(i32::try_from(n).unwrap()));
             // The distribution is symmetric about n(n+1)/4.
             let top = counts.len() - 1;
             for k in 0..=top {

@@ -17,12 +17,12 @@ use crate::questionnaire::{AnswerOption, Custom, Item, ItemType, Scoring};
 use serde_json::{Value, json};
 
 /// One problem with a resource: the FHIR issue type (`structure`, `value`,
-/// `required`, `invalid`, ...), where it is as FHIRPath, and what is wrong.
+/// `required`, `invalid`, ...), where it is as `FHIRPath`, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The FHIR `IssueType` code.
     pub code: &'static str,
-    /// Where, as FHIRPath.
+    /// Where, as `FHIRPath` (`Questionnaire.item[0].type`).
     pub at: String,
     /// What is wrong, for a person.
     pub message: String,
@@ -81,7 +81,7 @@ fn extension<'a>(element: &'a Value, ends_with: &str) -> Option<&'a Value> {
 /// Reads a Questionnaire resource into a questionnaire, then checks it.
 ///
 /// # Errors
-/// Every problem as an issue at its FHIRPath.
+/// Every problem as an issue at its `FHIRPath`.
 pub fn parse(resource: &Value) -> Result<Custom, Vec<Issue>> {
     let mut issues = Vec::new();
     for key in resource.as_object().into_iter().flat_map(|o| o.keys()) {
@@ -95,17 +95,17 @@ pub fn parse(resource: &Value) -> Result<Custom, Vec<Issue>> {
     }
     let scoring = match extension(resource, "/StructureDefinition/scoring") {
         None => Scoring::None,
-        Some(e) => match e["valueCode"].as_str().and_then(Scoring::parse) {
-            Some(s) => s,
-            None => {
+        Some(e) => e["valueCode"]
+            .as_str()
+            .and_then(Scoring::parse)
+            .unwrap_or_else(|| {
                 issues.push(Issue::new(
                     "value",
                     "Questionnaire.extension",
                     "The scoring extension takes valueCode sum, mean or none",
                 ));
                 Scoring::None
-            }
-        },
+            }),
     };
     let direction = match extension(resource, "/StructureDefinition/higher-is-better")
         .map(|e| e["valueBoolean"].as_bool())
@@ -244,17 +244,17 @@ fn read_option(option: &Value, at: &str, issues: &mut Vec<Issue>) -> AnswerOptio
         .or_else(|| extension(option, "/StructureDefinition/itemWeight"))
     {
         None => None,
-        Some(e) => match e["valueDecimal"].as_f64() {
-            Some(v) => Some(v),
-            None => {
+        Some(e) => {
+            let value = e["valueDecimal"].as_f64();
+            if value.is_none() {
                 issues.push(Issue::new(
                     "value",
                     &format!("{at}.extension"),
                     "ordinalValue takes valueDecimal",
                 ));
-                None
             }
-        },
+            value
+        }
     };
     AnswerOption {
         code,

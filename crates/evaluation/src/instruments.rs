@@ -7,6 +7,7 @@
 //! text itself.
 
 use crate::change::Direction;
+use crate::count_as_f64;
 
 /// How an instrument turns answers into a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,16 +37,17 @@ pub struct Band {
     pub from: i32,
     /// The highest score in the band.
     pub to: i32,
-    /// Its name.
+    /// Its name as reports show it ("Low", "Very high").
     pub label: &'static str,
 }
 
-/// An outcome instrument.
+/// An outcome instrument: its items and answers, how it is scored, and
+/// where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Instrument {
     /// A short stable code (`phq9`).
     pub code: &'static str,
-    /// Its name.
+    /// Its full name, with its usual abbreviation.
     pub title: &'static str,
     /// What people are asked before the items.
     pub stem: &'static str,
@@ -395,7 +397,7 @@ pub fn swemwbs_metric(raw: i32) -> Option<f64> {
 /// A scored response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scored {
-    /// One total.
+    /// One total score: a sum, a mean or a converted score.
     Total(f64),
     /// Each item on its own, with its band.
     Items(Vec<(f64, &'static str)>),
@@ -498,12 +500,12 @@ impl Instrument {
         if missing > allowed || given.is_empty() {
             return Err(NotScored::TooManyMissing { missing, allowed });
         }
-        let mean = given.iter().sum::<f64>() / given.len() as f64;
+        let mean = given.iter().sum::<f64>() / count_as_f64(given.len());
         Ok(match self.scoring {
-            Scoring::Sum { .. } => Scored::Total((mean * self.item_count as f64).round()),
+            Scoring::Sum { .. } => Scored::Total((mean * count_as_f64(self.item_count)).round()),
             Scoring::Mean { .. } => Scored::Total(mean),
             Scoring::SwemwbsMetric => {
-                let raw = given.iter().sum::<f64>() as i32;
+                let raw = answers.iter().flatten().sum::<i32>();
                 Scored::Total(swemwbs_metric(raw).unwrap_or(f64::NAN))
             }
             Scoring::Separate => Scored::Items(
@@ -534,6 +536,11 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "the range's ends are whole numbers, and the scores of all-lowest or \
+                  all-highest answers come out exactly"
+    )]
     fn every_instrument_is_consistent() {
         for i in ALL {
             assert!(

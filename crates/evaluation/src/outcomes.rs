@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::change::{self, Direction, Paired, ReliableChange};
+use crate::count_as_f64;
 use crate::instruments::Instrument;
 use crate::report::{SMALLEST_SHOWN, Shown};
 
@@ -15,7 +16,7 @@ pub struct Observation<K> {
     pub person: K,
     /// The timepoint's name.
     pub timepoint: String,
-    /// The score.
+    /// Their score on the measure at that timepoint.
     pub score: f64,
 }
 
@@ -43,7 +44,7 @@ impl ChangeRow {
     #[must_use]
     pub fn attrition(&self) -> Option<f64> {
         let all = self.completers + self.non_completers;
-        (all > 0).then(|| self.non_completers as f64 / all as f64)
+        (all > 0).then(|| count_as_f64(self.non_completers) / count_as_f64(all))
     }
 }
 
@@ -69,7 +70,7 @@ impl From<&Instrument> for Measure {
     }
 }
 
-/// An outcome table.
+/// A report's outcome table for one measure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeTable {
     /// What it measures.
@@ -114,7 +115,7 @@ pub fn table<K: Ord + Clone>(
         .map(|t| {
             let scores: Vec<f64> = at(t).values().copied().collect();
             let mean = (!scores.is_empty() && enough(scores.len()))
-                .then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+                .then(|| scores.iter().sum::<f64>() / count_as_f64(scores.len()));
             (t.clone(), mean)
         })
         .collect();
@@ -132,7 +133,8 @@ pub fn table<K: Ord + Clone>(
                 }
             }
             let completers = pairs.len();
-            let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+            let mean =
+                |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / count_as_f64(v.len()));
             let kept: Vec<f64> = pairs.iter().filter_map(|p| p.0).collect();
             let shown = enough(completers);
             let paired = shown.then(|| change::paired(&pairs).ok()).flatten();

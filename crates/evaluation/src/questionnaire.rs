@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use crate::change::Direction;
+use crate::count_as_f64;
 
 /// What an item asks for (FHIR `Questionnaire.item.type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,7 +31,7 @@ pub enum ItemType {
 }
 
 impl ItemType {
-    /// Every type.
+    /// Every item type supported here.
     pub const ALL: [ItemType; 8] = [
         Self::Group,
         Self::Display,
@@ -135,7 +136,8 @@ impl Scoring {
 /// A questionnaire an organisation brought.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Custom {
-    /// Its title.
+    /// Its title, shown to the people answering it; at most 200
+    /// characters.
     pub title: String,
     /// What it is for, shown before the items.
     pub description: String,
@@ -176,11 +178,12 @@ impl fmt::Display for Answer {
 /// Answers by item `linkId`; an item not there is unanswered.
 pub type Answers = BTreeMap<String, Vec<Answer>>;
 
-/// A problem found in a questionnaire or in answers: where (a FHIRPath
+/// A problem found in a questionnaire or in answers: where (a `FHIRPath`
 /// from the resource, or a `linkId`) and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// Where.
+    /// Where: a `FHIRPath` into the resource, or the `linkId` of an
+    /// answered item.
     pub at: String,
     /// What is wrong, in words a person can act on.
     pub message: String,
@@ -210,7 +213,7 @@ impl Custom {
     /// scored choice with a score.
     ///
     /// # Errors
-    /// Every problem, each with its FHIRPath in the resource.
+    /// Every problem, each with its `FHIRPath` in the resource.
     pub fn check(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         if self.title.trim().is_empty() {
@@ -356,6 +359,11 @@ impl Custom {
         let mut values = Vec::new();
         for item in self.scored_items() {
             let value = match answers.get(&item.link_id)?.first()? {
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "scores are floats: a whole-number answer beyond 2^53 becomes \
+                              the nearest float, off by less than one part in 2^52"
+                )]
                 Answer::Integer(n) => *n as f64,
                 Answer::Decimal(d) => *d,
                 Answer::Choice(code) => item.options.iter().find(|o| o.code == *code)?.score?,
@@ -366,7 +374,7 @@ impl Custom {
         let sum: f64 = values.iter().sum();
         match self.scoring {
             Scoring::Sum => Some(sum),
-            Scoring::Mean => Some(sum / values.len() as f64),
+            Scoring::Mean => Some(sum / count_as_f64(values.len())),
             Scoring::None => None,
         }
     }
@@ -390,7 +398,10 @@ impl Custom {
             return None;
         }
         Some(match self.scoring {
-            Scoring::Mean => (low / scored.len() as f64, high / scored.len() as f64),
+            Scoring::Mean => {
+                let items = count_as_f64(scored.len());
+                (low / items, high / items)
+            }
             _ => (low, high),
         })
     }

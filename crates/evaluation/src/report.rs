@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::count_as_f64;
+
 /// Counts from 1 to this are hidden in views for people outside the service
 /// (commissioners, exports), so no one can be recognised from a small cell.
 /// A zero is shown: it identifies no one.
@@ -57,10 +59,16 @@ pub fn quantile(values: &[f64], p: f64) -> Option<f64> {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let position = p * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = position.ceil() as usize;
-    let fraction = position - below as f64;
+    let position = p * count_as_f64(sorted.len() - 1);
+    let floor = position.floor();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "p is within 0 to 1, so position lies from 0 to len − 1 and its floor and \
+                  ceiling are valid indices"
+    )]
+    let (below, above) = (floor as usize, position.ceil() as usize);
+    let fraction = position - floor;
     Some(sorted[below] + (sorted[above] - sorted[below]) * fraction)
 }
 
@@ -190,8 +198,8 @@ mod tests {
             let (lo, hi) = if p <= q { (p, q) } else { (q, p) };
             let a = quantile(&values, lo).unwrap();
             let b = quantile(&values, hi).unwrap();
-            let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
-            let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             prop_assert!(min <= a && a <= b + 1e-9 && b <= max);
         }
     }
