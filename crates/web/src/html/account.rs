@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, form_status, render};
 use crate::AppState;
 use crate::auth::actions::UseOwnAccount;
 use crate::auth::{Authorised, CsrfForm};
@@ -128,11 +128,7 @@ async fn tokens_page(
     let tokens = api_tokens::list(state.db(), actor.account_id, actor.organisation_id)
         .await
         .or_page(auth)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     Ok(render(
         status,
         &Tokens {

@@ -6,12 +6,11 @@ use alongside_domain::feedback::Part;
 use alongside_domain::{FieldErrors, ProgrammeId};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, form_status, render};
 use crate::AppState;
 use crate::auth::actions::ReviewFeedback;
 use crate::auth::{Authorised, CsrfForm};
@@ -63,11 +62,7 @@ async fn review_page(
     let review = service::review(state.services(), &auth.permit, filter)
         .await
         .or_page(auth)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     Ok(render(
         status,
         &ReviewPage {

@@ -4,11 +4,11 @@ use alongside_domain::FieldErrors;
 use alongside_domain::import::{COLUMNS, RowProblem, template};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, OrPage, PageResult, render};
+use super::{Layout, OrPage, PageResult, form_status, render};
 use crate::AppState;
 use crate::auth::actions::TriageReferrals;
 use crate::auth::{Authorised, CsrfForm, Session};
@@ -45,11 +45,7 @@ fn page(session: &Session, text: String, outcome: Option<Imported>) -> Response 
             ),
         );
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     render(
         status,
         &Page {

@@ -18,7 +18,7 @@ use alongside_domain::peer_match::Side;
 use alongside_domain::referral::TriageInput;
 
 use super::referrals::show_page;
-use super::{Layout, OrPage, PageError, PageResult, RecordId, canonical, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, canonical, form_status, render};
 use crate::auth::actions::{MatchPeople, ViewReferrals};
 use crate::auth::{Authorised, CsrfForm, Session};
 use crate::services::Error as ServiceError;
@@ -55,11 +55,7 @@ fn programme_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     let weights = Part::ALL
         .iter()
         .map(|&part| WeightRow {

@@ -31,6 +31,33 @@ pub(crate) use page::{OrPage, PageError, PageResult, RecordId, canonical};
 use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
 use crate::{AppState, Error};
 
+/// The status of a page with a form: 200, or 422 when what was sent is
+/// shown again with its problems.
+pub(crate) fn form_status(all_valid: bool) -> StatusCode {
+    if all_valid {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// Programmes as the radios and selects of a form offer them (id, name),
+/// after `first` (the choice of none, such as "Any programme") when given.
+pub(crate) fn programme_options(
+    first: Option<&str>,
+    programmes: Vec<alongside_domain::programme::Programme>,
+) -> Vec<(String, String)> {
+    first
+        .map(|label| (String::new(), label.to_owned()))
+        .into_iter()
+        .chain(
+            programmes
+                .into_iter()
+                .map(|p| (p.id.to_string(), p.details.name)),
+        )
+        .collect()
+}
+
 /// Checkboxes as the `checkboxes` macro shows them: value, label, ticked.
 pub(crate) type Ticks = Vec<(String, String, bool)>;
 

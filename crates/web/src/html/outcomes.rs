@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
-use super::{Layout, OrPage, PageError, PageResult, RecordId, error_page, render, visitor_form};
+use super::{
+    Layout, OrPage, PageError, PageResult, RecordId, error_page, form_status, render, visitor_form,
+};
 use crate::auth::actions::{EnterOutcomes, ManageProgrammes};
 use crate::auth::{Authorised, CsrfForm};
 use crate::services::Error as ServiceError;
@@ -229,11 +231,7 @@ fn public_page(
     problems: Vec<AnswerProblem>,
     typed: HashMap<String, String>,
 ) -> Response {
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(problems.is_empty());
     let has_errors = !problems.is_empty();
     visitor_form(state, headers, |csrf| {
         render(
@@ -312,11 +310,7 @@ fn staff_page(
     problems: Vec<AnswerProblem>,
     typed: HashMap<String, String>,
 ) -> Response {
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(problems.is_empty());
     render(
         status,
         &AnswerPage {
@@ -577,11 +571,7 @@ async fn programme_page(
                 .or_page(auth)?,
         ),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     Ok(render(
         status,
         &ProgrammePage {
@@ -728,11 +718,7 @@ fn text_page(
     errors: alongside_domain::FieldErrors,
     notice: Option<&'static str>,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     render(
         status,
         &TextPage {

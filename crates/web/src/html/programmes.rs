@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use super::{Layout, OrPage, PageError, PageResult, RecordId, form_status, render};
 use crate::AppState;
 use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
 use crate::auth::{Authorised, CsrfForm, Session};
@@ -142,11 +142,7 @@ fn form_page(
     input: ProgrammeInput,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     render(
         status,
         &Form {
@@ -355,11 +351,7 @@ async fn costs_page(
                 .or_page(auth)?,
         ),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     Ok(render(
         status,
         &CostsPage {

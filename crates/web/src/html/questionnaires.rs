@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, OrPage, PageError, PageResult, canonical, render};
+use super::{Layout, OrPage, PageError, PageResult, canonical, form_status, render};
 use crate::auth::actions::ManageProgrammes;
 use crate::auth::{Authorised, CsrfForm};
 use crate::fhir::custom;
@@ -55,11 +55,7 @@ fn import_page(
     resource: String,
     problems: Vec<(String, String)>,
 ) -> Response {
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(problems.is_empty());
     render(
         status,
         &ImportPage {

@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 
 use super::report_files;
-use super::{Layout, OrPage, PageResult, render};
+use super::{Layout, OrPage, PageResult, programme_options, render};
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReports;
@@ -163,12 +163,7 @@ pub async fn referrals(
     let (report, outcomes) = service::full(state.services(), &auth.permit, programme, false)
         .await
         .or_page(&auth)?;
-    let mut programme_options = vec![(String::new(), "All programmes".to_owned())];
-    programme_options.extend(
-        programmes
-            .into_iter()
-            .map(|p| (p.id.to_string(), p.details.name)),
-    );
+    let programme_options = programme_options(Some("All programmes"), programmes);
     Ok(render(
         StatusCode::OK,
         &Page {

@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{Layout, OrPage, PageError, PageResult, error_page, render, request_id, visitor_form};
+use super::{
+    Layout, OrPage, PageError, PageResult, error_page, form_status, render, request_id,
+    visitor_form,
+};
 use crate::AppState;
 use crate::auth::actions::ManageStaff;
 use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
@@ -58,11 +61,7 @@ fn invite_page(
     email: String,
     role: String,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     render(
         status,
         &Invite {
@@ -146,11 +145,7 @@ async fn accept_page(
         Ok(exists) => exists,
         Err(e) => return error_page(&e, None),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     visitor_form(state, headers, |csrf| {
         render(
             status,

@@ -13,7 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{Layout, OrPage, PageError, PageResult, RecordId, Ticks, render, ticks, weekly_ticks};
+use super::{
+    Layout, OrPage, PageError, PageResult, RecordId, Ticks, form_status, render, ticks,
+    weekly_ticks,
+};
 use crate::AppState;
 use crate::auth::actions::ManageSupporters;
 use crate::auth::{Authorised, CsrfForm, Session};
@@ -175,11 +178,7 @@ fn form_page(
     input: SupporterInput,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     let channel_ticks = ticks(
         Channel::ALL.iter().map(|c| (c.as_str(), c.label())),
         &input.channels,

@@ -13,7 +13,6 @@ use alongside_domain::referral::{
 };
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Utc;
 use serde::Deserialize;
@@ -23,7 +22,9 @@ use crate::auth::actions::{
     EnterOutcomes, MatchPeople, MergeRecords, RecordConsent, TriageReferrals, ViewReferrals,
 };
 use crate::auth::{Authorised, CsrfForm, Permission, Permit, Session};
-use crate::html::{Layout, OrPage, PageError, PageResult, RecordId, render};
+use crate::html::{
+    Layout, OrPage, PageError, PageResult, RecordId, form_status, programme_options, render,
+};
 use crate::services::Error as ServiceError;
 use crate::services::matches::{self as matches_service, Candidate};
 use crate::services::referrals::{self as service, ReferralPage};
@@ -225,11 +226,7 @@ pub(crate) async fn show_page(
         }
         None => Vec::new(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors.is_empty());
     let summary = &page.record.summary;
     let waiting_too_long = waiting_too_long(
         summary.received_at.date_naive(),
@@ -258,10 +255,7 @@ pub(crate) async fn show_page(
                 ("signpost", "Signpost to another service"),
                 ("decline", "Decline"),
             ],
-            programme_options: programmes
-                .into_iter()
-                .map(|p| (p.id.to_string(), p.details.name))
-                .collect(),
+            programme_options: programme_options(None, programmes),
             reason_options: DeclineReason::ALL
                 .iter()
                 .map(|r| (r.as_str(), r.label()))

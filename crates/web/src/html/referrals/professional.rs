@@ -17,7 +17,10 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::actions::MakeReferrals;
 use crate::auth::{Authorised, CsrfForm, Session};
-use crate::html::{Layout, OrPage, PageError, PageResult, Ticks, render, ticks, weekly_ticks};
+use crate::html::{
+    Layout, OrPage, PageError, PageResult, Ticks, form_status, programme_options, render, ticks,
+    weekly_ticks,
+};
 use crate::services::Error as ServiceError;
 use crate::services::referrals as service;
 
@@ -154,17 +157,8 @@ async fn new_page(
         alongside_db::programmes::list(state.db(), session.signed_in.actor.organisation_id, false)
             .await
             .or_page(session)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut programme_options = vec![(String::new(), "Let the coordinator decide".to_owned())];
-    programme_options.extend(
-        programmes
-            .into_iter()
-            .map(|p| (p.id.to_string(), p.details.name)),
-    );
+    let status = form_status(errors.is_empty());
+    let programme_options = programme_options(Some("Let the coordinator decide"), programmes);
     Ok(render(
         status,
         &NewReferralPage {

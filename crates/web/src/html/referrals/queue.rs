@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReferrals;
-use crate::html::{Layout, OrPage, PageResult, render};
+use crate::html::{Layout, OrPage, PageResult, programme_options, render};
 use crate::services::referrals::{self as service, QueueSearch, QueueView};
 
 #[derive(Template)]
@@ -99,12 +99,7 @@ pub async fn queue(
     };
     let mut source_options = vec![("", "Any source")];
     source_options.extend(ReferralSource::ALL.iter().map(|s| (s.as_str(), s.label())));
-    let mut programme_options = vec![(String::new(), "Any programme".to_owned())];
-    programme_options.extend(
-        programmes
-            .into_iter()
-            .map(|p| (p.id.to_string(), p.details.name)),
-    );
+    let programme_options = programme_options(Some("Any programme"), programmes);
     Ok(render(
         StatusCode::OK,
         &Queue {
