@@ -226,6 +226,19 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// Undoes every write of this transaction and releases its locks now,
+    /// rather than whenever the connection is next used (as dropping does).
+    ///
+    /// # Errors
+    /// When the database cannot be reached to roll back.
+    pub async fn rollback(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
 }
 
 /// The SQLite migrations, embedded in the binary.

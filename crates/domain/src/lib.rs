@@ -1,4 +1,5 @@
 #![deny(missing_docs)]
+#![warn(clippy::pedantic)]
 //! Alongside's domain: the words of peer support as types.
 //!
 //! What belongs here: identifiers, value types that cannot hold an invalid

@@ -102,7 +102,7 @@ impl MatchStatus {
             Side::Supporter => answers.supporter.is_some(),
         };
         if self != Self::Proposed || already {
-            return Err(IllegalTransition::new("match", self, "answered again"));
+            return Err(IllegalTransition::new("match", &self, "answered again"));
         }
         let mut next = answers;
         match side {
@@ -124,7 +124,7 @@ impl MatchStatus {
     pub fn withdraw(self) -> Result<Self, IllegalTransition> {
         match self {
             Self::Proposed => Ok(Self::Withdrawn),
-            other => Err(IllegalTransition::new("match", other, "withdrawn")),
+            other => Err(IllegalTransition::new("match", &other, "withdrawn")),
         }
     }
 }
@@ -205,7 +205,7 @@ impl ProposalStatus {
             Self::Open => Ok(Self::Rejected),
             other => Err(IllegalTransition::new(
                 "proposal",
-                other,
+                &other,
                 if accept { "accepted" } else { "rejected" },
             )),
         }

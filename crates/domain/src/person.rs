@@ -79,7 +79,7 @@ pub fn check_digit(first_nine: &[u8]) -> Option<u8> {
     match 11 - (sum % 11) {
         11 => Some(0),
         10 => None,
-        n => Some(n as u8),
+        n => u8::try_from(n).ok(),
     }
 }
 

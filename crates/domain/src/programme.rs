@@ -134,7 +134,7 @@ impl ProgrammeStatus {
     pub fn archive(self) -> Result<Self, IllegalTransition> {
         match self {
             Self::Active => Ok(Self::Archived),
-            Self::Archived => Err(IllegalTransition::new("programme", self, "archived")),
+            Self::Archived => Err(IllegalTransition::new("programme", &self, "archived")),
         }
     }
 
@@ -145,7 +145,7 @@ impl ProgrammeStatus {
     pub fn restore(self) -> Result<Self, IllegalTransition> {
         match self {
             Self::Archived => Ok(Self::Active),
-            Self::Active => Err(IllegalTransition::new("programme", self, "restored")),
+            Self::Active => Err(IllegalTransition::new("programme", &self, "restored")),
         }
     }
 }
@@ -280,12 +280,12 @@ impl ProgrammeDetails {
         let contact_gap_days = errors.check(
             "contact_gap_days",
             optional_number(&input.contact_gap_days, "Days without contact", 1, 365)
-                .map(|n| n.map_or(Self::DEFAULT_CONTACT_GAP_DAYS, |n| n as u16)),
+                .map(|n| n.unwrap_or(Self::DEFAULT_CONTACT_GAP_DAYS)),
         );
         let waiting_target_days = errors.check(
             "waiting_target_days",
             optional_number(&input.waiting_target_days, "Days to first contact", 1, 365)
-                .map(|n| n.map_or(Self::DEFAULT_WAITING_TARGET_DAYS, |n| n as u16)),
+                .map(|n| n.unwrap_or(Self::DEFAULT_WAITING_TARGET_DAYS)),
         );
         let supervision_every_weeks = errors.check(
             "supervision_every_weeks",
@@ -295,7 +295,7 @@ impl ProgrammeDetails {
                 1,
                 26,
             )
-            .map(|n| n.map_or(Self::DEFAULT_SUPERVISION_EVERY_WEEKS, |n| n as u8)),
+            .map(|n| n.unwrap_or(Self::DEFAULT_SUPERVISION_EVERY_WEEKS)),
         );
         match (
             name,
@@ -372,12 +372,12 @@ fn parse_conditions(value: &str) -> Result<Vec<String>, String> {
 }
 
 /// An optional whole number within `min..=max`; empty means none.
-pub(crate) fn optional_number(
+pub(crate) fn optional_number<T: TryFrom<u32>>(
     value: &str,
     label: &str,
     min: u32,
     max: u32,
-) -> Result<Option<u32>, String> {
+) -> Result<Option<T>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
@@ -391,7 +391,7 @@ pub(crate) fn optional_number(
         });
     }
     match value.parse::<u32>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        Ok(n) if (min..=max).contains(&n) => T::try_from(n).map(Some).map_err(|_| out_of_range()),
         _ => Err(out_of_range()),
     }
 }
@@ -410,8 +410,8 @@ mod tests {
             eligibility: "Adults in the borough".into(),
             capacity: "40".into(),
             funding_source: "ICB".into(),
-            contact_gap_days: "".into(),
-            waiting_target_days: "".into(),
+            contact_gap_days: String::new(),
+            waiting_target_days: String::new(),
             supervision_every_weeks: "6".into(),
         }
     }
@@ -435,7 +435,7 @@ mod tests {
         let input = ProgrammeInput {
             name: " ".into(),
             model: "coaching".into(),
-            setting: "".into(),
+            setting: String::new(),
             capacity: "0".into(),
             contact_gap_days: "two weeks".into(),
             ..valid()

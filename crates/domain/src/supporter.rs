@@ -127,7 +127,7 @@ impl SupporterStatus {
             (S::Active | S::Paused, E::Leave) => Ok(S::Left),
             (from, event) => Err(IllegalTransition::new(
                 "supporter",
-                from,
+                &from,
                 match event {
                     E::Pause => "paused",
                     E::Resume => "made active",
@@ -239,6 +239,10 @@ impl SupporterDetails {
     ///
     /// # Errors
     /// [`FieldErrors`] naming each field that breaks a rule.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one check per field, in the form's order, reads best in one place"
+    )]
     pub fn validate(input: &SupporterInput) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", text(&input.name, "their name", 1, 100));
@@ -298,12 +302,11 @@ impl SupporterDetails {
         let travel_miles = errors.check(
             "travel_miles",
             optional_number(&input.travel_miles, "Miles they can travel", 0, 100)
-                .map(|m| m.map_or(5, |m| m as u8)),
+                .map(|m| m.unwrap_or(5)),
         );
         let capacity = errors.check(
             "capacity",
-            optional_number(&input.capacity, "People at once", 1, 10)
-                .map(|c| c.map_or(1, |c| c as u8)),
+            optional_number(&input.capacity, "People at once", 1, 10).map(|c| c.unwrap_or(1)),
         );
         let checks_valid_until = match input.checks_valid_until.trim() {
             "" => Some(None),

@@ -19,7 +19,7 @@ pub struct IllegalTransition {
 impl IllegalTransition {
     /// A refused change of `thing` from `from` by `to`.
     #[must_use]
-    pub fn new(thing: &'static str, from: impl StateName, to: &'static str) -> Self {
+    pub fn new(thing: &'static str, from: &impl StateName, to: &'static str) -> Self {
         Self {
             thing,
             from: from.state_name(),

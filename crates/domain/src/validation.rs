@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// `field` is the machine name of the field (`name`, `contact_gap_days`);
 /// each face maps it to its own notation (an HTML anchor, a JSON pointer, a
-/// FHIRPath). `message` is written for the person and never repeats the
+/// `FHIRPath`). `message` is written for the person and never repeats the
 /// value they typed, since that may be personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -81,6 +81,9 @@ impl FieldErrors {
     }
 
     /// `Ok(value)` when nothing is wrong, else these errors.
+    ///
+    /// # Errors
+    /// These errors, when there are any.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
         if self.is_empty() {
             Ok(value())

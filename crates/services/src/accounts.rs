@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
+use alongside_db::api_tokens::ApiToken;
 use alongside_db::audit::{self as audit_log, AuditEntry};
 use alongside_db::sessions::SignedIn;
 use alongside_db::{Tx, accounts, api_tokens, organisations, sessions};
@@ -12,7 +13,7 @@ use alongside_domain::organisation::OrganisationName;
 use alongside_domain::validation::text;
 use alongside_domain::{AccountId, ApiTokenId, FieldErrors, OrganisationId, Role};
 
-use super::{audit, passwords};
+use super::{Audit, passwords};
 use crate::Permit;
 use crate::actions::UseOwnAccount;
 use crate::tokens::{hash_token, new_token};
@@ -106,7 +107,7 @@ pub async fn sign_in(
         return Err(SignInFailure::Refused);
     }
     let Some(organisation) = organisation else {
-        drop(tx);
+        tx.rollback().await?;
         record_failure(
             ctx,
             None,
@@ -236,17 +237,13 @@ pub async fn change_password(
     let mut tx = ctx.db().begin().await?;
     accounts::set_password(&mut tx, account.id, &hash, ctx.now()).await?;
     let ended = sessions::delete_others(&mut tx, account.id, session_token_hash).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "account",
         account.id,
         format!("password changed; {ended} other sessions ended"),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -272,18 +269,39 @@ pub async fn create_api_token(
         ctx.now(),
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "api_token",
-        id,
-        "created",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::created("api_token", id, "created")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(token)
+}
+
+/// The signed-in person's live API tokens, newest first.
+///
+/// # Errors
+/// When the database fails.
+pub async fn api_tokens(
+    ctx: &Context,
+    permit: &Permit<UseOwnAccount>,
+) -> Result<Vec<ApiToken>, Error> {
+    let actor = permit.actor();
+    Ok(api_tokens::list(ctx.db(), actor.account_id, actor.organisation_id).await?)
+}
+
+/// Who is signed in with the session `token` from a browser's cookie, while
+/// the session lives.
+///
+/// # Errors
+/// When the database fails.
+pub async fn session(ctx: &Context, token: &str) -> Result<Option<SignedIn>, Error> {
+    Ok(sessions::find(ctx.db(), &hash_token(token), ctx.now()).await?)
+}
+
+/// Who a live API `token` belongs to (its use is noted on the token).
+///
+/// # Errors
+/// When the database fails.
+pub async fn api_client(ctx: &Context, token: &str) -> Result<Option<SignedIn>, Error> {
+    Ok(api_tokens::authenticate(ctx.db(), &hash_token(token), ctx.now()).await?)
 }
 
 /// Revokes one of the signed-in person's tokens.
@@ -297,17 +315,9 @@ pub async fn revoke_api_token(
 ) -> Result<(), Error> {
     let mut tx = ctx.db().begin().await?;
     api_tokens::revoke(&mut tx, permit.actor().account_id, id, ctx.now()).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Delete,
-        "api_token",
-        id,
-        "revoked",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::removed("api_token", id, "revoked")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 

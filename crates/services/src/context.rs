@@ -31,8 +31,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
-            session_lifetime: Duration::from_secs(8 * 3600),
-            invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
+            session_lifetime: Duration::from_hours(8),
+            invitation_lifetime: Duration::from_hours(7 * 24),
             sign_in_attempts_per_minute: 30,
             self_referrals_per_minute: 5,
         }

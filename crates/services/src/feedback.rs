@@ -3,12 +3,11 @@
 
 use alongside_db::feedback::{self, Reviewed, Theme};
 use alongside_domain::ProgrammeId;
-use alongside_domain::audit::AuditEvent;
 use alongside_domain::feedback::{Part, ThemeName};
 use alongside_evaluation::report::Shown;
 use uuid::Uuid;
 
-use super::{audit, audit_view};
+use super::{Audit, audit_view};
 use crate::Permit;
 use crate::actions::{ReviewFeedback, ViewReports};
 use crate::{Context, Error};
@@ -70,17 +69,9 @@ pub async fn add_theme(
             }
             other => Error::from(other),
         })?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "feedback_theme",
-        id,
-        format!("theme added: {name}"),
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::created("feedback_theme", id, format!("theme added: {name}"))
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 
@@ -115,17 +106,13 @@ pub async fn tag(
         .await?;
         said.push(format!("{}: {}", part.as_str(), ids.len()));
     }
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "reflection",
         reflection,
         format!("themes tagged ({})", said.join(", ")),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -13,7 +13,12 @@
 //! background sweeps and the command line in `alongside` call the same
 //! functions.
 
+#![warn(clippy::pedantic)]
+#![deny(missing_docs)]
+
 pub mod accounts;
+pub mod audit_log;
+mod audited;
 mod context;
 mod error;
 pub mod feedback;
@@ -33,10 +38,10 @@ pub mod staff;
 pub mod supporters;
 pub mod tokens;
 
-use alongside_db::Tx;
 use alongside_db::audit::{self, AuditEntry};
 use alongside_domain::audit::AuditEvent;
 
+use audited::Audit;
 pub use context::{Clock, Context, Settings};
 pub use error::Error;
 pub use permit::{Permission, Permit, actions, authorise};
@@ -62,28 +67,5 @@ pub(crate) async fn audit_view<A>(
         request_id: permit.request_id.as_deref(),
     };
     audit::record_now(ctx.db(), &entry, ctx.now()).await?;
-    Ok(())
-}
-
-/// Records what `permit`'s actor did to `entity`, inside `tx`.
-pub(crate) async fn audit<A>(
-    ctx: &Context,
-    tx: &mut Tx,
-    permit: &Permit<A>,
-    event: AuditEvent,
-    entity: &str,
-    entity_id: impl ToString,
-    detail: impl Into<String>,
-) -> Result<(), Error> {
-    let entry = AuditEntry {
-        organisation: Some(permit.actor().organisation_id),
-        actor: Some(permit.actor().account_id),
-        event,
-        entity,
-        entity_id: Some(entity_id.to_string()),
-        detail: detail.into(),
-        request_id: permit.request_id.as_deref(),
-    };
-    audit::record(tx, &entry, ctx.now()).await?;
     Ok(())
 }

@@ -27,7 +27,7 @@ impl AttemptLimiter {
 
     /// Counts an attempt from `address` at `now`; false if over the limit.
     pub fn allow(&self, address: IpAddr, now: Instant) -> bool {
-        let window = Duration::from_secs(60);
+        let window = Duration::from_mins(1);
         let mut windows = self
             .windows
             .lock()

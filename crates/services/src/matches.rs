@@ -6,7 +6,6 @@ use alongside_db::matches::{self, MatchRecord};
 use alongside_db::matching_runs;
 use alongside_db::referrals::{self, ReferralRecord, StatusChange};
 use alongside_db::supporters::{self, Supporter};
-use alongside_domain::audit::AuditEvent;
 use alongside_domain::consent::may_share_with_peer;
 use alongside_domain::peer_match::{ExclusionReason, MatchStatus, ProposalStatus, Side};
 use alongside_domain::referral::{ReferralEvent, ReferralStatus};
@@ -14,7 +13,7 @@ use alongside_domain::supporter::not_matchable;
 use alongside_domain::{FieldErrors, SupporterId};
 use uuid::Uuid;
 
-use super::audit;
+use crate::Audit;
 use crate::Permit;
 use crate::actions::MatchPeople;
 use crate::{Context, Error};
@@ -27,6 +26,18 @@ pub(crate) fn free_places(
 ) -> u32 {
     let taken = caseloads.get(&supporter.id).copied().unwrap_or(0);
     u32::from(supporter.details.capacity).saturating_sub(taken)
+}
+
+/// The matches proposed for a person's referral, with where each stands.
+///
+/// # Errors
+/// When the database fails.
+pub async fn for_referral(
+    ctx: &Context,
+    permit: &Permit<MatchPeople>,
+    referral: Uuid,
+) -> Result<Vec<MatchRecord>, Error> {
+    Ok(matches::for_referral(ctx.db(), permit.actor().organisation_id, referral).await?)
 }
 
 /// A supporter as a candidate for one person.
@@ -161,7 +172,12 @@ pub async fn propose_from_run(
     }
     // A withdrawal is honoured here too: no consent to keep their details,
     // or sharing with a peer withdrawn, and there is no match to propose.
-    let states: Vec<_> = record.person.consents.iter().map(|c| c.state()).collect();
+    let states: Vec<_> = record
+        .person
+        .consents
+        .iter()
+        .map(alongside_db::people::ConsentRecord::state)
+        .collect();
     if !may_share_with_peer(&states) {
         return Err(FieldErrors::one(
             "supporter",
@@ -220,17 +236,9 @@ pub async fn propose_from_run(
         now,
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "match",
-        match_id,
-        "match proposed",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::created("match", match_id, "match proposed")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(match_id)
 }
 
@@ -336,16 +344,12 @@ pub async fn decide(
             .await?;
         }
     }
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "match",
         match_id,
         format!("{} → {}", current.status.as_str(), status.as_str()),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(referral)
 }

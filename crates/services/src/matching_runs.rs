@@ -7,19 +7,18 @@ use std::collections::HashMap;
 use alongside_db::matching_runs::{self, MatchingRules, NewProposal, NewRun, RunRecord, Waiting};
 use alongside_db::supporters::Supporter;
 use alongside_db::{matches, programmes, referrals, supporters};
-use alongside_domain::audit::AuditEvent;
 use alongside_domain::peer_match::{ExclusionReason, ProposalStatus};
 use alongside_domain::preferences::SupportPreferences;
 use alongside_domain::programme::{Programme, ProgrammeStatus};
 use alongside_domain::supporter::AgeBand;
-use alongside_domain::{FieldErrors, ProgrammeId};
+use alongside_domain::{FieldErrors, ProgrammeId, SupporterId};
 use alongside_matching::candidate::{self, Part, Place, Rules, Weights};
 use alongside_matching::plan::{self, Why};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::matches::free_places;
-use super::{audit, audit_view};
+use super::{Audit, audit_view};
 use crate::Permit;
 use crate::actions::MatchPeople;
 use crate::{Context, Error};
@@ -136,6 +135,36 @@ fn as_supporter(supporter: &Supporter, free_places: u32) -> candidate::Supporter
     }
 }
 
+/// The pairs never to propose, by the positions of the person and the
+/// supporter in the lists given to the matching engine; pairs of someone
+/// not in the lists are left out.
+fn by_position(
+    excluded: &[(Uuid, SupporterId, ExclusionReason)],
+    people: &[&Waiting],
+    supporters: &[Supporter],
+) -> Vec<(usize, usize, ExclusionReason)> {
+    let person_index: HashMap<Uuid, usize> = people
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.person_id, i))
+        .collect();
+    let supporter_index: HashMap<SupporterId, usize> = supporters
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    excluded
+        .iter()
+        .filter_map(|(person, supporter, reason)| {
+            Some((
+                *person_index.get(person)?,
+                *supporter_index.get(supporter)?,
+                *reason,
+            ))
+        })
+        .collect()
+}
+
 /// Runs matching on the programme's waiting list and stores the run; its id.
 ///
 /// # Errors
@@ -168,26 +197,7 @@ pub async fn run(
         .iter()
         .map(|s| as_supporter(s, free_places(s, &caseloads)))
         .collect();
-    let person_index: HashMap<Uuid, usize> = sharing
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.person_id, i))
-        .collect();
-    let supporter_index: HashMap<_, usize> = supporter_list
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id, i))
-        .collect();
-    let exclusions: Vec<(usize, usize, ExclusionReason)> = excluded
-        .iter()
-        .filter_map(|(person, supporter, reason)| {
-            Some((
-                *person_index.get(person)?,
-                *supporter_index.get(supporter)?,
-                *reason,
-            ))
-        })
-        .collect();
+    let exclusions = by_position(&excluded, &sharing, &supporter_list);
     let engine_rules = Rules {
         today,
         required_training: rules.required_training.clone(),
@@ -234,11 +244,7 @@ pub async fn run(
     };
     let mut tx = ctx.db().begin().await?;
     let id = matching_runs::create(&mut tx, organisation, &new_run).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
+    Audit::created(
         "matching_run",
         id,
         format!(
@@ -247,8 +253,8 @@ pub async fn run(
             new_run.people
         ),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -285,8 +291,7 @@ pub async fn accept(
     let organisation = permit.actor().organisation_id;
     let mut tx = ctx.db().begin().await?;
     let found = matching_runs::proposal_in(&mut tx, organisation, proposal).await?;
-    // Only read: dropping the transaction rolls it back.
-    drop(tx);
+    tx.rollback().await?;
     found
         .status
         .decide(true)
@@ -354,17 +359,9 @@ pub async fn reject(
         now,
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "matching_proposal",
-        proposal,
-        "proposal rejected",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("matching_proposal", proposal, "proposal rejected")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(found.run_id)
 }
 
@@ -472,17 +469,9 @@ pub async fn update_rules(
         },
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "programme",
-        programme,
-        "matching rules changed",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("programme", programme, "matching rules changed")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 

@@ -22,9 +22,10 @@ pub async fn hash(password: String) -> Result<String, Error> {
 /// # Errors
 /// [`Error::Internal`] if the blocking pool fails.
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Error> {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => password_auth::verify_password(password, &hash).is_ok(),
-        None => {
+    tokio::task::spawn_blocking(move || {
+        if let Some(hash) = hash {
+            password_auth::verify_password(password, &hash).is_ok()
+        } else {
             static DUMMY: OnceLock<String> = OnceLock::new();
             let dummy = DUMMY.get_or_init(|| password_auth::generate_hash("not a real password"));
             let _ = password_auth::verify_password(password, dummy);

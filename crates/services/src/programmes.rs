@@ -1,12 +1,12 @@
 //! Creating, changing, archiving and reading programmes.
 
 use alongside_db::programmes;
-use alongside_domain::ProgrammeId;
 use alongside_domain::audit::AuditEvent;
 use alongside_domain::costs::ProgrammeCosts;
 use alongside_domain::programme::{Programme, ProgrammeDetails, ProgrammeInput};
+use alongside_domain::{OrganisationId, ProgrammeId};
 
-use super::audit;
+use crate::Audit;
 use crate::Permit;
 use crate::actions::{ManageProgrammes, ViewProgrammes};
 use crate::{Context, Error};
@@ -21,6 +21,20 @@ pub async fn list(
     include_archived: bool,
 ) -> Result<Vec<Programme>, Error> {
     Ok(programmes::list(ctx.db(), permit.actor().organisation_id, include_archived).await?)
+}
+
+/// The organisation's programmes as choices on a form or a filter, for
+/// anyone of the organisation: a programme's name and status are not
+/// personal data.
+///
+/// # Errors
+/// When the database fails.
+pub async fn offered(
+    ctx: &Context,
+    organisation: OrganisationId,
+    include_archived: bool,
+) -> Result<Vec<Programme>, Error> {
+    Ok(programmes::list(ctx.db(), organisation, include_archived).await?)
 }
 
 /// One programme of the organisation.
@@ -48,17 +62,9 @@ pub async fn create(
     let mut tx = ctx.db().begin().await?;
     let programme =
         programmes::create(&mut tx, permit.actor().organisation_id, &details, ctx.now()).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "programme",
-        programme.id,
-        "created",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::created("programme", programme.id, "created")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(programme)
 }
 
@@ -78,11 +84,7 @@ pub async fn update(
     let before = programmes::find_in(&mut tx, organisation, id).await?;
     programmes::update(&mut tx, organisation, id, &details, ctx.now()).await?;
     let changed = changed_fields(&before.details, &details);
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "programme",
         id,
         format!(
@@ -94,6 +96,7 @@ pub async fn update(
             }
         ),
     )
+    .record(ctx, &mut tx, permit)
     .await?;
     let after = programmes::find_in(&mut tx, organisation, id).await?;
     tx.commit().await?;
@@ -145,8 +148,9 @@ async fn change_status(
     } else {
         (AuditEvent::Update, "restored")
     };
-    audit(ctx, &mut tx, permit, event, "programme", id, detail).await?;
-    tx.commit().await?;
+    Audit::new(event, "programme", id, detail)
+        .commit(ctx, tx, permit)
+        .await?;
     programme.status = status;
     programme.updated_at = now;
     Ok(programme)
@@ -210,11 +214,7 @@ pub async fn set_costs(
 ) -> Result<(), Error> {
     let mut tx = ctx.db().begin().await?;
     programmes::set_costs(&mut tx, permit.actor().organisation_id, id, costs).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "programme",
         id,
         format!(
@@ -228,7 +228,7 @@ pub async fn set_costs(
                 .map_or_else(|| "no set value".to_owned(), |m| format!("{m} an hour")),
         ),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

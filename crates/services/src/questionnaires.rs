@@ -3,11 +3,10 @@
 
 use alongside_db::questionnaires;
 use alongside_domain::OrganisationId;
-use alongside_domain::audit::AuditEvent;
 use alongside_evaluation::questionnaire::{Answer, Answers, Custom};
 use uuid::Uuid;
 
-use super::audit;
+use crate::Audit;
 use crate::Permit;
 use crate::actions::ManageProgrammes;
 use crate::{Context, Error};
@@ -46,7 +45,7 @@ impl Own {
     }
 }
 
-fn read(stored: questionnaires::Stored) -> Result<Own, Error> {
+fn read(stored: &questionnaires::Stored) -> Result<Own, Error> {
     let resource: serde_json::Value = serde_json::from_str(&stored.definition)
         .map_err(|e| Error::internal(format!("questionnaire {}: {e}", stored.id)))?;
     let custom = custom::parse(&resource).map_err(|issues| {
@@ -74,7 +73,7 @@ fn read(stored: questionnaires::Stored) -> Result<Own, Error> {
 pub async fn list(ctx: &Context, organisation: OrganisationId) -> Result<Vec<Own>, Error> {
     questionnaires::list(ctx.db(), organisation)
         .await?
-        .into_iter()
+        .iter()
         .map(read)
         .collect()
 }
@@ -84,7 +83,7 @@ pub async fn list(ctx: &Context, organisation: OrganisationId) -> Result<Vec<Own
 /// # Errors
 /// [`Error::NotFound`] for another organisation's or none.
 pub async fn find(ctx: &Context, organisation: OrganisationId, id: Uuid) -> Result<Own, Error> {
-    read(questionnaires::find(ctx.db(), organisation, id).await?)
+    read(&questionnaires::find(ctx.db(), organisation, id).await?)
 }
 
 /// Adds a questionnaire (checked already, as [`custom::parse`] does).
@@ -115,11 +114,7 @@ pub async fn import(
         alongside_db::DbError::Conflict(m) => alongside_domain::FieldErrors::one("title", m).into(),
         other => Error::from(other),
     })?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
+    Audit::created(
         "questionnaire",
         id,
         format!(
@@ -128,8 +123,8 @@ pub async fn import(
             questionnaire.all_items().len()
         ),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -146,17 +141,13 @@ pub async fn set_active(
 ) -> Result<(), Error> {
     let mut tx = ctx.db().begin().await?;
     questionnaires::set_active(&mut tx, permit.actor().organisation_id, id, active).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "questionnaire",
         id,
         if active { "brought back" } else { "retired" },
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -22,7 +22,7 @@ use alongside_domain::{FieldErrors, OrganisationId, ProgrammeId};
 use rand::Rng as _;
 use uuid::Uuid;
 
-use super::{audit, audit_view};
+use super::{Audit, audit_view};
 use crate::Permit;
 use crate::actions::{MakeReferrals, MergeRecords, RecordConsent, TriageReferrals, ViewReferrals};
 use crate::{Context, Error};
@@ -55,6 +55,18 @@ pub async fn organisation(ctx: &Context, slug: &str) -> Result<organisations::Or
     organisations::find_by_slug(ctx.db(), slug)
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// The organisation of whoever reads its referrals: its name, and the web
+/// address of its self-referral form.
+///
+/// # Errors
+/// When the database fails.
+pub async fn home(
+    ctx: &Context,
+    permit: &Permit<ViewReferrals>,
+) -> Result<organisations::Organisation, Error> {
+    Ok(organisations::find(ctx.db(), permit.actor().organisation_id).await?)
 }
 
 /// Takes a self-referral from the public form. A filled honeypot field means
@@ -501,17 +513,13 @@ pub async fn triage(
         note: &words,
     };
     referrals::change_status(&mut tx, ctx.data_key(), organisation, id, change, ctx.now()).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "referral",
         id,
         format!("{} → {}", current.as_str(), status.as_str()),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(status)
 }
 
@@ -542,17 +550,9 @@ pub async fn record_first_contact(
         ctx.now(),
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "referral",
-        id,
-        "first contact recorded",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("referral", id, "first contact recorded")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 
@@ -608,17 +608,9 @@ pub async fn change_consent(
         }
         format!("consent withdrawn: {}", scope.as_str())
     };
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "person",
-        person,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("person", person, detail)
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 
@@ -653,17 +645,9 @@ pub async fn merge(
         ctx.now(),
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "person",
-        other,
-        format!("merged into {}", record.person.id),
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("person", other, format!("merged into {}", record.person.id))
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 
@@ -707,16 +691,12 @@ pub(crate) async fn store_all(
             id: created.referral,
         });
     }
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
+    Audit::created(
         "referral",
         Uuid::nil(),
         format!("{} referrals imported", stored.len()),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(stored)
 }

@@ -9,7 +9,7 @@ use alongside_domain::ProgrammeId;
 use alongside_domain::Role;
 use alongside_domain::costs::Money;
 use alongside_domain::referral::{ReferralSource, ReferralStatus};
-use alongside_domain::schedule::Span;
+use alongside_domain::schedule::{Schedule, Span};
 use alongside_evaluation::instruments::{self, Scoring};
 use alongside_evaluation::outcomes::{Measure, Observation, OutcomeTable, table};
 use alongside_evaluation::questionnaire::Scoring as QuestionnaireScoring;
@@ -119,6 +119,10 @@ pub fn cost_summary(facts: &[CostFact], exact: bool) -> Option<CostSummary> {
     })
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "seconds of a referral's life are far below 2^52"
+)]
 fn days(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> f64 {
     (to - from).num_seconds().max(0) as f64 / 86_400.0
 }
@@ -249,6 +253,22 @@ pub struct OutcomeSection {
     pub table: OutcomeTable,
 }
 
+/// The outcome report's columns: the programme's timepoints, or every
+/// programme's in the order they first appear.
+fn columns(schedules: &[(ProgrammeId, Schedule)], programme: Option<ProgrammeId>) -> Vec<String> {
+    let mut timepoints: Vec<String> = Vec::new();
+    for (id, schedule) in schedules {
+        if programme.is_none_or(|p| p == *id) {
+            for t in &schedule.timepoints {
+                if !timepoints.contains(&t.name) {
+                    timepoints.push(t.name.clone());
+                }
+            }
+        }
+    }
+    timepoints
+}
+
 /// The outcome tables of the organisation or one programme: every
 /// instrument with submitted answers, over the standard timepoints. With
 /// `exact` false, counts of 1 to 4 are hidden and nothing is computed for
@@ -265,18 +285,7 @@ pub async fn outcomes(
     let organisation = permit.actor().organisation_id;
     let facts = alongside_db::outcomes::score_facts(ctx.db(), organisation, programme).await?;
     let schedules = alongside_db::outcomes::schedules(ctx.db(), organisation).await?;
-    // The report's columns: the programme's timepoints, or every
-    // programme's in the order they first appear.
-    let mut timepoints: Vec<String> = Vec::new();
-    for (id, schedule) in &schedules {
-        if programme.is_none_or(|p| p == *id) {
-            for t in &schedule.timepoints {
-                if !timepoints.contains(&t.name) {
-                    timepoints.push(t.name.clone());
-                }
-            }
-        }
-    }
+    let timepoints = columns(&schedules, programme);
     // A response counts only within its timepoint's window around the
     // person's own dates.
     let (facts, outside): (Vec<_>, Vec<_>) = facts.into_iter().partition(|f| {

@@ -9,7 +9,7 @@ use alongside_domain::validation::text;
 use alongside_domain::{FieldErrors, Role};
 use chrono::{DateTime, Utc};
 
-use super::{audit, passwords};
+use super::{Audit, passwords};
 use crate::Permit;
 use crate::actions::ManageStaff;
 use crate::tokens::{hash_token, new_token};
@@ -86,16 +86,9 @@ pub async fn invite(
         now,
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "invitation",
-        id,
-        format!("invited as {role}"),
-    )
-    .await?;
+    Audit::created("invitation", id, format!("invited as {role}"))
+        .record(ctx, &mut tx, permit)
+        .await?;
     let organisation = &permit.signed_in.organisation_name;
     let body = format!(
         "Hello,\n\n{inviter} has invited you to join {organisation} on Alongside as {role}.\n\n\
@@ -138,9 +131,8 @@ pub async fn find_open(ctx: &Context, token: &str) -> Result<Invitation, Error> 
     }
 }
 
-/// What the invited person typed.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
+/// What the invited person gave.
+#[derive(Debug, Default)]
 pub struct Acceptance {
     /// Their name (new accounts only).
     pub display_name: String,
@@ -176,36 +168,33 @@ pub async fn accept(
     let existing = accounts::find_by_email(ctx.db(), &email).await?;
     let now = ctx.now();
     let mut tx = ctx.db().begin().await?;
-    let account_id = match existing {
-        Some(account) => {
-            if !passwords::verify(form.password.clone(), Some(account.password_hash)).await? {
-                return Err(FieldErrors::one(
-                    "password",
-                    "The password is wrong for the account with this email address",
-                )
-                .into());
-            }
-            account.id
+    let account_id = if let Some(account) = existing {
+        if !passwords::verify(form.password.clone(), Some(account.password_hash)).await? {
+            return Err(FieldErrors::one(
+                "password",
+                "The password is wrong for the account with this email address",
+            )
+            .into());
         }
-        None => {
-            let mut errors = FieldErrors::new();
-            let name = errors.check(
-                "display_name",
-                text(&form.display_name, "your name", 1, 100),
-            );
-            let password = errors.check("password", NewPassword::parse(&form.password));
-            if password.is_some() && form.confirm_password != form.password {
-                errors.add("confirm_password", "The passwords do not match");
-            }
-            let (Some(name), Some(password)) = (name, password) else {
-                return Err(errors.into());
-            };
-            if !errors.is_empty() {
-                return Err(errors.into());
-            }
-            let hash = passwords::hash(password.expose().to_owned()).await?;
-            accounts::create(&mut tx, &email, &name, &hash, now).await?
+        account.id
+    } else {
+        let mut errors = FieldErrors::new();
+        let name = errors.check(
+            "display_name",
+            text(&form.display_name, "your name", 1, 100),
+        );
+        let password = errors.check("password", NewPassword::parse(&form.password));
+        if password.is_some() && form.confirm_password != form.password {
+            errors.add("confirm_password", "The passwords do not match");
         }
+        let (Some(name), Some(password)) = (name, password) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let hash = passwords::hash(password.expose().to_owned()).await?;
+        accounts::create(&mut tx, &email, &name, &hash, now).await?
     };
     invitations::accept(&mut tx, invitation.id, now)
         .await

@@ -3,10 +3,9 @@
 
 use alongside_db::supporters::{self, Supporter};
 use alongside_domain::SupporterId;
-use alongside_domain::audit::AuditEvent;
 use alongside_domain::supporter::{SupporterDetails, SupporterEvent, SupporterInput};
 
-use super::{audit, audit_view};
+use super::{Audit, audit_view};
 use crate::Permit;
 use crate::actions::ManageSupporters;
 use crate::{Context, Error};
@@ -52,17 +51,9 @@ pub async fn create(
     let mut tx = ctx.db().begin().await?;
     let id =
         supporters::create(&mut tx, permit.actor().organisation_id, &details, ctx.now()).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Create,
-        "supporter",
-        id,
-        "supporter added",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::created("supporter", id, "supporter added")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(id)
 }
 
@@ -87,17 +78,9 @@ pub async fn update(
         ctx.now(),
     )
     .await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
-        "supporter",
-        id,
-        "details changed",
-    )
-    .await?;
-    tx.commit().await?;
+    Audit::updated("supporter", id, "details changed")
+        .commit(ctx, tx, permit)
+        .await?;
     Ok(())
 }
 
@@ -117,16 +100,12 @@ pub async fn change_status(
     let current = supporters::status_in(&mut tx, organisation, id).await?;
     let next = current.apply(event)?;
     supporters::set_status(&mut tx, organisation, id, next, ctx.now()).await?;
-    audit(
-        ctx,
-        &mut tx,
-        permit,
-        AuditEvent::Update,
+    Audit::updated(
         "supporter",
         id,
         format!("{} → {}", current.as_str(), next.as_str()),
     )
+    .commit(ctx, tx, permit)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

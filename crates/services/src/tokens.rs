@@ -7,7 +7,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 /// A new random token: 32 bytes from a cryptographically secure generator
-/// (ChaCha, seeded from the OS, per thread: no system call per token),
+/// (`ChaCha`, seeded from the OS, per thread: no system call per token),
 /// base64url, with a prefix saying what it is for (`api_`, `inv_`, or none
 /// for sessions).
 #[must_use]
@@ -21,8 +21,12 @@ pub fn new_token(prefix: &str) -> String {
 /// random bits, so a fast hash is enough (no password stretching needed).
 #[must_use]
 pub fn hash_token(token: &str) -> String {
+    use std::fmt::Write as _;
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    digest.iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 #[cfg(test)]

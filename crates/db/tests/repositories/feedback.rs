@@ -84,7 +84,7 @@ async fn reflections_are_sealed_kept_once_submitted_and_tagged(t: TestDb) {
         feedback::add_theme(&mut tx, north, &name, now).await,
         Err(DbError::Conflict(_))
     ));
-    drop(tx);
+    tx.rollback().await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
     assert!(matches!(
         feedback::set_tags(
@@ -99,7 +99,7 @@ async fn reflections_are_sealed_kept_once_submitted_and_tagged(t: TestDb) {
         .await,
         Err(DbError::NotFound)
     ));
-    drop(tx);
+    tx.rollback().await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
     feedback::set_tags(
         &mut tx,

@@ -30,7 +30,7 @@ async fn own_questionnaires_stay_in_their_organisation(t: TestDb) {
         .await,
         Err(DbError::Conflict(_))
     ));
-    drop(tx);
+    tx.rollback().await.unwrap();
     let listed = questionnaires::list(&t.db, north).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].id, listed[0].active), (id, true));

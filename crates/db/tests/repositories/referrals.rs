@@ -67,7 +67,7 @@ async fn referrals_queue_triage_and_stay_in_their_organisation(t: TestDb) {
         matches!(taken, DbError::Conflict(_)),
         "references are unique"
     );
-    drop(tx);
+    tx.rollback().await.unwrap();
 
     let queue = referrals::queue(&t.db, north, &statuses(&[ReferralStatus::Received]))
         .await

@@ -12,7 +12,7 @@ async fn a_rolled_back_transaction_leaves_nothing(t: TestDb) {
     programmes::create(&mut tx, north, &details("Never saved"), Utc::now())
         .await
         .unwrap();
-    drop(tx);
+    tx.rollback().await.unwrap();
     assert!(
         programmes::list(&t.db, north, true)
             .await

@@ -190,6 +190,10 @@ impl NewReferral {
     ///
     /// # Errors
     /// [`FieldErrors`] naming each field that breaks a rule.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one check per field, in the form's order, reads best in one place"
+    )]
     pub fn from_professional(input: &ReferralInput, today: NaiveDate) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let person = PersonDetails::validate(&input.person, Voice::Referrer, today, &mut errors);

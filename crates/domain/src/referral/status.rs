@@ -204,7 +204,7 @@ impl ReferralStatus {
             (S::InTriage, E::Decline(_)) => Ok(S::Declined),
             (S::Accepted, E::Place) => Ok(S::Placed),
             (S::Accepted | S::Signposted | S::Declined | S::Placed, E::Close) => Ok(S::Closed),
-            (from, event) => Err(IllegalTransition::new("referral", from, event.done())),
+            (from, event) => Err(IllegalTransition::new("referral", &from, event.done())),
         }
     }
 

@@ -59,16 +59,17 @@ impl TriageDecision {
             .unwrap_or_default();
         let triage = match input.decision.as_str() {
             "start" => Some(Triage::Start),
-            "accept" => match input.programme.parse::<ProgrammeId>() {
-                Ok(p) => Some(Triage::Accept(p)),
-                Err(_) => {
+            "accept" => {
+                if let Ok(p) = input.programme.parse::<ProgrammeId>() {
+                    Some(Triage::Accept(p))
+                } else {
                     errors.add(
                         "programme",
                         "Choose the programme whose waiting list the person joins",
                     );
                     None
                 }
-            },
+            }
             "signpost" => {
                 let programme = input.programme.parse::<ProgrammeId>().ok();
                 if note.is_empty() && programme.is_none() {
@@ -79,16 +80,15 @@ impl TriageDecision {
                 }
                 Some(Triage::Signpost(programme))
             }
-            "decline" => match DeclineReason::ALL
-                .into_iter()
-                .find(|r| r.as_str() == input.reason)
-            {
-                Some(reason) => Some(Triage::Decline(reason)),
-                None => {
+            "decline" => {
+                let reason = DeclineReason::ALL
+                    .into_iter()
+                    .find(|r| r.as_str() == input.reason);
+                if reason.is_none() {
                     errors.add("reason", "Choose why the referral is declined");
-                    None
                 }
-            },
+                reason.map(Triage::Decline)
+            }
             "close" => Some(Triage::Close),
             _ => {
                 errors.add("decision", "Choose what happens next");

@@ -9,7 +9,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
@@ -40,7 +39,7 @@ impl Session {
             return Ok(None);
         };
         let token_hash = hash_token(token);
-        let found = alongside_db::sessions::find(state.db(), &token_hash, Utc::now()).await?;
+        let found = crate::services::accounts::session(state.services(), token).await?;
         Ok(found.map(|signed_in| Session {
             signed_in,
             token_hash,
@@ -123,11 +122,10 @@ impl<A: Permission> FromRequestParts<AppState> for ApiAuthorised<A> {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(Error::Unauthenticated)?;
-        let signed_in =
-            alongside_db::api_tokens::authenticate(state.db(), &hash_token(token), Utc::now())
-                .await
-                .map_err(Error::from)?
-                .ok_or(Error::Unauthenticated)?;
+        let signed_in = crate::services::accounts::api_client(state.services(), token)
+            .await
+            .map_err(Error::from)?
+            .ok_or(Error::Unauthenticated)?;
         let path = parts.uri.path().to_owned();
         Ok(Self {
             permit: check::<A>(state, signed_in, request_id(parts), &path).await?,

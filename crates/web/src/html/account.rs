@@ -1,6 +1,6 @@
 //! The signed-in person's own account: details, password, API tokens.
 
-use alongside_db::api_tokens::{self, ApiToken};
+use alongside_db::api_tokens::ApiToken;
 use alongside_domain::{ApiTokenId, FieldErrors};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -124,8 +124,7 @@ async fn tokens_page(
     errors: FieldErrors,
     name: String,
 ) -> PageResult {
-    let actor = auth.permit.actor();
-    let tokens = api_tokens::list(state.db(), actor.account_id, actor.organisation_id)
+    let tokens = crate::services::accounts::api_tokens(state.services(), &auth.permit)
         .await
         .or_page(auth)?;
     let status = form_status(errors.is_empty());

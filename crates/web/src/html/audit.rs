@@ -1,6 +1,6 @@
 //! The audit log, for admins.
 
-use alongside_db::audit::{self, AuditRecord};
+use alongside_db::audit::AuditRecord;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -42,9 +42,9 @@ pub async fn list(
         .unwrap_or(1)
         .clamp(1, 1_000_000);
     // One extra row tells whether there is an older page.
-    let mut entries = audit::list(
-        state.db(),
-        auth.permit.actor().organisation_id,
+    let mut entries = crate::services::audit_log::entries(
+        state.services(),
+        &auth.permit,
         PAGE_SIZE + 1,
         (page - 1) * PAGE_SIZE,
     )

@@ -25,9 +25,10 @@ struct Dashboard {
 /// Who you are, where, and what you can do.
 pub async fn show(State(state): State<AppState>, auth: Authorised<UseOwnAccount>) -> PageResult {
     let s = &auth.session.signed_in;
-    let programmes = alongside_db::programmes::list(state.db(), s.actor.organisation_id, false)
-        .await
-        .or_page(&auth)?;
+    let programmes =
+        crate::services::programmes::offered(state.services(), s.actor.organisation_id, false)
+            .await
+            .or_page(&auth)?;
     Ok(render(
         StatusCode::OK,
         &Dashboard {

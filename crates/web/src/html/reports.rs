@@ -156,10 +156,13 @@ pub async fn referrals(
     Query(query): Query<ReportQuery>,
 ) -> PageResult {
     let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let programmes =
-        alongside_db::programmes::list(state.db(), auth.permit.actor().organisation_id, true)
-            .await
-            .or_page(&auth)?;
+    let programmes = crate::services::programmes::offered(
+        state.services(),
+        auth.permit.actor().organisation_id,
+        true,
+    )
+    .await
+    .or_page(&auth)?;
     let (report, outcomes) = service::full(state.services(), &auth.permit, programme, false)
         .await
         .or_page(&auth)?;

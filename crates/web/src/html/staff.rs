@@ -173,13 +173,27 @@ pub async fn invitation_page(
     accept_page(&state, &headers, token, FieldErrors::new(), String::new()).await
 }
 
+/// The invitation form as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    display_name: String,
+    password: String,
+    confirm_password: String,
+}
+
 /// Accepts the invitation and signs the person in.
 pub async fn accept_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(token): Path<String>,
-    CsrfForm(form): CsrfForm<Acceptance>,
+    CsrfForm(form): CsrfForm<AcceptForm>,
 ) -> Response {
+    let form = Acceptance {
+        display_name: form.display_name,
+        password: form.password,
+        confirm_password: form.confirm_password,
+    };
     match service::accept(
         state.services(),
         &token,

@@ -194,16 +194,18 @@ pub(crate) async fn show_page(
     if let (true, Some(asked)) = (input.programme.is_empty(), page.record.summary.programme_id) {
         input.programme = asked.to_string();
     }
-    let programmes =
-        alongside_db::programmes::list(state.db(), permit.actor().organisation_id, false)
-            .await
-            .or_page(&on)?;
+    let programmes = crate::services::programmes::offered(
+        state.services(),
+        permit.actor().organisation_id,
+        false,
+    )
+    .await
+    .or_page(&on)?;
     let matcher = permit.also::<MatchPeople>();
     let (matches, candidates) = match &matcher {
         Some(matcher) => {
-            let organisation = permit.actor().organisation_id;
             let id = page.record.summary.id;
-            let matches = alongside_db::matches::for_referral(state.db(), organisation, id)
+            let matches = matches_service::for_referral(state.services(), matcher, id)
                 .await
                 .or_page(&on)?;
             let open = matches.iter().any(|m| m.status == MatchStatus::Proposed);

@@ -153,10 +153,13 @@ async fn new_page(
     form: ReferralForm,
     errors: FieldErrors,
 ) -> PageResult {
-    let programmes =
-        alongside_db::programmes::list(state.db(), session.signed_in.actor.organisation_id, false)
-            .await
-            .or_page(session)?;
+    let programmes = crate::services::programmes::offered(
+        state.services(),
+        session.signed_in.actor.organisation_id,
+        false,
+    )
+    .await
+    .or_page(session)?;
     let status = form_status(errors.is_empty());
     let programme_options = programme_options(Some("Let the coordinator decide"), programmes);
     Ok(render(

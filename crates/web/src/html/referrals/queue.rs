@@ -83,10 +83,10 @@ pub async fn queue(
 ) -> PageResult {
     let view = QueueView::from_query(&query.view);
     let organisation_id = auth.permit.actor().organisation_id;
-    let organisation = alongside_db::organisations::find(state.db(), organisation_id)
+    let organisation = service::home(state.services(), &auth.permit)
         .await
         .or_page(&auth)?;
-    let programmes = alongside_db::programmes::list(state.db(), organisation_id, true)
+    let programmes = crate::services::programmes::offered(state.services(), organisation_id, true)
         .await
         .or_page(&auth)?;
     let entries = service::queue(state.services(), &auth.permit, view, &query.search())
