@@ -14,6 +14,7 @@ use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
 use alongside_domain::referral::{NewReferral, ReferralInput, SelfReferralInput};
 use alongside_domain::supporter::{SupporterDetails, SupporterInput, SupporterStatus};
+use alongside_domain::validation::GivenDate;
 use anyhow::Context;
 use chrono::Utc;
 
@@ -61,6 +62,13 @@ pub const ACCOUNTS: [(&str, &str, Role); 8] = [
         Role::Participant,
     ),
 ];
+
+/// A demo person's date of birth, given as day, month and year.
+fn born((day, month, year): (u32, u32, i32)) -> anyhow::Result<GivenDate> {
+    chrono::NaiveDate::from_ymd_opt(year, month, day)
+        .map(GivenDate::On)
+        .context("a real date of birth")
+}
 
 fn programme(
     name: &str,
@@ -308,7 +316,7 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
             "R-DEMO-0001",
             "Maureen",
             "Ellis",
-            ("27", "3", "1956"),
+            (27, 3, 1956),
             "LS1 4AP",
             "Someone to talk to about living with COPD",
         ),
@@ -316,7 +324,7 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
             "R-DEMO-0002",
             "Arjun",
             "Patel",
-            ("9", "11", "1971"),
+            (9, 11, 1971),
             "LS6 2QT",
             "A group to join, I have not been out much since my diagnosis",
         ),
@@ -324,14 +332,12 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
         let input = SelfReferralInput {
             given_name: given.into(),
             family_name: family.into(),
-            dob_day: dob.0.into(),
-            dob_month: dob.1.into(),
-            dob_year: dob.2.into(),
+            date_of_birth: born(dob)?,
             postcode: postcode.into(),
             email: format!("{}@example.org", given.to_lowercase()),
             support_wanted: help.into(),
-            consent_store: "yes".into(),
-            consent_contact: "yes".into(),
+            consent_store: true,
+            consent_contact: true,
             ..SelfReferralInput::default()
         };
         let referral = NewReferral::from_self_referral(&input, today)
@@ -361,9 +367,7 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
             family_name: "Ellis".into(),
             preferred_name: "Mo".into(),
             pronouns: "she/her".into(),
-            dob_day: "27".into(),
-            dob_month: "3".into(),
-            dob_year: "1956".into(),
+            date_of_birth: born((27, 3, 1956))?,
             nhs_number: "943 476 5919".into(),
             address: "14 Park Lane\nLeeds".into(),
             postcode: "LS1 4AP".into(),
@@ -383,9 +387,9 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
         referrer_contact: "0113 496 0100".into(),
         reason: "Lonely since her husband died; would like someone to talk to who knows COPD."
             .into(),
-        risk: "yes".into(),
+        risk: Some(true),
         risk_details: "Has had two falls this year; visits in pairs at first.".into(),
-        consent_confirmed: "yes".into(),
+        consent_confirmed: true,
         consent_method: "verbal".into(),
         consents: vec![
             "contact_by_phone".into(),
@@ -395,7 +399,7 @@ pub async fn load(db: &Db, key: &DataKey) -> anyhow::Result<bool> {
         preferences: PreferencesInput {
             models: vec!["befriending".into()],
             channels: vec!["phone".into(), "face_to_face".into()],
-            shared_condition: "yes".into(),
+            shared_condition: true,
             availability: vec!["tue-morning".into(), "thu-morning".into()],
             travel_miles: "2".into(),
             interests: "Gardening\nBirdwatching".into(),

@@ -36,6 +36,7 @@ pub mod referrals;
 pub mod reports;
 pub mod sealed;
 pub mod sessions;
+mod stored_preferences;
 pub mod supporters;
 mod uuid_text;
 

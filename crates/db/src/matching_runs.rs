@@ -144,7 +144,7 @@ pub async fn waiting_list(
     }
     rows.into_iter()
         .map(|row| {
-            let preferences = serde_json::from_str(&row.preferences)
+            let preferences = crate::stored_preferences::from_json(&row.preferences)
                 .map_err(|e| DbError::corrupt("person", e))?;
             Ok(Waiting {
                 referral_id: row.referral_id.into(),

@@ -157,8 +157,7 @@ pub(crate) async fn create(
 ) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
     let p = &referral.person;
-    let preferences = serde_json::to_string(&referral.preferences.to_input())
-        .map_err(|e| DbError::corrupt("person", e))?;
+    let preferences = crate::stored_preferences::to_json(&referral.preferences.to_input());
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO people (id, organisation_id, given_name, family_name, preferred_name, pronouns, date_of_birth, nhs_number,
@@ -315,7 +314,8 @@ pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
         interpreter_needed: row.interpreter_needed,
         accessibility_needs: key.open(&row.accessibility_needs)?,
         is_carer: row.is_carer,
-        preferences: serde_json::from_str(&row.preferences).map_err(|e| bad(e.to_string()))?,
+        preferences: crate::stored_preferences::from_json(&row.preferences)
+            .map_err(|e| bad(e.to_string()))?,
         conditions: conditions
             .into_iter()
             .map(|c| (c.description, c.snomed_code))

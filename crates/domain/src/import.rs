@@ -6,6 +6,7 @@
 use crate::person::{ConditionInput, PersonInput};
 use crate::preferences::PreferencesInput;
 use crate::referral::{Identity, NewReferral, ReferralInput, likely_duplicate};
+use crate::validation::GivenDate;
 
 /// Most rows one import takes.
 pub const MAX_ROWS: usize = 5000;
@@ -135,32 +136,26 @@ fn records(text: &str, separator: char) -> Result<Vec<(usize, Vec<String>)>, Row
 }
 
 /// A date of birth as a spreadsheet writes it: 27/03/1956 or 1956-03-27.
-fn date_parts(value: &str) -> (String, String, String) {
-    let value = value.trim();
-    if let Some((y, (m, d))) = value
-        .split_once('-')
-        .and_then(|(y, rest)| rest.split_once('-').map(|md| (y, md)))
-    {
-        return (d.to_owned(), m.to_owned(), y.to_owned());
-    }
-    let parts: Vec<&str> = value.split('/').collect();
-    match parts.as_slice() {
-        [d, m, y] => ((*d).to_owned(), (*m).to_owned(), (*y).to_owned()),
-        _ => (value.to_owned(), value.to_owned(), value.to_owned()),
+/// A date from a cell: `YYYY-MM-DD`, or `DD/MM/YYYY` as spreadsheets in
+/// the UK write it.
+fn date_cell(value: &str) -> GivenDate {
+    match GivenDate::iso(value) {
+        GivenDate::NotReal => chrono::NaiveDate::parse_from_str(value.trim(), "%d/%m/%Y")
+            .map_or(GivenDate::NotReal, GivenDate::On),
+        given => given,
     }
 }
 
-fn yes(value: &str) -> String {
-    match value.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => "yes".to_owned(),
-        _ => String::new(),
-    }
+fn yes(value: &str) -> bool {
+    matches!(
+        value.trim().to_lowercase().as_str(),
+        "yes" | "y" | "true" | "1"
+    )
 }
 
 /// The column a domain rule's field is read from.
 fn column_of(field: &str) -> &str {
     match field {
-        "dob_day" => "date_of_birth",
         "risk_details" => "risk",
         "consent_confirmed" => "consent_method",
         other => other,
@@ -247,16 +242,13 @@ pub fn check(text: &str, today: chrono::NaiveDate) -> Checked {
             ));
             continue;
         }
-        let (dob_day, dob_month, dob_year) = date_parts(&get("date_of_birth"));
         let risk = get("risk");
         let input = ReferralInput {
             person: PersonInput {
                 given_name: get("given_name"),
                 family_name: get("family_name"),
                 preferred_name: get("preferred_name"),
-                dob_day,
-                dob_month,
-                dob_year,
+                date_of_birth: date_cell(&get("date_of_birth")),
                 nhs_number: get("nhs_number"),
                 address: get("address"),
                 postcode: get("postcode"),
@@ -284,11 +276,11 @@ pub fn check(text: &str, today: chrono::NaiveDate) -> Checked {
             referrer_name: get("referrer_name"),
             referrer_organisation: get("referrer_organisation"),
             reason: get("reason"),
-            risk: if risk.is_empty() { "no" } else { "yes" }.to_owned(),
+            risk: Some(!risk.is_empty()),
             risk_details: risk,
             // A row in the service's own records stands for a referral the
             // person agreed to; how is the consent_method column.
-            consent_confirmed: "yes".to_owned(),
+            consent_confirmed: true,
             consent_method: get("consent_method").to_lowercase(),
             consents: get("consents")
                 .split(';')

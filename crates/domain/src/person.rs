@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::EmailAddress;
 use crate::programme::choice_enum;
 use crate::snomed::SnomedCode;
-use crate::validation::{FieldErrors, text};
+use crate::validation::{FieldErrors, GivenDate, text};
 
 /// A valid NHS number: ten digits whose last is the modulus 11 check digit of
 /// the first nine. Spaces and hyphens are accepted on input and dropped.
@@ -219,9 +219,9 @@ pub struct Condition {
     pub code: Option<SnomedCode>,
 }
 
-/// A person's details as typed, every field text so a form can show it again.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// A person's details as given, not yet checked: text as typed, choices as
+/// their stored names, a date as a face read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonInput {
     /// First name.
     pub given_name: String,
@@ -231,12 +231,8 @@ pub struct PersonInput {
     pub preferred_name: String,
     /// Their pronouns.
     pub pronouns: String,
-    /// Day of birth.
-    pub dob_day: String,
-    /// Month of birth.
-    pub dob_month: String,
-    /// Year of birth.
-    pub dob_year: String,
+    /// Date of birth.
+    pub date_of_birth: GivenDate,
     /// NHS number, if known.
     pub nhs_number: String,
     /// Address lines, one per line, without the postcode.
@@ -253,14 +249,14 @@ pub struct PersonInput {
     pub contact_times: String,
     /// Their preferred language.
     pub language: String,
-    /// "yes" when they need an interpreter.
-    pub interpreter: String,
+    /// Whether they need an interpreter.
+    pub interpreter: bool,
     /// Accessibility needs, in words.
     pub accessibility_needs: String,
     /// Long-term conditions.
     pub conditions: Vec<ConditionInput>,
-    /// "yes" when they are a carer.
-    pub carer: String,
+    /// Whether they look after someone.
+    pub carer: bool,
 }
 
 /// A person's details, every value valid.
@@ -330,12 +326,8 @@ impl PersonDetails {
         );
         let pronouns = errors.check("pronouns", text(&input.pronouns, "pronouns", 0, 40));
         let date_of_birth = errors.check(
-            "dob_day",
-            date_of_birth(
-                [&input.dob_day, &input.dob_month, &input.dob_year],
-                voice,
-                today,
-            ),
+            "date_of_birth",
+            date_of_birth(input.date_of_birth, voice, today),
         );
         let nhs_number = match input.nhs_number.trim() {
             "" => Some(None),
@@ -399,10 +391,10 @@ impl PersonDetails {
             contact_method: contact_method?,
             contact_times: contact_times?,
             language: language?,
-            interpreter_needed: input.interpreter == "yes",
+            interpreter_needed: input.interpreter,
             accessibility_needs: accessibility_needs?,
             conditions: conditions?,
-            is_carer: input.carer == "yes",
+            is_carer: input.carer,
         })
     }
 
@@ -447,20 +439,14 @@ fn conditions(input: &[ConditionInput]) -> Result<Vec<Condition>, String> {
     Ok(out)
 }
 
-/// A date of birth from its day, month and year boxes.
-fn date_of_birth(parts: [&str; 3], voice: Voice, today: NaiveDate) -> Result<NaiveDate, String> {
+/// A date of birth: given, real, in the past and at most 120 years ago.
+fn date_of_birth(given: GivenDate, voice: Voice, today: NaiveDate) -> Result<NaiveDate, String> {
     use chrono::Datelike as _;
-    let parts = parts.map(str::trim);
-    if parts.iter().all(|p| p.is_empty()) {
-        return Err(format!("Enter {} date of birth", voice.possessive()));
-    }
-    let not_real = || "Date of birth must be a real date, like 27 3 1956".to_owned();
-    let numbers = parts.map(|p| p.parse::<u32>().ok());
-    let [Some(day), Some(month), Some(year)] = numbers else {
-        return Err(not_real());
+    let date = match given {
+        GivenDate::Missing => return Err(format!("Enter {} date of birth", voice.possessive())),
+        GivenDate::NotReal => return Err("Date of birth must be a real date".to_owned()),
+        GivenDate::On(date) => date,
     };
-    let year = i32::try_from(year).map_err(|_| not_real())?;
-    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(not_real)?;
     if date > today {
         return Err("Date of birth must be in the past".to_owned());
     }

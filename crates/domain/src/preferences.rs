@@ -122,10 +122,9 @@ impl FromStr for WeeklySlot {
     }
 }
 
-/// What a person would like, as typed: stored names, so a form can show
-/// them again.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// What a person would like, as given: choices as their stored names, text
+/// as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PreferencesInput {
     /// Stored names of [`ProgrammeModel`]s.
     pub models: Vec<String>,
@@ -133,8 +132,8 @@ pub struct PreferencesInput {
     pub channels: Vec<String>,
     /// A [`GenderPreference`] stored name; empty for no preference.
     pub peer_gender: String,
-    /// "yes" when a peer with the same condition matters.
-    pub shared_condition: String,
+    /// Whether a peer with the same condition matters.
+    pub shared_condition: bool,
     /// Slots like `mon-morning`.
     pub availability: Vec<String>,
     /// Miles they can travel to meet; empty when not said.
@@ -208,11 +207,11 @@ impl SupportPreferences {
                 crate::validation::lines(&input.interests, "interest", "interests", 100, 20),
             )
             .unwrap_or_default();
-        (errors.as_slice().len() == before).then(|| Self {
+        (errors.as_slice().len() == before).then_some(Self {
             models,
             channels,
             peer_gender,
-            shared_condition: input.shared_condition == "yes",
+            shared_condition: input.shared_condition,
             availability,
             travel_miles,
             interests,
@@ -233,7 +232,7 @@ impl SupportPreferences {
                 .peer_gender
                 .map(|g| g.as_str().to_owned())
                 .unwrap_or_default(),
-            shared_condition: if self.shared_condition { "yes" } else { "" }.to_owned(),
+            shared_condition: self.shared_condition,
             availability: self.availability.iter().map(|s| s.as_string()).collect(),
             travel_miles: self.travel_miles.map(|m| m.to_string()).unwrap_or_default(),
             interests: self.interests.join("\n"),
@@ -251,7 +250,7 @@ mod tests {
             models: vec!["befriending".into(), "peer_mentoring".into()],
             channels: vec!["phone".into(), "face_to_face".into()],
             peer_gender: "woman".into(),
-            shared_condition: "yes".into(),
+            shared_condition: true,
             availability: vec!["tue-evening".into(), "mon-morning".into()],
             travel_miles: "5".into(),
             interests: "Gardening\n  Crosswords \ngardening".into(),

@@ -16,6 +16,32 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A date as someone gave it, whatever shape their face gave it in (boxes
+/// for day, month and year on a page, `YYYY-MM-DD` in JSON and FHIR, a cell
+/// of a file): the face reads it, the domain says whether it will do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GivenDate {
+    /// Nothing was given.
+    #[default]
+    Missing,
+    /// Something was given that is not a real date.
+    NotReal,
+    /// A real date.
+    On(chrono::NaiveDate),
+}
+
+impl GivenDate {
+    /// Reads a calendar date written `YYYY-MM-DD` (ISO 8601, as JSON and
+    /// FHIR write one); empty is missing.
+    #[must_use]
+    pub fn iso(text: &str) -> Self {
+        match text.trim() {
+            "" => Self::Missing,
+            t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_or(Self::NotReal, Self::On),
+        }
+    }
+}
+
 /// All the problems found in one submission, in the order of the form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -42,6 +68,16 @@ impl FieldErrors {
             field,
             message: message.into(),
         });
+    }
+
+    /// Files every problem of `from` under `to` instead: a face whose form
+    /// names a field its own way.
+    pub fn rename(&mut self, from: &str, to: &'static str) {
+        for e in &mut self.0 {
+            if e.field == from {
+                e.field = to;
+            }
+        }
     }
 
     /// Runs `check` and records its error against `field`, if any.

@@ -320,29 +320,21 @@ pub async fn decide(
                 now,
             )
             .await?;
-            referrals::note(
-                &mut tx,
-                ctx.data_key(),
-                organisation,
-                referral,
-                account,
-                &words,
-                now,
-            )
-            .await?;
         }
-        MatchStatus::Proposed | MatchStatus::Withdrawn => {
-            referrals::note(
-                &mut tx,
-                ctx.data_key(),
-                organisation,
-                referral,
-                account,
-                &words,
-                now,
-            )
-            .await?;
-        }
+        MatchStatus::Proposed | MatchStatus::Withdrawn => {}
+    }
+    // Placing writes its own history entry; every other answer is noted.
+    if status != MatchStatus::Agreed {
+        referrals::note(
+            &mut tx,
+            ctx.data_key(),
+            organisation,
+            referral,
+            account,
+            &words,
+            now,
+        )
+        .await?;
     }
     Audit::updated(
         "match",

@@ -9,9 +9,10 @@ use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::programme::{ProgrammeDetails, ProgrammeInput};
 use alongside_domain::referral::{NewReferral, ReferralInput, ReferralStatus, SelfReferralInput};
 use alongside_domain::supporter::{SupporterDetails, SupporterInput};
+use alongside_domain::validation::GivenDate;
 use alongside_domain::{AccountId, OrganisationId, Role};
 use alongside_testdb::TestDb;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 
 /// A new organisation of that name; its slug from the name.
 pub async fn organisation(t: &TestDb, name: &str) -> OrganisationId {
@@ -70,13 +71,11 @@ pub fn self_referral(given: &str) -> NewReferral {
     let input = SelfReferralInput {
         given_name: given.into(),
         family_name: "Ellis".into(),
-        dob_day: "27".into(),
-        dob_month: "3".into(),
-        dob_year: "1956".into(),
+        date_of_birth: GivenDate::On(NaiveDate::from_ymd_opt(1956, 3, 27).unwrap()),
         postcode: "LS1 4AP".into(),
         email: "m.ellis@example.org".into(),
         support_wanted: "Someone to talk to".into(),
-        consent_store: "yes".into(),
+        consent_store: true,
         ..SelfReferralInput::default()
     };
     NewReferral::from_self_referral(
@@ -92,9 +91,7 @@ pub fn professional_referral(given: &str, nhs: &str, postcode: &str) -> NewRefer
     professional_referral_of(PersonInput {
         given_name: given.into(),
         family_name: "Mehta".into(),
-        dob_day: "4".into(),
-        dob_month: "9".into(),
-        dob_year: "1961".into(),
+        date_of_birth: GivenDate::On(NaiveDate::from_ymd_opt(1961, 9, 4).unwrap()),
         nhs_number: nhs.into(),
         postcode: postcode.into(),
         phone: "0113 496 0000".into(),
@@ -116,9 +113,9 @@ pub fn professional_referral_of(person: PersonInput) -> NewReferral {
         referrer_name: "Dr Okafor".into(),
         referrer_organisation: "Hyde Park Surgery".into(),
         reason: "Newly diagnosed and low".into(),
-        risk: "yes".into(),
+        risk: Some(true),
         risk_details: "Lives alone after a fall".into(),
-        consent_confirmed: "yes".into(),
+        consent_confirmed: true,
         consent_method: "verbal".into(),
         consents: vec!["contact_by_phone".into()],
         preferences: PreferencesInput {

@@ -4,30 +4,23 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::ReferralSource;
 use crate::consent::{ConsentMethod, ConsentScope};
 use crate::person::{ConditionInput, PersonDetails, PersonInput, Voice};
 use crate::preferences::{PreferencesInput, SupportPreferences};
 use crate::snomed::SnomedCode;
-use crate::validation::{FieldErrors, text};
+use crate::validation::{FieldErrors, GivenDate, text};
 
-/// What a person typed into the public self-referral form: text only, so it
-/// can be shown again as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// What a person gave on the public self-referral form, not yet checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SelfReferralInput {
     /// First name.
     pub given_name: String,
     /// Last name.
     pub family_name: String,
-    /// Day of birth.
-    pub dob_day: String,
-    /// Month of birth.
-    pub dob_month: String,
-    /// Year of birth.
-    pub dob_year: String,
+    /// Date of birth.
+    pub date_of_birth: GivenDate,
     /// Home postcode.
     pub postcode: String,
     /// Phone number.
@@ -38,15 +31,14 @@ pub struct SelfReferralInput {
     pub conditions: String,
     /// What would help, in the person's words.
     pub support_wanted: String,
-    /// "yes" when the person agrees their details are stored to arrange support.
-    pub consent_store: String,
-    /// "yes" when the person agrees to be contacted.
-    pub consent_contact: String,
+    /// Whether the person agrees their details are stored to arrange support.
+    pub consent_store: bool,
+    /// Whether the person agrees to be contacted.
+    pub consent_contact: bool,
 }
 
-/// What a professional typed about the person they refer, as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// What a professional gave about the person they refer, not yet checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReferralInput {
     /// The person.
     pub person: PersonInput,
@@ -64,12 +56,12 @@ pub struct ReferralInput {
     pub reason: String,
     /// A SNOMED CT code for the reason; empty for the default.
     pub reason_code: String,
-    /// "yes" or "no": is there anything about risk to know.
-    pub risk: String,
+    /// Whether there is anything about risk to know; none when not said.
+    pub risk: Option<bool>,
     /// What the risk is, when there is one.
     pub risk_details: String,
-    /// "yes" when the referrer confirms the person agreed to the referral.
-    pub consent_confirmed: String,
+    /// Whether the referrer confirms the person agreed to the referral.
+    pub consent_confirmed: bool,
     /// A [`ConsentMethod`] stored name.
     pub consent_method: String,
     /// [`ConsentScope`] stored names the person agreed to, beyond storage.
@@ -129,9 +121,7 @@ impl NewReferral {
         let person = PersonInput {
             given_name: input.given_name.clone(),
             family_name: input.family_name.clone(),
-            dob_day: input.dob_day.clone(),
-            dob_month: input.dob_month.clone(),
-            dob_year: input.dob_year.clone(),
+            date_of_birth: input.date_of_birth,
             postcode: input.postcode.clone(),
             phone: input.phone.clone(),
             email: input.email.clone(),
@@ -150,7 +140,7 @@ impl NewReferral {
             "support_wanted",
             text(&input.support_wanted, "what would help", 0, 2000),
         );
-        if input.consent_store != "yes" {
+        if !input.consent_store {
             errors.add(
                 "consent_store",
                 "Tick the box to agree that we keep your details, or we cannot arrange support",
@@ -163,7 +153,7 @@ impl NewReferral {
             return Err(errors);
         }
         let mut consents = BTreeSet::from([ConsentScope::StoreData]);
-        if input.consent_contact == "yes" {
+        if input.consent_contact {
             if !person.phone.is_empty() {
                 consents.extend([ConsentScope::ContactByPhone, ConsentScope::ContactByText]);
             }
@@ -238,15 +228,15 @@ impl NewReferral {
             "" => Some(SnomedCode::social_prescribing_referral()),
             code => errors.check("reason_code", SnomedCode::parse(code)),
         };
-        let risk = match input.risk.as_str() {
-            "no" => Some(None),
-            "yes" => errors
+        let risk = match input.risk {
+            Some(false) => Some(None),
+            Some(true) => errors
                 .check(
                     "risk_details",
                     text(&input.risk_details, "what the risk is", 1, 2000),
                 )
                 .map(Some),
-            _ => {
+            None => {
                 errors.add(
                     "risk",
                     "Say whether there is anything about risk we should know",
@@ -254,7 +244,7 @@ impl NewReferral {
                 None
             }
         };
-        if input.consent_confirmed != "yes" {
+        if !input.consent_confirmed {
             errors.add(
                 "consent_confirmed",
                 "Confirm the person agreed to be referred and to us keeping their details",
@@ -336,16 +326,14 @@ mod self_referral_tests {
         SelfReferralInput {
             given_name: "Maureen".into(),
             family_name: "Ellis".into(),
-            dob_day: "27".into(),
-            dob_month: "3".into(),
-            dob_year: "1956".into(),
+            date_of_birth: GivenDate::On(NaiveDate::from_ymd_opt(1956, 3, 27).unwrap()),
             postcode: "ls1 4ap".into(),
             phone: "07700 900 982".into(),
             email: String::new(),
             conditions: "COPD".into(),
             support_wanted: "Someone to talk to".into(),
-            consent_store: "yes".into(),
-            consent_contact: "yes".into(),
+            consent_store: true,
+            consent_contact: true,
         }
     }
 
@@ -369,11 +357,10 @@ mod self_referral_tests {
     fn every_problem_is_named_at_once() {
         let input = SelfReferralInput {
             given_name: " ".into(),
-            dob_day: "31".into(),
-            dob_month: "2".into(),
+            date_of_birth: GivenDate::NotReal,
             postcode: "nowhere".into(),
             phone: String::new(),
-            consent_store: String::new(),
+            consent_store: false,
             ..valid()
         };
         let errors = NewReferral::from_self_referral(&input, today()).unwrap_err();
@@ -382,8 +369,8 @@ mod self_referral_tests {
             Some("Enter your first name")
         );
         assert_eq!(
-            errors.message_for("dob_day"),
-            Some("Date of birth must be a real date, like 27 3 1956")
+            errors.message_for("date_of_birth"),
+            Some("Date of birth must be a real date")
         );
         assert_eq!(
             errors.message_for("postcode"),
@@ -398,27 +385,28 @@ mod self_referral_tests {
 
     #[test]
     fn dates_of_birth_are_bounded() {
-        let with = |d: &str, m: &str, y: &str| SelfReferralInput {
-            dob_day: d.into(),
-            dob_month: m.into(),
-            dob_year: y.into(),
+        let on = |d: u32, m: u32, y: i32| SelfReferralInput {
+            date_of_birth: GivenDate::On(NaiveDate::from_ymd_opt(y, m, d).unwrap()),
             ..valid()
         };
         assert!(
-            NewReferral::from_self_referral(&with("23", "11", "2026"), today()).is_ok(),
+            NewReferral::from_self_referral(&on(23, 11, 2026), today()).is_ok(),
             "born today"
         );
-        let future =
-            NewReferral::from_self_referral(&with("24", "11", "2026"), today()).unwrap_err();
+        let future = NewReferral::from_self_referral(&on(24, 11, 2026), today()).unwrap_err();
         assert_eq!(
-            future.message_for("dob_day"),
+            future.message_for("date_of_birth"),
             Some("Date of birth must be in the past")
         );
-        assert!(NewReferral::from_self_referral(&with("1", "1", "1906"), today()).is_ok());
-        assert!(NewReferral::from_self_referral(&with("1", "1", "1905"), today()).is_err());
-        let empty = NewReferral::from_self_referral(&with("", "", ""), today()).unwrap_err();
+        assert!(NewReferral::from_self_referral(&on(1, 1, 1906), today()).is_ok());
+        assert!(NewReferral::from_self_referral(&on(1, 1, 1905), today()).is_err());
+        let missing = SelfReferralInput {
+            date_of_birth: GivenDate::Missing,
+            ..valid()
+        };
+        let empty = NewReferral::from_self_referral(&missing, today()).unwrap_err();
         assert_eq!(
-            empty.message_for("dob_day"),
+            empty.message_for("date_of_birth"),
             Some("Enter your date of birth")
         );
     }
@@ -459,9 +447,7 @@ mod professional_referral_tests {
                 given_name: "Arjun".into(),
                 family_name: "Mehta".into(),
                 preferred_name: "AJ".into(),
-                dob_day: "4".into(),
-                dob_month: "9".into(),
-                dob_year: "1961".into(),
+                date_of_birth: GivenDate::On(NaiveDate::from_ymd_opt(1961, 9, 4).unwrap()),
                 nhs_number: "943 476 5919".into(),
                 postcode: "LS6 2AB".into(),
                 phone: "0113 496 0000".into(),
@@ -475,16 +461,16 @@ mod professional_referral_tests {
                         code: String::new(),
                     },
                 ],
-                interpreter: "yes".into(),
+                interpreter: true,
                 language: "Punjabi".into(),
                 ..PersonInput::default()
             },
             source: "link_worker".into(),
             referrer_name: "Sam Okafor".into(),
             referrer_organisation: "Hyde Park Surgery".into(),
-            risk: "no".into(),
+            risk: Some(false),
             reason: "Isolated since diagnosis".into(),
-            consent_confirmed: "yes".into(),
+            consent_confirmed: true,
             consent_method: "verbal".into(),
             consents: vec!["contact_by_phone".into(), "share_with_peer".into()],
             ..ReferralInput::default()
@@ -523,8 +509,8 @@ mod professional_referral_tests {
         input.person.conditions[0].code = "4405400".into();
         input.source = "self".into();
         input.reason = String::new();
-        input.risk = "yes".into();
-        input.consent_confirmed = String::new();
+        input.risk = Some(true);
+        input.consent_confirmed = false;
         input.consent_method = "online".into();
         input.consents.push("mind_reading".into());
         input.reason_code = "12345".into();
@@ -551,10 +537,10 @@ mod professional_referral_tests {
     #[test]
     fn risk_must_be_answered_and_described() {
         let mut input = valid();
-        input.risk = String::new();
+        input.risk = None;
         let errors = NewReferral::from_professional(&input, today()).unwrap_err();
         assert!(errors.message_for("risk").is_some());
-        input.risk = "yes".into();
+        input.risk = Some(true);
         input.risk_details = "Lives alone; recent fall".into();
         let referral = NewReferral::from_professional(&input, today()).unwrap();
         assert_eq!(referral.risk.as_deref(), Some("Lives alone; recent fall"));

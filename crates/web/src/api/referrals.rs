@@ -6,6 +6,7 @@ use alongside_db::referrals::{QueueEntry, ReferralRecord};
 use alongside_domain::person::{ConditionInput, PersonInput};
 use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::referral::ReferralInput;
+use alongside_domain::validation::GivenDate;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -161,26 +162,13 @@ pub struct ReferralRequest {
 impl ReferralRequest {
     fn into_input(self) -> ReferralInput {
         let p = self.person;
-        let date: Vec<&str> = p.birth_date.trim().split('-').collect();
-        // A date not shaped YYYY-MM-DD is passed on as given, so the domain's
-        // message about it is the one the client sees.
-        let (dob_year, dob_month, dob_day) = match date.as_slice() {
-            [y, m, d] => ((*y).to_owned(), (*m).to_owned(), (*d).to_owned()),
-            _ => (
-                p.birth_date.clone(),
-                p.birth_date.clone(),
-                p.birth_date.clone(),
-            ),
-        };
         ReferralInput {
             person: PersonInput {
                 given_name: p.given_name,
                 family_name: p.family_name,
                 preferred_name: p.preferred_name,
                 pronouns: p.pronouns,
-                dob_day,
-                dob_month,
-                dob_year,
+                date_of_birth: GivenDate::iso(&p.birth_date),
                 nhs_number: p.nhs_number.unwrap_or_default(),
                 address: p.address.join("\n"),
                 postcode: p.postcode,
@@ -189,7 +177,7 @@ impl ReferralRequest {
                 contact_method: p.contact_method,
                 contact_times: p.contact_times,
                 language: p.language,
-                interpreter: yes(p.interpreter_needed),
+                interpreter: p.interpreter_needed,
                 accessibility_needs: p.accessibility_needs,
                 conditions: p
                     .conditions
@@ -199,7 +187,7 @@ impl ReferralRequest {
                         code: c.snomed_code.unwrap_or_default(),
                     })
                     .collect(),
-                carer: yes(p.carer),
+                carer: p.carer,
             },
             source: self.source,
             referrer_name: self.referrer.name,
@@ -208,16 +196,16 @@ impl ReferralRequest {
             programme: self.programme_id.unwrap_or_default(),
             reason: self.reason,
             reason_code: self.reason_code.unwrap_or_default(),
-            risk: if self.risk.is_some() { "yes" } else { "no" }.to_owned(),
+            risk: Some(self.risk.is_some()),
             risk_details: self.risk.unwrap_or_default(),
-            consent_confirmed: yes(self.consent.confirmed),
+            consent_confirmed: self.consent.confirmed,
             consent_method: self.consent.method,
             consents: self.consent.scopes,
             preferences: PreferencesInput {
                 models: self.preferences.models,
                 channels: self.preferences.channels,
                 peer_gender: self.preferences.peer_gender.unwrap_or_default(),
-                shared_condition: yes(self.preferences.shared_condition),
+                shared_condition: self.preferences.shared_condition,
                 availability: self.preferences.availability,
                 travel_miles: self
                     .preferences
@@ -230,14 +218,10 @@ impl ReferralRequest {
     }
 }
 
-fn yes(value: bool) -> String {
-    if value { "yes" } else { "" }.to_owned()
-}
-
 /// Where each validation rule's field sits in the request body.
 fn pointer(field: &str) -> String {
     match field {
-        "dob_day" => "/person/birth_date".to_owned(),
+        "date_of_birth" => "/person/birth_date".to_owned(),
         "interpreter" => "/person/interpreter_needed".to_owned(),
         "referrer_name" => "/referrer/name".to_owned(),
         "referrer_organisation" => "/referrer/organisation".to_owned(),

@@ -6,6 +6,7 @@ use alongside_domain::FieldErrors;
 use alongside_domain::person::{ConditionInput, PersonInput};
 use alongside_domain::referral::{ReferralInput, ReferralStatus};
 use alongside_domain::snomed::{self, SnomedCode};
+use alongside_domain::validation::GivenDate;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -183,11 +184,6 @@ fn read_request(resource: &Value, account_name: &str) -> Read {
         .map(|l| l.iter().map(text).collect())
         .unwrap_or_default();
     let birth_date = text(&patient["birthDate"]);
-    let date: Vec<&str> = birth_date.split('-').collect();
-    let (dob_year, dob_month, dob_day) = match date.as_slice() {
-        [y, m, d] => ((*y).to_owned(), (*m).to_owned(), (*d).to_owned()),
-        _ => (birth_date.clone(), birth_date.clone(), birth_date.clone()),
-    };
     let language = {
         let language = &patient["communication"][0]["language"];
         let shown = text(&language["text"]);
@@ -276,16 +272,14 @@ fn read_request(resource: &Value, account_name: &str) -> Read {
             given_name: text(&official["given"][0]),
             family_name: text(&official["family"]),
             preferred_name: usual,
-            dob_day,
-            dob_month,
-            dob_year,
+            date_of_birth: GivenDate::iso(&birth_date),
             nhs_number,
             address: lines.join("\n"),
             postcode: text(&address["postalCode"]),
             phone,
             email,
             language,
-            interpreter: if interpreter { "yes" } else { "" }.to_owned(),
+            interpreter,
             conditions,
             ..PersonInput::default()
         },
@@ -298,8 +292,8 @@ fn read_request(resource: &Value, account_name: &str) -> Read {
         referrer_organisation: organisation,
         reason: reasons.join("\n"),
         reason_code,
-        risk: "no".to_owned(),
-        consent_confirmed: "yes".to_owned(),
+        risk: Some(false),
+        consent_confirmed: true,
         consent_method: "verbal".to_owned(),
         consents,
         ..ReferralInput::default()
@@ -317,7 +311,7 @@ fn expression(field: &str, nhs_path: &str) -> String {
         "given_name" => "Patient.name[0].given[0]".to_owned(),
         "family_name" => "Patient.name[0].family".to_owned(),
         "preferred_name" => "Patient.name.where(use='usual').given[0]".to_owned(),
-        "dob_day" => "Patient.birthDate".to_owned(),
+        "date_of_birth" => "Patient.birthDate".to_owned(),
         "nhs_number" => nhs_path.to_owned(),
         "address" => "Patient.address[0].line".to_owned(),
         "postcode" => "Patient.address[0].postalCode".to_owned(),
@@ -341,7 +335,7 @@ fn missing(field: &str, input: &ReferralInput) -> bool {
     match field {
         "given_name" => empty(&p.given_name),
         "family_name" => empty(&p.family_name),
-        "dob_day" => empty(&p.dob_day) && empty(&p.dob_month) && empty(&p.dob_year),
+        "date_of_birth" => p.date_of_birth == GivenDate::Missing,
         "postcode" => empty(&p.postcode),
         "phone" => empty(&p.phone) && empty(&p.email) && empty(&p.address),
         "reason" => empty(&input.reason),

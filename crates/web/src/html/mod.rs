@@ -6,6 +6,7 @@ mod audit;
 mod chart;
 mod dashboard;
 mod feedback;
+mod form_values;
 mod import;
 mod matching;
 mod outcomes;

@@ -4,11 +4,11 @@ use alongside_domain::ProgrammeId;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::report_files;
-use super::{Layout, OrPage, PageResult, programme_options, render};
+use super::{Layout, OrPage, PageError, PageResult, programme_options, render};
 use crate::AppState;
 use crate::auth::Authorised;
 use crate::auth::actions::ViewReports;
@@ -184,28 +184,47 @@ pub async fn referrals(
     ))
 }
 
+/// The full report for a download: small numbers hidden for everyone,
+/// since a file leaves the service.
+async fn for_download(
+    state: &AppState,
+    auth: &Authorised<ViewReports>,
+    query: &ReportQuery,
+) -> Result<(ReferralReport, Vec<OutcomeSection>), PageError> {
+    let programme: Option<ProgrammeId> = query.programme.parse().ok();
+    service::full(state.services(), &auth.permit, programme, true)
+        .await
+        .or_page(auth)
+}
+
+/// A file to save, never kept in a cache.
+fn download(content_type: &'static str, filename: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The referral report as CSV, small numbers hidden for everyone.
 pub async fn referrals_csv(
     State(state): State<AppState>,
     auth: Authorised<ViewReports>,
     Query(query): Query<ReportQuery>,
 ) -> PageResult {
-    let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let (report, outcomes) = service::full(state.services(), &auth.permit, programme, true)
-        .await
-        .or_page(&auth)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"referrals.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+    let (report, outcomes) = for_download(&state, &auth, &query).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "referrals.csv",
         report_files::to_csv(&report) + &report_files::outcomes_csv(&outcomes),
-    )
-        .into_response())
+    ))
 }
 
 /// The report as an XLSX workbook, small numbers hidden for everyone.
@@ -214,24 +233,11 @@ pub async fn referrals_xlsx(
     auth: Authorised<ViewReports>,
     Query(query): Query<ReportQuery>,
 ) -> PageResult {
-    let programme: Option<ProgrammeId> = query.programme.parse().ok();
-    let (report, outcomes) = service::full(state.services(), &auth.permit, programme, true)
-        .await
-        .or_page(&auth)?;
+    let (report, outcomes) = for_download(&state, &auth, &query).await?;
     let bytes = report_files::to_xlsx(&report, &outcomes).or_page(&auth)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"report.xlsx\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "report.xlsx",
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -8,7 +8,7 @@ use alongside_evaluation::instruments::Instrument;
 use alongside_evaluation::questionnaire::{Answer as OwnAnswer, Answers as OwnAnswers, ItemType};
 use askama::Template;
 
-use super::answers_form::AnswerProblem;
+use super::answers_form::{AnswerProblem, item_field, own_field};
 use crate::html::Layout;
 use crate::services::outcomes::{Asked, Questionnaire};
 use crate::services::questionnaires::Own;
@@ -29,7 +29,7 @@ pub(super) struct AnswerPage {
 impl AnswerPage {
     /// The value of an item, as typed or as saved.
     fn value(&self, instrument: &Instrument, item: &usize) -> String {
-        let field = format!("{}-{item}", instrument.code);
+        let field = item_field(instrument.code, *item);
         if let Some(v) = self.typed.get(&field) {
             return v.clone();
         }
@@ -42,7 +42,7 @@ impl AnswerPage {
     }
 
     fn problem(&self, instrument: &Instrument, item: &usize) -> Option<&str> {
-        let field = format!("{}-{item}", instrument.code);
+        let field = item_field(instrument.code, *item);
         self.problems
             .iter()
             .find(|(f, _)| *f == field)
@@ -82,7 +82,7 @@ impl AnswerPage {
         let code = own.code();
         let mut out = Vec::new();
         for item in own.custom.all_items() {
-            let id = format!("{code}.{}", item.link_id);
+            let id = own_field(&code, &item.link_id);
             let saved_values: Vec<String> = saved
                 .get(&item.link_id)
                 .into_iter()

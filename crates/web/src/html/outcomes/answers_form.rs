@@ -12,6 +12,17 @@ use chrono::NaiveDate;
 use crate::services::outcomes::{Questionnaire, ReadAnswers};
 use crate::services::questionnaires::Own;
 
+/// The field of item `item` (from 1) of a shipped instrument.
+pub(super) fn item_field(code: &str, item: usize) -> String {
+    format!("{code}-{item}")
+}
+
+/// The field of an item of an own questionnaire; a choice that takes
+/// several answers has one more field per option, `{field}.{n}`.
+pub(super) fn own_field(code: &str, link_id: &str) -> String {
+    format!("{code}.{link_id}")
+}
+
 /// A problem with one answer, for the error summary: the field's id and
 /// what to do.
 pub(super) type AnswerProblem = (String, String);
@@ -33,7 +44,7 @@ pub(super) fn read_answers(
         let i = asked.instrument;
         let mut answers = Vec::with_capacity(i.item_count);
         for item in 1..=i.item_count {
-            let field = format!("{}-{item}", i.code);
+            let field = item_field(i.code, item);
             let value = form.get(&field).map(|v| v.trim()).unwrap_or_default();
             if value.is_empty() {
                 answers.push(None);
@@ -53,7 +64,7 @@ pub(super) fn read_answers(
         if submit && let Err(why) = i.score(&answers) {
             let first_missing = answers.iter().position(Option::is_none).unwrap_or(0) + 1;
             problems.push((
-                format!("{}-{first_missing}", i.code),
+                item_field(i.code, first_missing),
                 format!(
                     "{}: {why}. Answer question {first_missing}, or save and finish later",
                     i.title
@@ -72,7 +83,7 @@ pub(super) fn read_answers(
                 .into_iter()
                 .map(|p| {
                     (
-                        format!("{}.{}", o.code(), p.at),
+                        own_field(&o.code(), &p.at),
                         format!("{}: {}", o.custom.title, p.message),
                     )
                 })
@@ -116,7 +127,7 @@ fn read_own(own: &Own, form: &HashMap<String, String>) -> (OwnAnswers, Vec<Answe
         if !item.kind.answered() {
             continue;
         }
-        let field = format!("{code}.{}", item.link_id);
+        let field = own_field(&code, &item.link_id);
         let mut given = Vec::new();
         if item.kind == ItemType::Choice && item.repeats {
             for n in 0..item.options.len() {

@@ -14,3 +14,13 @@ pub use page::{consent, first_contact, merge, show, triage};
 pub use professional::{create, new_form, sent};
 pub use queue::queue;
 pub use self_referral::{received, refer, refer_form};
+
+/// A reference as shown back from a link: only the shape of one (letters,
+/// digits and dashes, at most 12), never arbitrary text.
+fn shown_reference(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(12)
+        .collect()
+}

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::actions::MakeReferrals;
 use crate::auth::{Authorised, CsrfForm, Session};
+use crate::html::form_values::{date_from_boxes, on_person_form, ticked, yes_or_no};
 use crate::html::{
     Layout, OrPage, PageError, PageResult, Ticks, form_status, programme_options, render, ticks,
     weekly_ticks,
@@ -88,9 +89,7 @@ impl ReferralForm {
                 family_name: self.family_name.clone(),
                 preferred_name: self.preferred_name.clone(),
                 pronouns: self.pronouns.clone(),
-                dob_day: self.dob_day.clone(),
-                dob_month: self.dob_month.clone(),
-                dob_year: self.dob_year.clone(),
+                date_of_birth: date_from_boxes(&self.dob_day, &self.dob_month, &self.dob_year),
                 nhs_number: self.nhs_number.clone(),
                 address: self.address.clone(),
                 postcode: self.postcode.clone(),
@@ -99,10 +98,10 @@ impl ReferralForm {
                 contact_method: self.contact_method.clone(),
                 contact_times: self.contact_times.clone(),
                 language: self.language.clone(),
-                interpreter: self.interpreter.clone(),
+                interpreter: ticked(&self.interpreter),
                 accessibility_needs: self.accessibility_needs.clone(),
                 conditions,
-                carer: self.carer.clone(),
+                carer: ticked(&self.carer),
             },
             source: self.source.clone(),
             referrer_name: self.referrer_name.clone(),
@@ -111,16 +110,16 @@ impl ReferralForm {
             programme: self.programme.clone(),
             reason: self.reason.clone(),
             reason_code: String::new(),
-            risk: self.risk.clone(),
+            risk: yes_or_no(&self.risk),
             risk_details: self.risk_details.clone(),
-            consent_confirmed: self.consent_confirmed.clone(),
+            consent_confirmed: ticked(&self.consent_confirmed),
             consent_method: self.consent_method.clone(),
             consents: self.consents.clone(),
             preferences: PreferencesInput {
                 models: self.models.clone(),
                 channels: self.channels.clone(),
                 peer_gender: self.peer_gender.clone(),
-                shared_condition: self.shared_condition.clone(),
+                shared_condition: ticked(&self.shared_condition),
                 availability: self.availability.clone(),
                 travel_miles: self.travel_miles.clone(),
                 interests: self.interests.clone(),
@@ -233,7 +232,9 @@ pub async fn create(
         Ok(referred) => {
             Ok(Redirect::to(&format!("/referrals/sent/{}", referred.reference)).into_response())
         }
-        Err(ServiceError::Invalid(errors)) => new_page(&state, &auth.session, form, errors).await,
+        Err(ServiceError::Invalid(errors)) => {
+            new_page(&state, &auth.session, form, on_person_form(errors)).await
+        }
         Err(e) => Err(PageError::new(e, &auth)),
     }
 }
@@ -247,11 +248,7 @@ struct Sent {
 
 /// The confirmation of a professional referral.
 pub async fn sent(auth: Authorised<MakeReferrals>, Path(reference): Path<String>) -> Response {
-    let reference: String = reference
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(12)
-        .collect();
+    let reference = super::shown_reference(&reference);
     render(
         StatusCode::OK,
         &Sent {

@@ -13,9 +13,45 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::CsrfForm;
+use crate::html::form_values::{date_from_boxes, on_person_form, ticked};
 use crate::html::{Layout, error_page, render, request_id, visitor_form};
 use crate::services::Error as ServiceError;
 use crate::services::referrals as service;
+
+/// The self-referral form as typed, to read and to show again.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SelfReferralForm {
+    given_name: String,
+    family_name: String,
+    dob_day: String,
+    dob_month: String,
+    dob_year: String,
+    postcode: String,
+    phone: String,
+    email: String,
+    conditions: String,
+    support_wanted: String,
+    consent_store: String,
+    consent_contact: String,
+}
+
+impl SelfReferralForm {
+    fn to_input(&self) -> SelfReferralInput {
+        SelfReferralInput {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            date_of_birth: date_from_boxes(&self.dob_day, &self.dob_month, &self.dob_year),
+            postcode: self.postcode.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            conditions: self.conditions.clone(),
+            support_wanted: self.support_wanted.clone(),
+            consent_store: ticked(&self.consent_store),
+            consent_contact: ticked(&self.consent_contact),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "referrals/refer.html")]
@@ -24,14 +60,14 @@ struct Refer {
     errors: FieldErrors,
     slug: String,
     organisation_name: String,
-    input: SelfReferralInput,
+    input: SelfReferralForm,
 }
 
 async fn refer_page(
     state: &AppState,
     headers: &HeaderMap,
     slug: String,
-    input: SelfReferralInput,
+    input: SelfReferralForm,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
@@ -64,7 +100,7 @@ pub async fn refer_form(
         &state,
         &headers,
         slug,
-        SelfReferralInput::default(),
+        SelfReferralForm::default(),
         FieldErrors::new(),
         StatusCode::OK,
     )
@@ -76,7 +112,7 @@ pub async fn refer_form(
 #[serde(default)]
 pub struct ReferForm {
     #[serde(flatten)]
-    input: SelfReferralInput,
+    input: SelfReferralForm,
     website: String,
 }
 
@@ -91,7 +127,7 @@ pub async fn refer(
     match service::self_refer(
         state.services(),
         &slug,
-        &form.input,
+        &form.input.to_input(),
         &form.website,
         client.ip(),
         request_id(&headers).as_deref(),
@@ -104,30 +140,17 @@ pub async fn refer(
         ))
         .into_response(),
         Err(ServiceError::Invalid(errors)) => {
-            refer_page(
-                &state,
-                &headers,
-                slug,
-                form.input,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let errors = on_person_form(errors);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            refer_page(&state, &headers, slug, form.input, errors, status).await
         }
         Err(ServiceError::TooManyRequests) => {
             let errors = FieldErrors::one(
                 "given_name",
                 "We have had several requests from your network just now. Wait a minute, then send again",
             );
-            refer_page(
-                &state,
-                &headers,
-                slug,
-                form.input,
-                errors,
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            refer_page(&state, &headers, slug, form.input, errors, status).await
         }
         Err(e) => error_page(&e, None),
     }
@@ -148,13 +171,7 @@ pub struct ReceivedQuery {
 
 /// The confirmation, with the reference to quote.
 pub async fn received(Query(query): Query<ReceivedQuery>) -> Response {
-    // Only the shape of a reference is shown back, never arbitrary text.
-    let reference: String = query
-        .reference
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(12)
-        .collect();
+    let reference = super::shown_reference(&query.reference);
     render(
         StatusCode::OK,
         &Referred {
