@@ -143,13 +143,32 @@ fn json_problem(rejection: &JsonRejection) -> Problem {
     }
 }
 
-/// Parses an id from the path, or answers with a problem naming it.
-fn parse_id<T: std::str::FromStr<Err = alongside_domain::ids::InvalidId>>(
-    value: &str,
-) -> Result<T, Problem> {
-    value
-        .parse()
-        .map_err(|e: alongside_domain::ids::InvalidId| {
-            Problem::from(Error::BadRequest(e.to_string()))
-        })
+/// A record's id from the path's `{id}`; one that is not an id is a 400
+/// problem naming it.
+pub struct ApiId<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiId<T>
+where
+    T: std::str::FromStr<Err = alongside_domain::ids::InvalidId>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<std::collections::HashMap<String, String>>::from_request_parts(
+                parts, state,
+            )
+            .await
+            .map_err(|e| Problem::from(Error::BadRequest(e.body_text())))?;
+        let text = params.get("id").map(String::as_str).unwrap_or_default();
+        text.parse()
+            .map(ApiId)
+            .map_err(|e: alongside_domain::ids::InvalidId| {
+                Problem::from(Error::BadRequest(e.to_string()))
+            })
+    }
 }

@@ -3,14 +3,14 @@
 use alongside_domain::ProgrammeId;
 use alongside_domain::programme::{Programme, ProgrammeInput};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Problem, ProblemBody, parse_id};
+use super::{ApiId, ApiJson, Problem, ProblemBody};
 use crate::AppState;
 use crate::auth::ApiAuthorised;
 use crate::auth::actions::{ManageProgrammes, ViewProgrammes};
@@ -214,9 +214,8 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: ApiAuthorised<ViewProgrammes>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId<ProgrammeId>,
 ) -> Result<Json<ProgrammeView>, Problem> {
-    let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
         service::find(state.services(), &auth.permit, id)
             .await?
@@ -234,10 +233,9 @@ pub async fn show(
 pub async fn replace(
     State(state): State<AppState>,
     auth: ApiAuthorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId<ProgrammeId>,
     ApiJson(request): ApiJson<ProgrammeRequest>,
 ) -> Result<Json<ProgrammeView>, Problem> {
-    let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
         service::update(state.services(), &auth.permit, id, &request.into_input()?)
             .await?
@@ -254,9 +252,8 @@ pub async fn replace(
 pub async fn archive(
     State(state): State<AppState>,
     auth: ApiAuthorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId<ProgrammeId>,
 ) -> Result<Json<ProgrammeView>, Problem> {
-    let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
         service::archive(state.services(), &auth.permit, id)
             .await?
@@ -273,9 +270,8 @@ pub async fn archive(
 pub async fn restore(
     State(state): State<AppState>,
     auth: ApiAuthorised<ManageProgrammes>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId<ProgrammeId>,
 ) -> Result<Json<ProgrammeView>, Problem> {
-    let id: ProgrammeId = parse_id(&id)?;
     Ok(Json(
         service::restore(state.services(), &auth.permit, id)
             .await?
