@@ -158,12 +158,11 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(params) =
-            axum::extract::Path::<std::collections::HashMap<String, String>>::from_request_parts(
-                parts, state,
-            )
-            .await
-            .map_err(|e| Problem::from(Error::BadRequest(e.body_text())))?;
+        let axum::extract::Path(params) = axum::extract::Path::<
+            std::collections::HashMap<String, String>,
+        >::from_request_parts(parts, state)
+        .await
+        .map_err(|e| Problem::from(Error::BadRequest(e.body_text())))?;
         let text = params.get("id").map(String::as_str).unwrap_or_default();
         text.parse()
             .map(ApiId)

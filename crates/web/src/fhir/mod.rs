@@ -14,6 +14,7 @@ mod capability;
 pub(crate) use alongside_evaluation::fhir_questionnaire as custom;
 mod outcome;
 mod questionnaire;
+mod questionnaire_response;
 mod service_request;
 
 use axum::Router;
@@ -89,6 +90,6 @@ pub fn router() -> Router<AppState> {
         .route("/Questionnaire/{id}", get(questionnaire::read))
         .route(
             "/QuestionnaireResponse",
-            get(questionnaire::search_responses).post(questionnaire::create),
+            get(questionnaire_response::search).post(questionnaire_response::create),
         )
 }

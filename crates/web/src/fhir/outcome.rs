@@ -57,6 +57,15 @@ impl OperationOutcome {
             issues: vec![issue],
         }
     }
+
+    /// A resource that breaks the rules: 422 with every issue found.
+    #[must_use]
+    pub fn invalid(issues: Vec<Issue>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            issues,
+        }
+    }
 }
 
 /// The FHIR issue type for each kind of error: an illegal status change

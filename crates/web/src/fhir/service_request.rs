@@ -403,7 +403,7 @@ pub async fn create(
     // Every problem at once: the structure's, then the domain's rules.
     let validated = alongside_domain::referral::NewReferral::from_professional(
         &read.input,
-        chrono::Utc::now().date_naive(),
+        state.services().now().date_naive(),
     );
     if let Err(errors) = &validated {
         issues.extend(issues_of(errors, &read));
@@ -454,10 +454,7 @@ pub async fn create(
 
 fn error_outcome(error: Error, read: &Read) -> OperationOutcome {
     match error {
-        Error::Invalid(errors) => OperationOutcome {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            issues: issues_of(&errors, read),
-        },
+        Error::Invalid(errors) => OperationOutcome::invalid(issues_of(&errors, read)),
         other => OperationOutcome::from(other),
     }
 }
