@@ -121,6 +121,7 @@ pub async fn authenticate(
          FROM api_tokens t
          JOIN accounts a ON a.id = t.account_id
          JOIN memberships m ON m.account_id = t.account_id AND m.organisation_id = t.organisation_id
+             AND m.suspended_at IS NULL
          JOIN organisations o ON o.id = t.organisation_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
     )

@@ -151,3 +151,24 @@ pub async fn pending(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Invi
         .await)?;
     rows.into_iter().map(Invitation::try_from).collect()
 }
+
+/// Withdraws an invitation not used yet: its link stops working at once.
+/// An invitation already used, or another organisation's, is not found.
+#[instrument(skip_all)]
+pub async fn cancel(tx: &mut Tx, organisation: OrganisationId, id: InvitationId) -> DbResult<()> {
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
+            "DELETE FROM invitations WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+        )
+        .bind(id)
+        .bind(organisation)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if done == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}

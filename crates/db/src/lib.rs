@@ -26,6 +26,7 @@ pub mod instance_keys;
 pub mod invitations;
 pub mod matches;
 pub mod matching_runs;
+pub mod memberships;
 pub mod organisations;
 pub mod outbox;
 pub mod outcomes;

@@ -46,6 +46,8 @@ pub struct Member {
     pub email: String,
     /// Role in this organisation.
     pub role: Role,
+    /// Whether they are suspended (kept, but unable to act).
+    pub suspended: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -54,6 +56,7 @@ struct MemberRow {
     display_name: String,
     email: String,
     role: String,
+    suspended: bool,
 }
 
 impl TryFrom<MemberRow> for Member {
@@ -67,6 +70,7 @@ impl TryFrom<MemberRow> for Member {
                 .role
                 .parse()
                 .map_err(|e| DbError::corrupt("membership", e))?,
+            suspended: row.suspended,
         })
     }
 }
@@ -181,7 +185,8 @@ pub async fn add_member(
 #[instrument(skip_all)]
 pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Member>> {
     let rows: Vec<MemberRow> = on_db!(db, |p| sqlx::query_as(
-        "SELECT a.id AS account_id, a.display_name, a.email, m.role
+        "SELECT a.id AS account_id, a.display_name, a.email, m.role,
+                m.suspended_at IS NOT NULL AS suspended
          FROM memberships m JOIN accounts a ON a.id = m.account_id
          WHERE m.organisation_id = $1 ORDER BY lower(a.display_name), a.email"
     )
@@ -197,7 +202,7 @@ pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organi
     let rows: Vec<MembershipRow> = on_db!(db, |p| {
         sqlx::query_as(
         "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.account_id = $1 ORDER BY m.created_at, o.name"
+         WHERE m.account_id = $1 AND m.suspended_at IS NULL ORDER BY m.created_at, o.name"
     )
     .bind(account)
     .fetch_all(p)

@@ -82,6 +82,7 @@ pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Opt
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
          JOIN memberships m ON m.account_id = s.account_id AND m.organisation_id = s.organisation_id
+         AND m.suspended_at IS NULL
          JOIN organisations o ON o.id = s.organisation_id
          WHERE s.token_hash = $1 AND s.expires_at > $2"
     )

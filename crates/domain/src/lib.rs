@@ -19,6 +19,7 @@ pub mod costs;
 pub mod feedback;
 pub mod ids;
 pub mod import;
+pub mod membership;
 pub mod organisation;
 pub mod peer_match;
 pub mod person;

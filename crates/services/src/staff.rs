@@ -2,11 +2,12 @@
 
 use alongside_db::audit::{self as audit_log, AuditEntry};
 use alongside_db::invitations::{self, Invitation, NewInvitation};
-use alongside_db::{DbError, accounts, organisations, outbox};
+use alongside_db::{DbError, accounts, memberships, organisations, outbox};
 use alongside_domain::account::{EmailAddress, NewPassword};
 use alongside_domain::audit::AuditEvent;
+use alongside_domain::membership::{self, StaffChange, Standing};
 use alongside_domain::validation::text;
-use alongside_domain::{FieldErrors, Role};
+use alongside_domain::{AccountId, FieldErrors, InvitationId, Role};
 use chrono::{DateTime, Utc};
 
 use super::{Audit, passwords};
@@ -36,6 +37,105 @@ pub async fn members(
     )
     .await?;
     Ok((members, invitations))
+}
+
+/// One member of staff, as their page shows them; the view is audited.
+///
+/// # Errors
+/// [`Error::NotFound`] for someone not on the organisation's staff.
+pub async fn member(
+    ctx: &Context,
+    permit: &Permit<ManageStaff>,
+    account: AccountId,
+) -> Result<organisations::Member, Error> {
+    let organisation = permit.actor().organisation_id;
+    let found = organisations::members(ctx.db(), organisation)
+        .await?
+        .into_iter()
+        .find(|m| m.account_id == account)
+        .ok_or(Error::NotFound)?;
+    super::audit_view(ctx, permit, "membership", account, "member read").await?;
+    Ok(found)
+}
+
+/// Changes another member of staff: a new role, suspended, reinstated or
+/// removed. Unless reinstating, their open sessions end and their API
+/// tokens are revoked in the same transaction, so they lose access on
+/// their next request. Changes to one organisation's staff are made one at
+/// a time, so two admins demoting each other leave one admin.
+///
+/// # Errors
+/// [`Error::Invalid`] for a change the rules of staff refuse (their own
+/// access, the last admin, no change); [`Error::Forbidden`] when the admin
+/// asking is no longer one; [`Error::NotFound`] for someone not on the
+/// staff.
+pub async fn change(
+    ctx: &Context,
+    permit: &Permit<ManageStaff>,
+    account: AccountId,
+    change: StaffChange,
+) -> Result<(), Error> {
+    let organisation = permit.actor().organisation_id;
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
+    memberships::lock_staff(&mut tx, organisation).await?;
+    // The permit was given a moment ago; another admin may have changed
+    // this one's access since.
+    let asking = memberships::find_in(&mut tx, organisation, permit.actor().account_id).await;
+    if !matches!(asking, Ok(m) if m.role == Role::Admin && !m.suspended) {
+        return Err(Error::Forbidden);
+    }
+    let membership = memberships::find_in(&mut tx, organisation, account).await?;
+    let standing = Standing {
+        role: membership.role,
+        suspended: membership.suspended,
+        is_actor: account == permit.actor().account_id,
+        active_admins: memberships::active_admins(&mut tx, organisation).await?,
+    };
+    membership::check(standing, change)
+        .map_err(|refused| FieldErrors::one("change", refused.to_string()))?;
+    match change {
+        StaffChange::ChangeRole(role) => {
+            memberships::set_role(&mut tx, organisation, account, role).await?;
+        }
+        StaffChange::Suspend => {
+            memberships::set_suspended(&mut tx, organisation, account, Some(now)).await?;
+        }
+        StaffChange::Reinstate => {
+            memberships::set_suspended(&mut tx, organisation, account, None).await?;
+        }
+        StaffChange::Remove => memberships::remove(&mut tx, organisation, account).await?,
+    }
+    let detail = if change.ends_access() {
+        let (sessions, tokens) =
+            memberships::end_access(&mut tx, organisation, account, now).await?;
+        format!(
+            "{}; {sessions} sessions ended, {tokens} API tokens revoked",
+            change.describe()
+        )
+    } else {
+        change.describe()
+    };
+    Audit::updated("membership", account, detail)
+        .commit(ctx, tx, permit)
+        .await
+}
+
+/// Withdraws an invitation that has not been used: its link stops working.
+///
+/// # Errors
+/// [`Error::NotFound`] for an invitation used already, or another
+/// organisation's.
+pub async fn cancel_invitation(
+    ctx: &Context,
+    permit: &Permit<ManageStaff>,
+    id: InvitationId,
+) -> Result<(), Error> {
+    let mut tx = ctx.db().begin().await?;
+    invitations::cancel(&mut tx, permit.actor().organisation_id, id).await?;
+    Audit::removed("invitation", id, "cancelled")
+        .commit(ctx, tx, permit)
+        .await
 }
 
 /// A new invitation: the link to send, and when it stops working.

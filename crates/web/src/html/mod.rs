@@ -379,6 +379,17 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/staff", get(staff::list))
         .route("/staff/invite", get(staff::invite_form).post(staff::invite))
+        .route("/staff/{id}", get(staff::member))
+        .route("/staff/{id}/role", post(staff::change_role))
+        .route("/staff/{id}/access", post(staff::change_access))
+        .route(
+            "/staff/{id}/remove",
+            get(staff::remove_form).post(staff::remove),
+        )
+        .route(
+            "/staff/invitations/{id}/cancel",
+            post(staff::cancel_invitation),
+        )
         .route("/audit", get(audit::list))
         .route(
             "/refer/{slug}",

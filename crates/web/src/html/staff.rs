@@ -2,16 +2,17 @@
 
 use alongside_db::invitations::Invitation;
 use alongside_db::organisations::Member;
-use alongside_domain::{FieldErrors, Role};
+use alongside_domain::membership::StaffChange;
+use alongside_domain::{AccountId, FieldErrors, InvitationId, Role};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{
-    Layout, OrPage, PageError, PageResult, error_page, form_status, render, request_id,
+    Layout, OrPage, PageError, PageResult, RecordId, error_page, form_status, render, request_id,
     visitor_form,
 };
 use crate::AppState;
@@ -27,10 +28,37 @@ struct List {
     members: Vec<Member>,
     invitations: Vec<Invitation>,
     now: DateTime<Utc>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+impl DoneQuery {
+    /// What the page says was just done.
+    fn notice(&self) -> Option<&'static str> {
+        match self.done.as_str() {
+            "role" => Some("The role has been changed. Their open sessions have ended."),
+            "suspend" => {
+                Some("They have been suspended. Their sessions and API tokens have ended.")
+            }
+            "reinstate" => Some("They have been reinstated and can sign in again."),
+            "remove" => Some("They have been removed from the staff and have no access."),
+            "cancel" => Some("The invitation has been cancelled: its link no longer works."),
+            _ => None,
+        }
+    }
 }
 
 /// Members and open invitations.
-pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) -> PageResult {
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    Query(query): Query<DoneQuery>,
+) -> PageResult {
     let (members, invitations) = service::members(state.services(), &auth.permit)
         .await
         .or_page(&auth)?;
@@ -40,9 +68,170 @@ pub async fn list(State(state): State<AppState>, auth: Authorised<ManageStaff>) 
             layout: Layout::signed_in("Staff", "staff", &auth.session),
             members,
             invitations,
-            now: Utc::now(),
+            now: state.services().now(),
+            notice: query.notice(),
         },
     ))
+}
+
+#[derive(Template)]
+#[template(path = "staff/member.html")]
+struct MemberPage {
+    layout: Layout,
+    member: Member,
+    is_me: bool,
+    role_options: Vec<(&'static str, &'static str)>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/remove.html")]
+struct RemovePage {
+    layout: Layout,
+    member: Member,
+}
+
+async fn member_page(
+    state: &AppState,
+    auth: &Authorised<ManageStaff>,
+    id: AccountId,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> PageResult {
+    let member = service::member(state.services(), &auth.permit, id)
+        .await
+        .or_page(auth)?;
+    Ok(render(
+        form_status(errors.is_empty()),
+        &MemberPage {
+            layout: Layout::signed_in(member.display_name.clone(), "staff", &auth.session)
+                .with_errors(!errors.is_empty()),
+            is_me: member.account_id == auth.permit.actor().account_id,
+            member,
+            role_options: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+            errors,
+            notice,
+        },
+    ))
+}
+
+/// One member of staff, with their role and access to change.
+pub async fn member(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<AccountId>,
+    Query(query): Query<DoneQuery>,
+) -> PageResult {
+    member_page(&state, &auth, id, FieldErrors::new(), query.notice()).await
+}
+
+/// Makes a change to a member of staff, then shows where they stand; a
+/// change the rules refuse is shown on their page.
+async fn make_change(
+    state: &AppState,
+    auth: &Authorised<ManageStaff>,
+    id: AccountId,
+    change: StaffChange,
+    done: &str,
+) -> PageResult {
+    match service::change(state.services(), &auth.permit, id, change).await {
+        Ok(()) if change == StaffChange::Remove => {
+            Ok(Redirect::to(&format!("/staff?done={done}")).into_response())
+        }
+        Ok(()) => Ok(Redirect::to(&format!("/staff/{id}?done={done}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => member_page(state, auth, id, errors, None).await,
+        Err(e) => Err(PageError::new(e, auth)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// Gives a member of staff another role.
+pub async fn change_role(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<AccountId>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> PageResult {
+    let Ok(role) = form.role.parse::<Role>() else {
+        let errors = FieldErrors::one("role", "Choose a role");
+        return member_page(&state, &auth, id, errors, None).await;
+    };
+    make_change(&state, &auth, id, StaffChange::ChangeRole(role), "role").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccessForm {
+    change: String,
+}
+
+/// Suspends or reinstates a member of staff.
+pub async fn change_access(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<AccountId>,
+    CsrfForm(form): CsrfForm<AccessForm>,
+) -> PageResult {
+    let change = match form.change.as_str() {
+        "suspend" => StaffChange::Suspend,
+        "reinstate" => StaffChange::Reinstate,
+        _ => {
+            let errors = FieldErrors::one("change", "Choose to suspend or reinstate them");
+            return member_page(&state, &auth, id, errors, None).await;
+        }
+    };
+    make_change(&state, &auth, id, change, &form.change).await
+}
+
+/// Asks before removing a member of staff.
+pub async fn remove_form(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<AccountId>,
+) -> PageResult {
+    let member = service::member(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &RemovePage {
+            layout: Layout::signed_in(
+                format!("Remove {}", member.display_name),
+                "staff",
+                &auth.session,
+            ),
+            member,
+        },
+    ))
+}
+
+/// Removes a member of staff: they lose access at once.
+pub async fn remove(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<AccountId>,
+    CsrfForm(_form): CsrfForm<AccessForm>,
+) -> PageResult {
+    make_change(&state, &auth, id, StaffChange::Remove, "remove").await
+}
+
+/// Cancels an invitation not yet accepted.
+pub async fn cancel_invitation(
+    State(state): State<AppState>,
+    auth: Authorised<ManageStaff>,
+    RecordId(id): RecordId<InvitationId>,
+    CsrfForm(_form): CsrfForm<AccessForm>,
+) -> PageResult {
+    service::cancel_invitation(state.services(), &auth.permit, id)
+        .await
+        .or_page(&auth)?;
+    Ok(Redirect::to("/staff?done=cancel").into_response())
 }
 
 #[derive(Template)]

@@ -15,5 +15,6 @@ mod pages;
 mod referrals;
 mod reports;
 mod sign_in;
+mod staff;
 mod support;
 mod supporters;

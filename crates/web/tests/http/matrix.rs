@@ -35,6 +35,16 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("GET", "/staff", Action::ManageStaff),
     ("GET", "/staff/invite", Action::ManageStaff),
     ("POST", "/staff/invite", Action::ManageStaff),
+    ("GET", "/staff/{aid}", Action::ManageStaff),
+    ("POST", "/staff/{aid}/role", Action::ManageStaff),
+    ("POST", "/staff/{aid}/access", Action::ManageStaff),
+    ("GET", "/staff/{aid}/remove", Action::ManageStaff),
+    ("POST", "/staff/{aid}/remove", Action::ManageStaff),
+    (
+        "POST",
+        "/staff/invitations/0b8d4a1e-6f0c-4d7b-9a53-2c1e7f9d8b10/cancel",
+        Action::ManageStaff,
+    ),
     ("GET", "/audit", Action::ViewAuditLog),
     ("GET", "/referrals", Action::ViewReferrals),
     ("GET", "/referrals/{rid}", Action::ViewReferrals),
@@ -201,6 +211,18 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
         crate::referrals::referral_id(&app.signed_in(Role::Admin).await, &reference, "new").await;
     let supporter = crate::supporters::add(&app.signed_in(Role::Admin).await, "Matrix").await;
     let sid = supporter.rsplit('/').next().unwrap().to_owned();
+    // A member of staff for the staff pages (removed by the admin's last
+    // request to them).
+    let staff = app.add_member(app.organisation, Role::Coordinator).await;
+    let aid = alongside_db::accounts::find_by_email(
+        &app.test_db.db,
+        &alongside_domain::account::EmailAddress::parse(&staff).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
+    .to_string();
     for role in Role::ALL {
         let browser = app.signed_in(role).await;
         let csrf = browser.csrf("/dashboard").await;
@@ -208,7 +230,8 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
             let path = path
                 .replace(ID, &id)
                 .replace("{rid}", &rid)
-                .replace("{sid}", &sid);
+                .replace("{sid}", &sid)
+                .replace("{aid}", &aid);
             let response = match *method {
                 "GET" => browser.get(&path).await,
                 _ => browser.post_form(&path, &csrf, &[]).await,
@@ -228,6 +251,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says(db: TestDb) {
                             && (path.contains("revoke")
                                 || path.starts_with("/matching-")
                                 || path.starts_with("/feedback/")
+                                || path.starts_with("/staff/invitations/")
                                 || path.starts_with("/questionnaires/0b8d")
                                 || path.ends_with("/merge")
                                 || path.starts_with("/my-referrals/")),
