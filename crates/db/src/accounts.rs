@@ -7,8 +7,9 @@ use tracing::instrument;
 
 use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
 
-/// A stored account, with what sign-in needs.
-#[derive(Debug, Clone)]
+/// A stored account, with what sign-in needs. Its `Debug` hides the
+/// password hash.
+#[derive(Clone)]
 pub struct Account {
     /// Its id.
     pub id: AccountId,
@@ -20,6 +21,18 @@ pub struct Account {
     pub password_hash: String,
     /// Wrong passwords and lock.
     pub lockout: Lockout,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("password_hash", &"[hidden]")
+            .field("lockout", &self.lockout)
+            .finish()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -132,5 +145,27 @@ pub async fn set_password(
         Err(DbError::NotFound)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alongside_domain::AccountId;
+    use alongside_domain::account::Lockout;
+
+    use super::Account;
+
+    #[test]
+    fn an_account_never_prints_its_password_hash() {
+        let account = Account {
+            id: AccountId::new(),
+            email: "sam@example.org".into(),
+            display_name: "Sam".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+            lockout: Lockout::after_success(),
+        };
+        let shown = format!("{account:?}");
+        assert!(shown.contains("sam@example.org"));
+        assert!(!shown.contains("argon2"), "{shown}");
     }
 }

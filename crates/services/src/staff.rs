@@ -231,8 +231,8 @@ pub async fn find_open(ctx: &Context, token: &str) -> Result<Invitation, Error> 
     }
 }
 
-/// What the invited person gave.
-#[derive(Debug, Default)]
+/// What the invited person gave. Its `Debug` hides the passwords.
+#[derive(Default)]
 pub struct Acceptance {
     /// Their name (new accounts only).
     pub display_name: String,
@@ -240,6 +240,16 @@ pub struct Acceptance {
     pub password: String,
     /// The new password again (new accounts only).
     pub confirm_password: String,
+}
+
+impl std::fmt::Debug for Acceptance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Acceptance")
+            .field("display_name", &self.display_name)
+            .field("password", &"[hidden]")
+            .field("confirm_password", &"[hidden]")
+            .finish()
+    }
 }
 
 /// Whether an account with the invitation's address exists already.
@@ -331,4 +341,21 @@ pub async fn accept(
     audit_log::record(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Acceptance;
+
+    #[test]
+    fn an_acceptance_never_prints_its_passwords() {
+        let typed = Acceptance {
+            display_name: "Sam".into(),
+            password: "correct horse battery".into(),
+            confirm_password: "correct horse battery".into(),
+        };
+        let shown = format!("{typed:?}");
+        assert!(shown.contains("Sam"));
+        assert!(!shown.contains("horse"), "{shown}");
+    }
 }

@@ -53,13 +53,15 @@ pub struct SignInQuery {
     signed_out: Option<String>,
 }
 
-/// Where to go after signing in: only a path on this site.
+/// Where to go after signing in: only a path on this site. A second slash
+/// or backslash would name another host, and browsers drop tabs and line
+/// breaks from a URL before reading it (`/\t/evil.example` is
+/// `//evil.example`), so nothing but visible ASCII is taken.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/dashboard"
-    }
+    let on_this_site = next.starts_with('/')
+        && !next[1..].starts_with(['/', '\\'])
+        && next.chars().all(|c| c.is_ascii_graphic());
+    if on_this_site { next } else { "/dashboard" }
 }
 
 /// The sign-in form.
@@ -231,4 +233,38 @@ pub async fn problem_type(Path(slug): Path<String>) -> Response {
             explanation,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for path in [
+            "/referrals",
+            "/referrals?view=done",
+            "/programmes/1/edit#costs",
+            "/",
+        ] {
+            assert_eq!(safe_next(path), path);
+        }
+        for trick in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "\\\\evil.example",
+            "javascript:alert(1)",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(trick), "/dashboard", "{trick:?}");
+        }
+    }
 }

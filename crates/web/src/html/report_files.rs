@@ -61,11 +61,19 @@ fn cost_csv(costs: &CostSummary) -> String {
     )
 }
 
+/// A text cell: quoted when it holds a comma, quote or line break, and
+/// never read as a formula by a spreadsheet (a cell that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return starts with `'` instead).
 fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
     } else {
         value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
     }
 }
 
@@ -285,6 +293,21 @@ mod tests {
     use alongside_db::reports::ReferralFact;
     use alongside_domain::referral::{ReferralSource, ReferralStatus};
     use chrono::{Duration, Utc};
+
+    #[test]
+    fn a_cell_is_never_read_as_a_formula() {
+        use super::csv_field;
+        assert_eq!(csv_field("Walking group"), "Walking group");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for risky in ["+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = csv_field(risky);
+            assert!(
+                cell.starts_with('\'') || cell.starts_with("\"'"),
+                "{risky:?} became {cell:?}"
+            );
+        }
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+    }
 
     use super::*;
     use crate::services::reports::build;

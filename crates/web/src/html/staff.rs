@@ -363,7 +363,7 @@ pub async fn invitation_page(
 }
 
 /// The invitation form as typed.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Default, serde::Deserialize)]
 #[serde(default)]
 pub struct AcceptForm {
     display_name: String,
