@@ -79,6 +79,12 @@ impl WebSettings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+
+    /// The name `cookie` has on this service.
+    #[must_use]
+    pub fn cookie(&self, cookie: auth::Cookie) -> &'static str {
+        cookie.name(self.secure_cookies())
+    }
 }
 
 /// What every request handler shares.
@@ -221,6 +227,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            strict_transport,
+        ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -261,6 +271,21 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }
+    }
+    response
+}
+
+/// Served over https, browsers are told to come back only over https for
+/// a year (HSTS); over plain http the header would mean nothing.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    if state.settings().secure_cookies() {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     response
 }

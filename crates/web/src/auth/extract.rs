@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use super::{SESSION_COOKIE, VISITOR_COOKIE, cookie, csrf_token, hash_token};
+use super::{Cookie, cookie, csrf_token, hash_token};
 use crate::{AppState, Error};
 
 /// A signed-in browser session.
@@ -35,7 +35,7 @@ impl Session {
         state: &AppState,
         headers: &HeaderMap,
     ) -> Result<Option<Session>, Error> {
-        let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        let Some(token) = cookie(headers, state.settings().cookie(Cookie::Session)) else {
             return Ok(None);
         };
         let token_hash = hash_token(token);
@@ -159,9 +159,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         };
         let sent = form_urlencoded_value(&body, "csrf").unwrap_or_default();
         let expected = [
-            cookie(&headers, SESSION_COOKIE)
+            cookie(&headers, state.settings().cookie(Cookie::Session))
                 .map(|t| csrf_token(state.csrf_key(), &format!("s:{t}"))),
-            cookie(&headers, VISITOR_COOKIE)
+            cookie(&headers, state.settings().cookie(Cookie::Visitor))
                 .map(|t| csrf_token(state.csrf_key(), &format!("v:{t}"))),
         ];
         let matches = expected

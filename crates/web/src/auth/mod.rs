@@ -10,10 +10,30 @@ pub use alongside_services::{Permission, Permit, actions};
 pub use extract::{ApiAuthorised, Authorised, CsrfForm, Session};
 pub use secrets::csrf_token;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "alongside_session";
-/// The cookie that ties a signed-out visitor's forms to their browser.
-pub const VISITOR_COOKIE: &str = "alongside_visitor";
+/// The cookies Alongside sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cookie {
+    /// The signed-in session.
+    Session,
+    /// Ties a signed-out visitor's forms to their browser.
+    Visitor,
+}
+
+impl Cookie {
+    /// Its name. Served over https it carries the `__Host-` prefix: a
+    /// browser then keeps it only if it is Secure, for this host alone and
+    /// the whole site, so no other subdomain can set or replace it. Over
+    /// plain http (a laptop trial) a browser would refuse that prefix.
+    #[must_use]
+    pub const fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (Cookie::Session, true) => "__Host-alongside_session",
+            (Cookie::Session, false) => "alongside_session",
+            (Cookie::Visitor, true) => "__Host-alongside_visitor",
+            (Cookie::Visitor, false) => "alongside_visitor",
+        }
+    }
+}
 
 /// The value of cookie `name` in a request's `Cookie` headers.
 #[must_use]

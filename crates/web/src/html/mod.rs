@@ -29,7 +29,7 @@ use axum::routing::{get, post};
 
 pub(crate) use page::{OrPage, PageError, PageResult, RecordId, canonical};
 
-use crate::auth::{Session, VISITOR_COOKIE, cookie, csrf_token, new_token, set_cookie};
+use crate::auth::{Cookie, Session, cookie, csrf_token, new_token, set_cookie};
 use crate::{AppState, Error};
 
 /// The status of a page with a form: 200, or 422 when what was sent is
@@ -302,7 +302,7 @@ pub(crate) fn number(value: f64) -> String {
 /// The CSRF token for a signed-out visitor's forms, and the cookie to set if
 /// the browser has none yet. No database work.
 fn visitor_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
-    match cookie(headers, VISITOR_COOKIE) {
+    match cookie(headers, state.settings().cookie(Cookie::Visitor)) {
         Some(visitor) => (csrf_token(state.csrf_key(), &format!("v:{visitor}")), None),
         None => {
             let visitor = new_token("");
@@ -310,7 +310,7 @@ fn visitor_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String
             (
                 csrf,
                 Some(set_cookie(
-                    VISITOR_COOKIE,
+                    state.settings().cookie(Cookie::Visitor),
                     &visitor,
                     2 * 3600,
                     state.settings().secure_cookies(),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{Layout, render, request_id, visitor_form};
 use crate::api::ProblemKind;
-use crate::auth::{CsrfForm, SESSION_COOKIE, Session, set_cookie};
+use crate::auth::{Cookie, CsrfForm, Session, set_cookie};
 use crate::services::accounts::{self, SignInFailure};
 use crate::{AppState, Error};
 
@@ -108,7 +108,7 @@ pub async fn sign_in(
     let (status, errors) = match outcome {
         Ok(token) => {
             let cookie = set_cookie(
-                SESSION_COOKIE,
+                state.settings().cookie(Cookie::Session),
                 &token,
                 state.settings().session_lifetime.as_secs(),
                 state.settings().secure_cookies(),
@@ -172,7 +172,12 @@ pub async fn sign_out(
         Err(e) => return super::error_page(&e, None),
     }
     let mut response = Redirect::to("/sign-in?signed_out=1").into_response();
-    let clear = set_cookie(SESSION_COOKIE, "", 0, state.settings().secure_cookies());
+    let clear = set_cookie(
+        state.settings().cookie(Cookie::Session),
+        "",
+        0,
+        state.settings().secure_cookies(),
+    );
     response.headers_mut().append(
         header::SET_COOKIE,
         clear.parse().expect("cookie header value"),

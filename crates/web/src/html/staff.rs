@@ -17,7 +17,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::actions::ManageStaff;
-use crate::auth::{Authorised, CsrfForm, SESSION_COOKIE, set_cookie};
+use crate::auth::{Authorised, Cookie, CsrfForm, set_cookie};
 use crate::services::Error as ServiceError;
 use crate::services::staff::{self as service, Acceptance};
 
@@ -393,7 +393,7 @@ pub async fn accept_invitation(
     {
         Ok(session) => {
             let cookie = set_cookie(
-                SESSION_COOKIE,
+                state.settings().cookie(Cookie::Session),
                 &session,
                 state.settings().session_lifetime.as_secs(),
                 state.settings().secure_cookies(),

@@ -14,6 +14,13 @@ async fn the_right_password_starts_a_session_with_a_safe_cookie(db: TestDb) {
     let response = browser.sign_in(&email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/dashboard");
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "over plain http (a trial on a laptop) HSTS would mean nothing"
+    );
     let cookie = response
         .headers()
         .get_all("set-cookie")
@@ -34,6 +41,34 @@ async fn the_right_password_starts_a_session_with_a_safe_cookie(db: TestDb) {
             .await
             .iter()
             .any(|(event, _, _)| event == "sign_in")
+    );
+}
+
+async fn over_https_cookies_are_host_only_and_browsers_stay_on_https(db: TestDb) {
+    let settings = WebSettings {
+        public_url: "https://alongside.example".into(),
+        ..WebSettings::default()
+    };
+    let app = TestApp::spawn_with(db, settings).await;
+    let response = app.browser().get("/sign-in").await;
+    assert_eq!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.contains("alongside_visitor="))
+        .expect("a visitor cookie");
+    assert!(cookie.starts_with("__Host-alongside_visitor="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "a browser keeps a __Host- cookie only so: {cookie}"
     );
 }
 
@@ -457,6 +492,7 @@ async fn api_tokens_are_shown_once_and_can_be_revoked(db: TestDb) {
 
 on_both_engines!(
     the_right_password_starts_a_session_with_a_safe_cookie,
+    over_https_cookies_are_host_only_and_browsers_stay_on_https,
     a_wrong_password_or_unknown_email_get_the_same_message,
     empty_fields_are_named,
     five_wrong_passwords_lock_the_account,

@@ -48,7 +48,11 @@ impl TestApp {
             .await
             .expect("bind a port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
-        settings.public_url = url.clone();
+        // A public https address stands for a deployment behind a proxy
+        // that ends TLS; any other is replaced by the test's own address.
+        if !settings.public_url.starts_with("https://") {
+            settings.public_url = url.clone();
+        }
         let organisation = Self::organisation_in(&test_db, "North").await;
         let state = AppState::new(
             test_db.db.clone(),
