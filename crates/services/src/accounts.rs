@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use alongside_db::api_tokens::ApiToken;
 use alongside_db::audit::{self as audit_log, AuditEntry};
-use alongside_db::sessions::SignedIn;
+use alongside_db::sessions::{NewSession, OpenSession, SignedIn};
 use alongside_db::{Tx, accounts, api_tokens, organisations, sessions};
 use alongside_domain::account::{EmailAddress, Lockout, NewPassword};
 use alongside_domain::audit::AuditEvent;
@@ -55,6 +55,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     client: IpAddr,
+    device: &str,
     request_id: Option<&str>,
 ) -> Result<String, SignInFailure> {
     let mut errors = FieldErrors::new();
@@ -119,7 +120,7 @@ pub async fn sign_in(
         return Err(SignInFailure::Refused);
     };
     accounts::set_lockout(&mut tx, account.id, Lockout::after_success()).await?;
-    let token = start_session(ctx, &mut tx, account.id, organisation).await?;
+    let token = start_session(ctx, &mut tx, account.id, organisation, device).await?;
     let entry = AuditEntry {
         organisation: Some(organisation),
         actor: Some(account.id),
@@ -154,27 +155,36 @@ async fn record_failure(
     Ok(())
 }
 
-/// Starts a session inside `tx` and returns its token.
+/// Starts a session inside `tx` and returns its token. `device` is the
+/// browser's own description of itself (its user agent), kept short.
 pub(crate) async fn start_session(
     ctx: &Context,
     tx: &mut Tx,
     account: AccountId,
     organisation: OrganisationId,
+    device: &str,
 ) -> Result<String, Error> {
     let token = new_token("");
     let now = ctx.now();
-    let lifetime = chrono::Duration::from_std(ctx.settings().session_lifetime)
-        .map_err(|e| Error::Internal(Box::new(e)))?;
-    sessions::create(
-        tx,
-        &hash_token(&token),
+    let lifetime = duration(ctx.settings().session_lifetime)?;
+    let device: String = device
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let new = NewSession {
+        token_hash: &hash_token(&token),
         account,
         organisation,
-        now,
-        now + lifetime,
-    )
-    .await?;
+        device: &device,
+        expires_at: now + lifetime,
+    };
+    sessions::create(tx, &new, now).await?;
     Ok(token)
+}
+
+fn duration(d: std::time::Duration) -> Result<chrono::Duration, Error> {
+    chrono::Duration::from_std(d).map_err(|e| Error::Internal(Box::new(e)))
 }
 
 /// Ends the session whose token hashes to `token_hash`.
@@ -293,7 +303,75 @@ pub async fn api_tokens(
 /// # Errors
 /// When the database fails.
 pub async fn session(ctx: &Context, token: &str) -> Result<Option<SignedIn>, Error> {
-    Ok(sessions::find(ctx.db(), &hash_token(token), ctx.now()).await?)
+    let now = ctx.now();
+    let token_hash = hash_token(token);
+    let idle_since = now - duration(ctx.settings().session_idle)?;
+    let found = sessions::find(ctx.db(), &token_hash, now, idle_since).await?;
+    if found.is_some() {
+        // Noted at most once a minute, so a busy page does not write on
+        // every request.
+        sessions::touch(
+            ctx.db(),
+            &token_hash,
+            now,
+            now - chrono::Duration::minutes(1),
+        )
+        .await?;
+    }
+    Ok(found)
+}
+
+/// The signed-in person's live sessions in this organisation, last used
+/// first, each with whether it is the one whose token hashes to
+/// `current_token_hash`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn open_sessions(
+    ctx: &Context,
+    permit: &Permit<UseOwnAccount>,
+    current_token_hash: &str,
+) -> Result<Vec<(OpenSession, bool)>, Error> {
+    let now = ctx.now();
+    let idle_since = now - duration(ctx.settings().session_idle)?;
+    let actor = permit.actor();
+    let open = sessions::open_of(
+        ctx.db(),
+        actor.account_id,
+        actor.organisation_id,
+        now,
+        idle_since,
+    )
+    .await?;
+    Ok(open
+        .into_iter()
+        .map(|s| {
+            let current = s.token_hash == current_token_hash;
+            (s, current)
+        })
+        .collect())
+}
+
+/// Ends every session of the signed-in person but the one in use.
+///
+/// # Errors
+/// When the database fails.
+pub async fn sign_out_elsewhere(
+    ctx: &Context,
+    permit: &Permit<UseOwnAccount>,
+    current_token_hash: &str,
+) -> Result<u64, Error> {
+    let account = permit.actor().account_id;
+    let mut tx = ctx.db().begin().await?;
+    let ended = sessions::delete_others(&mut tx, account, current_token_hash).await?;
+    Audit::updated(
+        "account",
+        account,
+        format!("signed out of {ended} other sessions"),
+    )
+    .commit(ctx, tx, permit)
+    .await?;
+    Ok(ended)
 }
 
 /// Who a live API `token` belongs to (its use is noted on the token).

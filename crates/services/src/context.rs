@@ -19,6 +19,8 @@ pub struct Settings {
     pub public_url: String,
     /// How long a sign-in lasts.
     pub session_lifetime: Duration,
+    /// How long a sign-in lasts unused.
+    pub session_idle: Duration,
     /// How long an invitation link works.
     pub invitation_lifetime: Duration,
     /// Sign-in attempts allowed per client address per minute.
@@ -32,6 +34,7 @@ impl Default for Settings {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
             session_lifetime: Duration::from_hours(8),
+            session_idle: Duration::from_mins(30),
             invitation_lifetime: Duration::from_hours(7 * 24),
             sign_in_attempts_per_minute: 30,
             self_referrals_per_minute: 5,

@@ -271,6 +271,7 @@ pub async fn accept(
     ctx: &Context,
     token: &str,
     form: &Acceptance,
+    device: &str,
     request_id: Option<&str>,
 ) -> Result<String, Error> {
     let invitation = find_open(ctx, token).await?;
@@ -323,9 +324,14 @@ pub async fn accept(
         now,
     )
     .await?;
-    let session =
-        super::accounts::start_session(ctx, &mut tx, account_id, invitation.organisation_id)
-            .await?;
+    let session = super::accounts::start_session(
+        ctx,
+        &mut tx,
+        account_id,
+        invitation.organisation_id,
+        device,
+    )
+    .await?;
     let entry = AuditEntry {
         organisation: Some(invitation.organisation_id),
         actor: Some(account_id),

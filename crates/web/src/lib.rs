@@ -50,6 +50,8 @@ pub struct WebSettings {
     pub public_url: String,
     /// How long a sign-in lasts.
     pub session_lifetime: Duration,
+    /// How long a sign-in lasts unused.
+    pub session_idle: Duration,
     /// How long an invitation link works.
     pub invitation_lifetime: Duration,
     /// Sign-in attempts allowed per client address per minute.
@@ -65,6 +67,7 @@ impl Default for WebSettings {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
             session_lifetime: Duration::from_secs(8 * 3600),
+            session_idle: Duration::from_secs(30 * 60),
             invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
             sign_in_attempts_per_minute: 30,
             max_body_bytes: 64 * 1024,
@@ -107,6 +110,7 @@ impl WebSettings {
         services::Settings {
             public_url: self.public_url.clone(),
             session_lifetime: self.session_lifetime,
+            session_idle: self.session_idle,
             invitation_lifetime: self.invitation_lifetime,
             sign_in_attempts_per_minute: self.sign_in_attempts_per_minute,
             self_referrals_per_minute: self.self_referrals_per_minute,

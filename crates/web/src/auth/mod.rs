@@ -49,9 +49,23 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .filter(|v| !v.is_empty())
 }
 
-/// A `Set-Cookie` value for an HttpOnly, SameSite=Lax cookie.
+/// A `Set-Cookie` value for an HttpOnly, SameSite=Lax cookie that lasts
+/// `max_age_secs`, or, with none, until the browser closes.
 #[must_use]
-pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<u64>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+    let max_age = max_age_secs
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path=/{max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The browser's description of itself (its user agent), to name a
+/// session in its owner's list.
+#[must_use]
+pub fn device(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }

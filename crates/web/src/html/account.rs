@@ -1,6 +1,7 @@
 //! The signed-in person's own account: details, password, API tokens.
 
 use alongside_db::api_tokens::ApiToken;
+use alongside_db::sessions::OpenSession;
 use alongside_domain::{ApiTokenId, FieldErrors};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -38,6 +39,56 @@ pub async fn show(auth: Authorised<UseOwnAccount>) -> Response {
             role_label: s.actor.role.label(),
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "account/sessions.html")]
+struct Sessions {
+    layout: Layout,
+    sessions: Vec<(OpenSession, bool)>,
+    idle_minutes: u64,
+    lifetime_hours: u64,
+    ended: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SessionsQuery {
+    ended: Option<u64>,
+}
+
+/// The browsers the signed-in person is signed in with.
+pub async fn sessions(
+    State(state): State<AppState>,
+    auth: Authorised<UseOwnAccount>,
+    Query(query): Query<SessionsQuery>,
+) -> PageResult {
+    let sessions = service::open_sessions(state.services(), &auth.permit, &auth.session.token_hash)
+        .await
+        .or_page(&auth)?;
+    Ok(render(
+        StatusCode::OK,
+        &Sessions {
+            layout: Layout::signed_in("Where you are signed in", "", &auth.session),
+            sessions,
+            idle_minutes: state.settings().session_idle.as_secs() / 60,
+            lifetime_hours: state.settings().session_lifetime.as_secs() / 3600,
+            ended: query.ended,
+        },
+    ))
+}
+
+/// Signs the person out of every browser but this one.
+pub async fn sign_out_others(
+    State(state): State<AppState>,
+    auth: Authorised<UseOwnAccount>,
+    CsrfForm(_form): CsrfForm<SessionsQuery>,
+) -> PageResult {
+    let ended =
+        service::sign_out_elsewhere(state.services(), &auth.permit, &auth.session.token_hash)
+            .await
+            .or_page(&auth)?;
+    Ok(Redirect::to(&format!("/account/sessions?ended={ended}")).into_response())
 }
 
 #[derive(Template)]

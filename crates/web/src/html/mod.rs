@@ -312,7 +312,7 @@ fn visitor_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String
                 Some(set_cookie(
                     state.settings().cookie(Cookie::Visitor),
                     &visitor,
-                    2 * 3600,
+                    Some(2 * 3600),
                     state.settings().secure_cookies(),
                 )),
             )
@@ -368,6 +368,11 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}/archive", post(programmes::archive))
         .route("/programmes/{id}/restore", post(programmes::restore))
         .route("/account", get(account::show))
+        .route("/account/sessions", get(account::sessions))
+        .route(
+            "/account/sessions/sign-out-others",
+            post(account::sign_out_others),
+        )
         .route(
             "/account/password",
             get(account::password_form).post(account::change_password),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{Layout, render, request_id, visitor_form};
 use crate::api::ProblemKind;
-use crate::auth::{Cookie, CsrfForm, Session, set_cookie};
+use crate::auth::{Cookie, CsrfForm, Session, device, set_cookie};
 use crate::services::accounts::{self, SignInFailure};
 use crate::{AppState, Error};
 
@@ -44,6 +44,7 @@ struct SignIn {
     email: String,
     next: String,
     signed_out: bool,
+    idle_minutes: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,6 +78,7 @@ pub async fn sign_in_page(
             email: String::new(),
             next: query.next,
             signed_out: query.signed_out.is_some(),
+            idle_minutes: state.settings().session_idle.as_secs() / 60,
         };
         render(StatusCode::OK, &page)
     })
@@ -88,6 +90,7 @@ pub struct SignInForm {
     email: String,
     password: String,
     next: String,
+    keep_signed_in: String,
 }
 
 /// Checks the email and password and starts a session.
@@ -102,15 +105,20 @@ pub async fn sign_in(
         &form.email,
         &form.password,
         client.ip(),
+        device(&headers),
         request_id(&headers).as_deref(),
     )
     .await;
     let (status, errors) = match outcome {
         Ok(token) => {
+            // Unless they asked to stay signed in, the cookie goes when the
+            // browser closes (the session ends on the server regardless).
+            let keep =
+                (form.keep_signed_in == "yes").then(|| state.settings().session_lifetime.as_secs());
             let cookie = set_cookie(
                 state.settings().cookie(Cookie::Session),
                 &token,
-                state.settings().session_lifetime.as_secs(),
+                keep,
                 state.settings().secure_cookies(),
             );
             let mut response = Redirect::to(safe_next(&form.next)).into_response();
@@ -141,6 +149,7 @@ pub async fn sign_in(
             email: form.email,
             next: form.next,
             signed_out: false,
+            idle_minutes: state.settings().session_idle.as_secs() / 60,
         };
         render(status, &page)
     })
@@ -175,7 +184,7 @@ pub async fn sign_out(
     let clear = set_cookie(
         state.settings().cookie(Cookie::Session),
         "",
-        0,
+        Some(0),
         state.settings().secure_cookies(),
     );
     response.headers_mut().append(

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::actions::ManageStaff;
-use crate::auth::{Authorised, Cookie, CsrfForm, set_cookie};
+use crate::auth::{Authorised, Cookie, CsrfForm, device, set_cookie};
 use crate::services::Error as ServiceError;
 use crate::services::staff::{self as service, Acceptance};
 
@@ -387,6 +387,7 @@ pub async fn accept_invitation(
         state.services(),
         &token,
         &form,
+        device(&headers),
         request_id(&headers).as_deref(),
     )
     .await
@@ -395,7 +396,7 @@ pub async fn accept_invitation(
             let cookie = set_cookie(
                 state.settings().cookie(Cookie::Session),
                 &session,
-                state.settings().session_lifetime.as_secs(),
+                None,
                 state.settings().secure_cookies(),
             );
             let mut response = Redirect::to("/dashboard").into_response();

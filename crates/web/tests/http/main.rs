@@ -14,6 +14,7 @@ mod outcomes;
 mod pages;
 mod referrals;
 mod reports;
+mod sessions;
 mod sign_in;
 mod staff;
 mod support;

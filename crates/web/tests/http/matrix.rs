@@ -18,6 +18,12 @@ const PAGES: &[(&str, &str, Action)] = &[
     ("GET", "/account/password", Action::UseOwnAccount),
     ("POST", "/account/password", Action::UseOwnAccount),
     ("GET", "/account/tokens", Action::UseOwnAccount),
+    ("GET", "/account/sessions", Action::UseOwnAccount),
+    (
+        "POST",
+        "/account/sessions/sign-out-others",
+        Action::UseOwnAccount,
+    ),
     ("POST", "/account/tokens", Action::UseOwnAccount),
     (
         "POST",
