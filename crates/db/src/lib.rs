@@ -30,6 +30,7 @@ pub mod memberships;
 pub mod organisations;
 pub mod outbox;
 pub mod outcomes;
+pub mod password_resets;
 pub mod people;
 pub mod programmes;
 pub mod questionnaires;

@@ -227,3 +227,16 @@ pub async fn open_of(
         })
         .collect())
 }
+
+/// Ends every session of an account (after its password was reset).
+#[instrument(skip_all)]
+pub async fn delete_all(tx: &mut Tx, account: AccountId) -> DbResult<u64> {
+    let done = on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE account_id = $1"
+    )
+    .bind(account)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done)
+}

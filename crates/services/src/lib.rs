@@ -28,6 +28,7 @@ pub mod mail;
 pub mod matches;
 pub mod matching_runs;
 pub mod outcomes;
+pub mod password_reset;
 pub mod passwords;
 pub mod permit;
 pub mod programmes;
