@@ -5,7 +5,8 @@ use alongside_domain::{AccountId, Actor, OrganisationId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx};
 
 /// Who a session or API token belongs to, with what pages show about them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,21 @@ impl TryFrom<SignedInRow> for SignedIn {
     }
 }
 
+/// Who holds a credential (a session or an API token), as [`SignedInRow`]
+/// reads it: `credentials` names the table, aliased `c`, which holds the
+/// account and the organisation it acts in; the caller adds the `WHERE`.
+/// Joined with the membership, so a removed member's credential stops
+/// working at once.
+pub(crate) fn signed_in_by(credentials: &str) -> String {
+    format!(
+        "SELECT c.account_id, c.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
+         FROM {credentials} c
+         JOIN accounts a ON a.id = c.account_id
+         JOIN memberships m ON m.account_id = c.account_id AND m.organisation_id = c.organisation_id
+         JOIN organisations o ON o.id = c.organisation_id"
+    )
+}
+
 /// Starts a session.
 #[instrument(skip_all)]
 pub async fn create(
@@ -59,16 +75,11 @@ pub async fn create(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(token_hash)
-        .bind(account)
-        .bind(organisation)
-        .bind(now)
-        .bind(expires_at)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        (token_hash, account, organisation, now, expires_at),
+    )
+    .await?;
     Ok(())
 }
 
@@ -76,33 +87,19 @@ pub async fn create(
 /// membership, so a removed member's session stops working at once.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<SignedIn>> {
-    let row: Option<SignedInRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT s.account_id, s.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
-         FROM sessions s
-         JOIN accounts a ON a.id = s.account_id
-         JOIN memberships m ON m.account_id = s.account_id AND m.organisation_id = s.organisation_id
-         JOIN organisations o ON o.id = s.organisation_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2"
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(p)
-    .await
-    })?;
+    let sql = format!(
+        "{} WHERE c.token_hash = $1 AND c.expires_at > $2",
+        signed_in_by("sessions")
+    );
+    let row: Option<SignedInRow> = db.fetch_optional(&sql, (token_hash, now)).await?;
     row.map(SignedIn::try_from).transpose()
 }
 
 /// Ends one session.
 #[instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
-    )
-    .bind(token_hash)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    tx.execute("DELETE FROM sessions WHERE token_hash = $1", (token_hash,))
+        .await?;
     Ok(())
 }
 
@@ -113,26 +110,16 @@ pub async fn delete_others(
     account: AccountId,
     keep_token_hash: &str,
 ) -> DbResult<u64> {
-    let done = on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2"
+    tx.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2",
+        (account, keep_token_hash),
     )
-    .bind(account)
-    .bind(keep_token_hash)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done)
 }
 
 /// Removes sessions that have expired.
 #[instrument(skip_all)]
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
-    let done = on_db!(db, |p| sqlx::query(
-        "DELETE FROM sessions WHERE expires_at <= $1"
-    )
-    .bind(now)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done)
+    db.execute("DELETE FROM sessions WHERE expires_at <= $1", (now,))
+        .await
 }

@@ -5,10 +5,15 @@
 use alongside_domain::ids::InvalidId;
 use uuid::Uuid;
 
-/// A plain [`Uuid`] as a query parameter or a column: `.bind(UuidText(id))`,
-/// and a row field of this type for an id column.
+/// A plain [`Uuid`] as a query parameter or a column: `UuidText(id)` among
+/// a statement's parameters, and a row field of this type for an id column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct UuidText(pub Uuid);
+
+/// Each of `ids` as a query parameter, for an `IN (...)` list.
+pub(crate) fn uuid_texts(ids: &[Uuid]) -> Vec<UuidText> {
+    ids.iter().copied().map(UuidText).collect()
+}
 
 impl From<UuidText> for Uuid {
     fn from(value: UuidText) -> Self {
