@@ -5,7 +5,8 @@ use alongside_domain::account::{EmailAddress, Lockout};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx};
 
 /// A stored account, with what sign-in needs. Its `Debug` hides the
 /// password hash.
@@ -74,18 +75,13 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> DbResult<AccountId> {
     let id = AccountId::new();
-    on_tx!(tx, |c| sqlx::query(
+    tx.execute(
         "INSERT INTO accounts (id, email, display_name, password_hash, failed_sign_ins, created_at, password_changed_at)
-         VALUES ($1, $2, $3, $4, 0, $5, $5)"
+         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+        (id, email.as_str(), display_name, password_hash, now),
     )
-    .bind(id)
-    .bind(email.as_str())
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(now)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))
-    .map_err(|e| DbError::from(e).unique_as("an account with this email address already exists"))?;
+    .await
+    .map_err(|e| e.unique_as("an account with this email address already exists"))?;
     Ok(id)
 }
 
@@ -93,10 +89,7 @@ pub async fn create(
 #[instrument(skip_all)]
 pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Account>> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE email = $1");
-    let row: Option<AccountRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(email.as_str())
-        .fetch_optional(p)
-        .await)?;
+    let row: Option<AccountRow> = db.fetch_optional(&sql, (email.as_str(),)).await?;
     row.map(Account::try_from).transpose()
 }
 
@@ -104,22 +97,18 @@ pub async fn find_by_email(db: &Db, email: &EmailAddress) -> DbResult<Option<Acc
 #[instrument(skip_all)]
 pub async fn find(db: &Db, id: AccountId) -> DbResult<Account> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
-    let row: AccountRow = on_db!(db, |p| sqlx::query_as(&sql).bind(id).fetch_one(p).await)?;
+    let row: AccountRow = db.fetch_one(&sql, (id,)).await?;
     row.try_into()
 }
 
 /// Stores the lockout state after a sign-in attempt.
 #[instrument(skip_all)]
 pub async fn set_lockout(tx: &mut Tx, id: AccountId, lockout: Lockout) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE accounts SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3"
+    tx.execute(
+        "UPDATE accounts SET failed_sign_ins = $1, locked_until = $2 WHERE id = $3",
+        (i64::from(lockout.failures), lockout.locked_until, id),
     )
-    .bind(i64::from(lockout.failures))
-    .bind(lockout.locked_until)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
@@ -131,21 +120,11 @@ pub async fn set_password(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $3"
+    tx.change(
+        "UPDATE accounts SET password_hash = $1, password_changed_at = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $3",
+        (password_hash, now, id),
     )
-    .bind(password_hash)
-    .bind(now)
-    .bind(id)
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+    .await
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use alongside_domain::{AccountId, ApiTokenId, OrganisationId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::sessions::{SignedIn, SignedInRow};
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::sessions::{SignedIn, SignedInRow, signed_in_by};
+use crate::{Db, DbResult, Tx};
 
 /// A token as listed to its owner (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiToken {
     /// Its id.
     pub id: ApiTokenId,
@@ -19,14 +20,6 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     /// When it was last used, if ever.
     pub last_used_at: Option<DateTime<Utc>>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ApiTokenRow {
-    id: ApiTokenId,
-    name: String,
-    created_at: DateTime<Utc>,
-    last_used_at: Option<DateTime<Utc>>,
 }
 
 /// Stores a new token's hash.
@@ -40,19 +33,11 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> DbResult<ApiTokenId> {
     let id = ApiTokenId::new();
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO api_tokens (id, account_id, organisation_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    tx.execute(
+        "INSERT INTO api_tokens (id, account_id, organisation_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (id, account, organisation, name, token_hash, now),
     )
-    .bind(id)
-    .bind(account)
-    .bind(organisation)
-    .bind(name)
-    .bind(token_hash)
-    .bind(now)
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(id)
 }
 
@@ -63,26 +48,12 @@ pub async fn list(
     account: AccountId,
     organisation: OrganisationId,
 ) -> DbResult<Vec<ApiToken>> {
-    let rows: Vec<ApiTokenRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    db.fetch_all(
         "SELECT id, name, created_at, last_used_at FROM api_tokens
-         WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC"
+         WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC",
+        (account, organisation),
     )
-    .bind(account)
-    .bind(organisation)
-    .fetch_all(p)
     .await
-    })?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(ApiToken {
-                id: row.id,
-                name: row.name,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
-            })
-        })
-        .collect()
 }
 
 /// Revokes one of an account's tokens. Another account's token is not found.
@@ -93,19 +64,11 @@ pub async fn revoke(
     id: ApiTokenId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .bind(account)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+    tx.change(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+        (now, id, account),
+    )
+    .await
 }
 
 /// Who an unrevoked token belongs to; marks it used.
@@ -115,29 +78,17 @@ pub async fn authenticate(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Option<SignedIn>> {
-    let row: Option<SignedInRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT t.account_id, t.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
-         FROM api_tokens t
-         JOIN accounts a ON a.id = t.account_id
-         JOIN memberships m ON m.account_id = t.account_id AND m.organisation_id = t.organisation_id
-             AND m.suspended_at IS NULL
-         JOIN organisations o ON o.id = t.organisation_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-    )
-    .bind(token_hash)
-    .fetch_optional(p)
-    .await
-    })?;
+    let sql = format!(
+        "{} WHERE c.token_hash = $1 AND c.revoked_at IS NULL",
+        signed_in_by("api_tokens")
+    );
+    let row: Option<SignedInRow> = db.fetch_optional(&sql, (token_hash,)).await?;
     if row.is_some() {
-        on_db!(db, |p| sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2"
+        db.execute(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2",
+            (now, token_hash),
         )
-        .bind(now)
-        .bind(token_hash)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .await?;
     }
     row.map(SignedIn::try_from).transpose()
 }

@@ -5,7 +5,8 @@ use alongside_domain::{AccountId, OrganisationId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbResult, Tx};
 
 /// One event to record. `detail` must not carry personal data beyond ids.
 #[derive(Debug, Clone)]
@@ -47,24 +48,24 @@ pub struct AuditRecord {
     pub occurred_at: DateTime<Utc>,
 }
 
-const INSERT: &str = "INSERT INTO audit_log (organisation_id, actor_account_id, event, entity, entity_id, detail, request_id, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
 /// Records an entry inside the transaction of the change it describes.
 #[instrument(skip_all)]
 pub async fn record(tx: &mut Tx, entry: &AuditEntry<'_>, now: DateTime<Utc>) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(INSERT)
-        .bind(entry.organisation)
-        .bind(entry.actor)
-        .bind(entry.event.as_str())
-        .bind(entry.entity)
-        .bind(entry.entity_id.as_deref())
-        .bind(&entry.detail)
-        .bind(entry.request_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    tx.execute(
+        "INSERT INTO audit_log (organisation_id, actor_account_id, event, entity, entity_id, detail, request_id, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        (
+            entry.organisation,
+            entry.actor,
+            entry.event.as_str(),
+            entry.entity,
+            entry.entity_id.as_deref(),
+            &entry.detail,
+            entry.request_id,
+            now,
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -84,17 +85,11 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<AuditRecord>> {
-    let rows = on_db!(db, |p| {
-        sqlx::query_as(
+    db.fetch_all(
         "SELECT l.id, a.display_name AS actor_name, l.event, l.entity, l.entity_id, l.detail, l.request_id, l.occurred_at
          FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id
-         WHERE l.organisation_id = $1 ORDER BY l.id DESC LIMIT $2 OFFSET $3"
+         WHERE l.organisation_id = $1 ORDER BY l.id DESC LIMIT $2 OFFSET $3",
+        (organisation, limit, offset),
     )
-    .bind(organisation)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(p)
     .await
-    })?;
-    Ok(rows)
 }

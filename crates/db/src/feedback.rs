@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::query::Run;
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::{Db, DbError, DbResult, Tx, UuidText};
 
 /// A reflection to store.
 #[derive(Debug, Clone)]
@@ -48,30 +49,20 @@ pub async fn save(
     new: &NewReflection<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let existing: Option<String> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let existing: Option<String> = tx
+        .optional_scalar(
             "SELECT status FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
+            (UuidText(new.referral_id), new.timepoint, organisation),
         )
-        .bind(UuidText(new.referral_id))
-        .bind(new.timepoint)
-        .bind(organisation)
-        .fetch_optional(c)
-        .await
-    })?;
+        .await?;
     if existing.is_some_and(|status| status == "submitted") {
         return Ok(false);
     }
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "DELETE FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3 AND status = 'draft'",
-        )
-        .bind(UuidText(new.referral_id))
-        .bind(new.timepoint)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "DELETE FROM reflections WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3 AND status = 'draft'",
+        (UuidText(new.referral_id), new.timepoint, organisation),
+    )
+    .await?;
     if !new.submit && new.reflection.is_empty() {
         return Ok(true);
     }
@@ -79,30 +70,26 @@ pub async fn save(
         key.seal(&new.reflection.helped),
         key.seal(&new.reflection.hindered),
     );
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO reflections (id, organisation_id, referral_id, timepoint, status, helped, hindered, entered_by,
-                answered_on, created_at, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(UuidText(Uuid::new_v4()))
-        .bind(organisation)
-        .bind(UuidText(new.referral_id))
-        .bind(new.timepoint)
-        .bind(if new.submit { "submitted" } else { "draft" })
-        .bind(&helped)
-        .bind(&hindered)
-        .bind(new.entered_by)
-        .bind(
+    tx.execute(
+        "INSERT INTO reflections (id, organisation_id, referral_id, timepoint, status, helped, hindered, entered_by,
+            answered_on, created_at, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        (
+            UuidText(Uuid::new_v4()),
+            organisation,
+            UuidText(new.referral_id),
+            new.timepoint,
+            if new.submit { "submitted" } else { "draft" },
+            &helped,
+            &hindered,
+            new.entered_by,
             new.submit
                 .then(|| new.answered_on.unwrap_or_else(|| now.date_naive())),
-        )
-        .bind(now)
-        .bind(new.submit.then_some(now))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+            now,
+            new.submit.then_some(now),
+        ),
+    )
+    .await?;
     Ok(true)
 }
 
@@ -123,17 +110,13 @@ pub async fn find(
     referral: Uuid,
     timepoint: &str,
 ) -> DbResult<Option<Stored>> {
-    let row: Option<ReflectionRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let row: Option<ReflectionRow> = db
+        .fetch_optional(
             "SELECT id, status, helped, hindered FROM reflections
              WHERE referral_id = $1 AND timepoint = $2 AND organisation_id = $3",
+            (UuidText(referral), timepoint, organisation),
         )
-        .bind(UuidText(referral))
-        .bind(timepoint)
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
+        .await?;
     row.map(|row| {
         Ok(Stored {
             id: row.id.into(),
@@ -165,14 +148,12 @@ struct ThemeRow {
 /// The organisation's themes, by name.
 #[instrument(skip_all)]
 pub async fn themes(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Theme>> {
-    let rows: Vec<ThemeRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ThemeRow> = db
+        .fetch_all(
             "SELECT id, name FROM feedback_themes WHERE organisation_id = $1 ORDER BY name",
+            (organisation,),
         )
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| Theme {
@@ -194,19 +175,12 @@ pub async fn add_theme(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO feedback_themes (id, organisation_id, name, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .bind(name.as_str())
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })
-    .map_err(|e| DbError::from(e).unique_as("There is a theme with that name already"))?;
+    tx.execute(
+        "INSERT INTO feedback_themes (id, organisation_id, name, created_at) VALUES ($1, $2, $3, $4)",
+        (UuidText(id), organisation, name.as_str(), now),
+    )
+    .await
+    .map_err(|e| e.unique_as("There is a theme with that name already"))?;
     Ok(id)
 }
 
@@ -251,27 +225,22 @@ pub async fn submitted(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<Reviewed>> {
-    let rows: Vec<ReviewedRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ReviewedRow> = db
+        .fetch_all(
             "SELECT f.id, f.timepoint, f.answered_on, f.helped, f.hindered
              FROM reflections f JOIN referrals r ON r.id = f.referral_id
              WHERE f.organisation_id = $1 AND f.status = 'submitted' AND ($2 IS NULL OR r.programme_id = $2)
              ORDER BY f.submitted_at DESC, f.id",
+            (organisation, programme),
         )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_all(p)
-        .await
-    })?;
-    let tags: Vec<TagRow> = on_db!(db, |p| {
-        sqlx::query_as(
+        .await?;
+    let tags: Vec<TagRow> = db
+        .fetch_all(
             "SELECT t.reflection_id, t.part, t.theme_id FROM reflection_tags t
              JOIN reflections f ON f.id = t.reflection_id WHERE f.organisation_id = $1",
+            (organisation,),
         )
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             let mine = tags
@@ -312,41 +281,34 @@ pub async fn set_tags(
     by: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let found: Option<UuidText> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let found: Option<UuidText> = tx
+        .optional_scalar(
             "SELECT id FROM reflections WHERE id = $1 AND organisation_id = $2 AND status = 'submitted'",
+            (UuidText(reflection), organisation),
         )
-        .bind(UuidText(reflection))
-        .bind(organisation)
-        .fetch_optional(c)
-        .await
-    })?;
+        .await?;
     found.ok_or(DbError::NotFound)?;
-    on_tx!(tx, |c| {
-        sqlx::query("DELETE FROM reflection_tags WHERE reflection_id = $1 AND part = $2")
-            .bind(UuidText(reflection))
-            .bind(part.as_str())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "DELETE FROM reflection_tags WHERE reflection_id = $1 AND part = $2",
+        (UuidText(reflection), part.as_str()),
+    )
+    .await?;
     for theme in themes {
         // Only the organisation's own themes can be applied.
-        let done = on_tx!(tx, |c| {
-            sqlx::query(
+        let done = tx
+            .execute(
                 "INSERT INTO reflection_tags (reflection_id, part, theme_id, tagged_by, tagged_at)
                  SELECT $1, $2, id, $3, $4 FROM feedback_themes WHERE id = $5 AND organisation_id = $6",
+                (
+                    UuidText(reflection),
+                    part.as_str(),
+                    by,
+                    now,
+                    UuidText(*theme),
+                    organisation,
+                ),
             )
-            .bind(UuidText(reflection))
-            .bind(part.as_str())
-            .bind(by)
-            .bind(now)
-            .bind(UuidText(*theme))
-            .bind(organisation)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
+            .await?;
         if done != 1 {
             return Err(DbError::NotFound);
         }

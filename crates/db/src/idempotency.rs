@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbResult, Tx, UuidText};
 
 /// What a key was first used for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,15 +27,12 @@ struct RememberedRow {
 /// The first use of `key` by `account`, if there was one.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Remembered>> {
-    let row: Option<RememberedRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT request_hash, referral_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2"
-    )
-    .bind(account)
-    .bind(key)
-    .fetch_optional(p)
-    .await
-    })?;
+    let row: Option<RememberedRow> = db
+        .fetch_optional(
+            "SELECT request_hash, referral_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2",
+            (account, key),
+        )
+        .await?;
     Ok(row.map(|row| Remembered {
         request_hash: row.request_hash,
         referral: row.referral_id.into(),
@@ -44,7 +42,7 @@ pub async fn find(db: &Db, account: AccountId, key: &str) -> DbResult<Option<Rem
 /// Remembers `key` in the transaction that made the referral.
 ///
 /// # Errors
-/// [`DbError::Conflict`] when a concurrent request with the same key won.
+/// [`DbError::Conflict`](crate::DbError::Conflict) when a concurrent request with the same key won.
 #[instrument(skip_all)]
 pub async fn remember(
     tx: &mut Tx,
@@ -53,17 +51,17 @@ pub async fn remember(
     remembered: &Remembered,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, referral_id, created_at) VALUES ($1, $2, $3, $4, $5)"
+    tx.execute(
+        "INSERT INTO idempotency_keys (account_id, idempotency_key, request_hash, referral_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        (
+            account,
+            key,
+            &remembered.request_hash,
+            UuidText(remembered.referral),
+            now,
+        ),
     )
-    .bind(account)
-    .bind(key)
-    .bind(&remembered.request_hash)
-    .bind(UuidText(remembered.referral))
-    .bind(now)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))
-    .map_err(|e| DbError::from(e).unique_as("this idempotency key is in use"))?;
+    .map_err(|e| e.unique_as("this idempotency key is in use"))?;
     Ok(())
 }

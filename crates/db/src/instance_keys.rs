@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbResult, on_db};
+use crate::query::Run;
+use crate::{Db, DbResult};
 
 /// The stored value of key `name`, storing `generated` first if there is
 /// none. Two processes starting at once agree on one value.
@@ -15,31 +16,18 @@ pub async fn get_or_create(
     generated: &str,
     now: DateTime<Utc>,
 ) -> DbResult<String> {
-    on_db!(db, |p| {
-        sqlx::query("INSERT INTO instance_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(generated)
-        .bind(now)
-        .execute(p)
-        .await.map(|r| r.rows_affected())
-    })?;
-    let value: String = on_db!(db, |p| sqlx::query_scalar(
-        "SELECT value FROM instance_keys WHERE name = $1"
+    db.execute(
+        "INSERT INTO instance_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        (name, generated, now),
     )
-    .bind(name)
-    .fetch_one(p)
-    .await)?;
-    Ok(value)
+    .await?;
+    db.scalar("SELECT value FROM instance_keys WHERE name = $1", (name,))
+        .await
 }
 
 /// The stored value of key `name`, if there is one.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, name: &str) -> DbResult<Option<String>> {
-    let value: Option<String> = on_db!(db, |p| sqlx::query_scalar(
-        "SELECT value FROM instance_keys WHERE name = $1"
-    )
-    .bind(name)
-    .fetch_optional(p)
-    .await)?;
-    Ok(value)
+    db.optional_scalar("SELECT value FROM instance_keys WHERE name = $1", (name,))
+        .await
 }

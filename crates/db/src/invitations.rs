@@ -4,7 +4,8 @@ use alongside_domain::{AccountId, InvitationId, OrganisationId, Role};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx};
 
 /// A stored invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,22 +91,21 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> DbResult<InvitationId> {
     let id = InvitationId::new();
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO invitations (id, organisation_id, email, role, token_hash, invited_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        (
+            id,
+            new.organisation,
+            new.email,
+            new.role.as_str(),
+            new.token_hash,
+            new.invited_by,
+            now,
+            new.expires_at,
+        ),
     )
-    .bind(id)
-    .bind(new.organisation)
-    .bind(new.email)
-    .bind(new.role.as_str())
-    .bind(new.token_hash)
-    .bind(new.invited_by)
-    .bind(now)
-    .bind(new.expires_at)
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(id)
 }
 
@@ -113,23 +113,19 @@ pub async fn create(
 #[instrument(skip_all)]
 pub async fn find_by_token(db: &Db, token_hash: &str) -> DbResult<Option<Invitation>> {
     let sql = format!("{SELECT} WHERE i.token_hash = $1");
-    let row: Option<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(token_hash)
-        .fetch_optional(p)
-        .await)?;
+    let row: Option<InvitationRow> = db.fetch_optional(&sql, (token_hash,)).await?;
     row.map(Invitation::try_from).transpose()
 }
 
 /// Marks an invitation used, once: a second use is a conflict.
 #[instrument(skip_all)]
 pub async fn accept(tx: &mut Tx, id: InvitationId, now: DateTime<Utc>) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
+    let done = tx
+        .execute(
+            "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1",
+            (now, id),
+        )
+        .await?;
     if done == 0 {
         Err(DbError::Conflict(
             "this invitation has been used or has expired",
@@ -145,10 +141,7 @@ pub async fn pending(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Invi
     let sql = format!(
         "{SELECT} WHERE i.organisation_id = $1 AND i.accepted_at IS NULL ORDER BY i.created_at DESC"
     );
-    let rows: Vec<InvitationRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .fetch_all(p)
-        .await)?;
+    let rows: Vec<InvitationRow> = db.fetch_all(&sql, (organisation,)).await?;
     rows.into_iter().map(Invitation::try_from).collect()
 }
 
@@ -156,19 +149,9 @@ pub async fn pending(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Invi
 /// An invitation already used, or another organisation's, is not found.
 #[instrument(skip_all)]
 pub async fn cancel(tx: &mut Tx, organisation: OrganisationId, id: InvitationId) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "DELETE FROM invitations WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
-        )
-        .bind(id)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+    tx.change(
+        "DELETE FROM invitations WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+        (id, organisation),
+    )
+    .await
 }

@@ -1,12 +1,15 @@
 //! Alongside's data access: one layer over SQLite and PostgreSQL.
 //!
-//! [`Db`] holds a pool for whichever engine the URL names; [`on_db!`] and
-//! [`on_tx!`] run one sqlx expression on it, so each query is written once
-//! in SQL both engines read (`$1` placeholders, `RETURNING`, times passed in
-//! from the caller). Where the dialects really differ, a repository spells out
-//! both arms of the `match` itself. Repositories take `&Db` to read and
-//! `&mut Tx` to write, so one request's writes, and its audit entries, commit
-//! or roll back together.
+//! [`Db`] holds a pool for whichever engine the URL names. Each query is
+//! written once, in SQL both engines read (`$1` placeholders, `RETURNING`,
+//! times passed in from the caller), and run through the crate's `query`
+//! module: its parameters are a tuple in placeholder order, and it runs on a
+//! `&Db` or a `&mut Tx` alike (`db.fetch_all(sql, (organisation,))`,
+//! `tx.change(sql, (status, id, organisation))`). Where the dialects really
+//! differ, a repository writes the part that differs for each engine.
+//! [`on_db!`] and [`on_tx!`] run any other sqlx expression on either engine.
+//! Repositories take `&Db` to read and `&mut Tx` to write, so one request's
+//! writes, and its audit entries, commit or roll back together.
 //!
 //! Rows are not domain types: each repository reads a `...Row` and converts
 //! it, and a row that breaks a domain rule is an error ([`DbError::Corrupt`]),
@@ -33,6 +36,7 @@ pub mod outcomes;
 pub mod password_resets;
 pub mod people;
 pub mod programmes;
+mod query;
 pub mod questionnaires;
 pub mod referrals;
 pub mod reports;
@@ -45,7 +49,7 @@ mod uuid_text;
 use alongside_domain::ids::InvalidId;
 
 pub use connect::{ConnectError, Engine};
-pub(crate) use uuid_text::UuidText;
+pub(crate) use uuid_text::{UuidText, uuid_texts};
 
 /// A pool of connections to one database, on one of the two engines.
 #[derive(Clone, Debug)]

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx, UuidText};
 
 /// A match as its referral's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,22 +84,20 @@ pub async fn propose(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO matches (id, organisation_id, referral_id, supporter_id, status, proposed_by, proposed_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        (
+            UuidText(id),
+            organisation,
+            UuidText(referral),
+            supporter,
+            MatchStatus::Proposed.as_str(),
+            by,
+            now,
+        ),
     )
-    .bind(UuidText(id))
-    .bind(organisation)
-    .bind(UuidText(referral))
-    .bind(supporter)
-    .bind(MatchStatus::Proposed.as_str())
-    .bind(by)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(id)
 }
 
@@ -112,11 +111,9 @@ pub async fn for_referral(
     let sql = format!(
         "{SELECT} WHERE m.referral_id = $1 AND m.organisation_id = $2 ORDER BY m.proposed_at DESC, m.id"
     );
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(UuidText(referral))
-        .bind(organisation)
-        .fetch_all(p)
-        .await)?;
+    let rows: Vec<Row> = db
+        .fetch_all(&sql, (UuidText(referral), organisation))
+        .await?;
     rows.into_iter().map(MatchRecord::try_from).collect()
 }
 
@@ -124,11 +121,7 @@ pub async fn for_referral(
 #[instrument(skip_all)]
 pub async fn find_in(tx: &mut Tx, organisation: OrganisationId, id: Uuid) -> DbResult<MatchRecord> {
     let sql = format!("{SELECT} WHERE m.id = $1 AND m.organisation_id = $2");
-    let row: Row = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_one(c)
-        .await)?;
+    let row: Row = tx.fetch_one(&sql, (UuidText(id), organisation)).await?;
     row.try_into()
 }
 
@@ -142,25 +135,19 @@ pub async fn set_status(
     answers: Answers,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
+    tx.change(
         "UPDATE matches SET status = $1, person_answer = $2, supporter_answer = $3, updated_at = $4
-         WHERE id = $5 AND organisation_id = $6"
+         WHERE id = $5 AND organisation_id = $6",
+        (
+            status.as_str(),
+            answers.person,
+            answers.supporter,
+            now,
+            UuidText(id),
+            organisation,
+        ),
     )
-    .bind(status.as_str())
-    .bind(answers.person)
-    .bind(answers.supporter)
-    .bind(now)
-    .bind(UuidText(id))
-    .bind(organisation)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -175,15 +162,13 @@ pub async fn caseloads(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<HashMap<SupporterId, u32>> {
-    let rows: Vec<CaseloadRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT supporter_id, COUNT(*) AS places FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
-         GROUP BY supporter_id"
-    )
-    .bind(organisation)
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<CaseloadRow> = db
+        .fetch_all(
+            "SELECT supporter_id, COUNT(*) AS places FROM matches WHERE organisation_id = $1 AND status IN ('proposed', 'agreed')
+             GROUP BY supporter_id",
+            (organisation,),
+        )
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -207,23 +192,21 @@ pub async fn exclude(
     by: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO match_exclusions (organisation_id, person_id, supporter_id, reason, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (person_id, supporter_id) DO UPDATE SET reason = excluded.reason, recorded_by = excluded.recorded_by,
-            recorded_at = excluded.recorded_at"
+            recorded_at = excluded.recorded_at",
+        (
+            organisation,
+            UuidText(person),
+            supporter,
+            reason.as_str(),
+            by,
+            now,
+        ),
     )
-    .bind(organisation)
-    .bind(UuidText(person))
-    .bind(supporter)
-    .bind(reason.as_str())
-    .bind(by)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(())
 }
 
@@ -240,15 +223,12 @@ pub async fn exclusions_for(
     organisation: OrganisationId,
     person: Uuid,
 ) -> DbResult<HashMap<SupporterId, ExclusionReason>> {
-    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT supporter_id, reason FROM match_exclusions WHERE organisation_id = $1 AND person_id = $2"
-    )
-    .bind(organisation)
-    .bind(UuidText(person))
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<ExclusionRow> = db
+        .fetch_all(
+            "SELECT supporter_id, reason FROM match_exclusions WHERE organisation_id = $1 AND person_id = $2",
+            (organisation, UuidText(person)),
+        )
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok((

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use alongside_domain::consent::{ConsentScope, ConsentState, may_share_with_peer};
+use alongside_domain::consent::may_share_with_peer;
 use alongside_domain::peer_match::{ExclusionReason, ProposalStatus};
 use alongside_domain::preferences::PreferencesInput;
 use alongside_domain::referral::ReferralStatus;
@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::people::{ConsentStateRow, add_consent_states};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx, UuidText};
 
 /// A person on a programme's waiting list with no match under way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,13 +72,6 @@ struct ConditionRow {
     description: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct ConsentRow {
-    person_id: UuidText,
-    scope: String,
-    withdrawn: bool,
-}
-
 const WAITING: &str = "FROM referrals r JOIN people p ON p.id = r.person_id
      WHERE r.organisation_id = $1 AND r.programme_id = $2 AND r.status = $3
        AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.referral_id = r.id AND m.status IN ('proposed', 'agreed'))";
@@ -95,32 +90,19 @@ pub async fn waiting_list(
             p.postcode, p.language, p.interpreter_needed, p.is_carer, p.preferences, r.received_at
          {WAITING} ORDER BY r.received_at, r.id"
     );
-    let rows: Vec<WaitingRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(programme)
-        .bind(accepted)
-        .fetch_all(p)
-        .await)?;
+    // What `WAITING` binds, in each of the three queries.
+    let waiting = (organisation, programme, accepted);
+    let rows: Vec<WaitingRow> = db.fetch_all(&sql, waiting).await?;
     let sql = format!(
         "SELECT pc.person_id, pc.description FROM person_conditions pc
          WHERE pc.person_id IN (SELECT r.person_id {WAITING}) ORDER BY pc.id"
     );
-    let conditions: Vec<ConditionRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(programme)
-        .bind(accepted)
-        .fetch_all(p)
-        .await)?;
+    let conditions: Vec<ConditionRow> = db.fetch_all(&sql, waiting).await?;
     let sql = format!(
         "SELECT c.person_id, c.scope, c.withdrawn_at IS NOT NULL AS withdrawn FROM consents c
          WHERE c.person_id IN (SELECT r.person_id {WAITING}) ORDER BY c.id"
     );
-    let consents: Vec<ConsentRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(programme)
-        .bind(accepted)
-        .fetch_all(p)
-        .await)?;
+    let consents: Vec<ConsentStateRow> = db.fetch_all(&sql, waiting).await?;
     let mut conditions_of: HashMap<UuidText, Vec<String>> = HashMap::new();
     for row in conditions {
         conditions_of
@@ -128,20 +110,8 @@ pub async fn waiting_list(
             .or_default()
             .push(row.description);
     }
-    let mut consents_of: HashMap<UuidText, Vec<ConsentState>> = HashMap::new();
-    for row in consents {
-        let scope: ConsentScope = row
-            .scope
-            .parse()
-            .map_err(|e: &str| DbError::corrupt("consent", e))?;
-        consents_of
-            .entry(row.person_id)
-            .or_default()
-            .push(ConsentState {
-                scope,
-                withdrawn: row.withdrawn,
-            });
-    }
+    let mut consents_of = HashMap::new();
+    add_consent_states(&mut consents_of, consents)?;
     rows.into_iter()
         .map(|row| {
             let preferences = crate::stored_preferences::from_json(&row.preferences)
@@ -160,7 +130,7 @@ pub async fn waiting_list(
                 received_at: row.received_at,
                 may_share: may_share_with_peer(
                     consents_of
-                        .get(&row.person_id)
+                        .get(&row.person_id.into())
                         .map_or(&[][..], Vec::as_slice),
                 ),
                 person_id: row.person_id.into(),
@@ -182,14 +152,12 @@ pub async fn exclusions(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(Uuid, SupporterId, ExclusionReason)>> {
-    let rows: Vec<ExclusionRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ExclusionRow> = db
+        .fetch_all(
             "SELECT person_id, supporter_id, reason FROM match_exclusions WHERE organisation_id = $1",
+            (organisation,),
         )
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok((
@@ -220,16 +188,13 @@ pub async fn rules(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<MatchingRules> {
-    let row: Option<RulesRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let row: RulesRow = db
+        .fetch_one(
             "SELECT required_training, matching_weights FROM programmes WHERE id = $1 AND organisation_id = $2",
+            (programme, organisation),
         )
-        .bind(programme)
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    row.ok_or(DbError::NotFound)?.try_into()
+        .await?;
+    row.try_into()
 }
 
 #[derive(sqlx::FromRow)]
@@ -270,22 +235,16 @@ pub async fn set_rules(
 ) -> DbResult<()> {
     let weights =
         serde_json::to_string(&rules.weights).map_err(|e| DbError::corrupt("programme", e))?;
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE programmes SET required_training = $1, matching_weights = $2 WHERE id = $3 AND organisation_id = $4",
-        )
-        .bind(rules.required_training.join("\n"))
-        .bind(&weights)
-        .bind(programme)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE programmes SET required_training = $1, matching_weights = $2 WHERE id = $3 AND organisation_id = $4",
+        (
+            rules.required_training.join("\n"),
+            &weights,
+            programme,
+            organisation,
+        ),
+    )
+    .await
 }
 
 /// A proposal to store.
@@ -339,59 +298,48 @@ fn count(n: usize) -> i64 {
 pub async fn create(tx: &mut Tx, organisation: OrganisationId, run: &NewRun) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
     let rules = json(&run.rules)?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO matching_runs (id, organisation_id, programme_id, run_by, run_at, people, supporters,
-                candidate_pairs, total_score, rules)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .bind(run.programme_id)
-        .bind(run.run_by)
-        .bind(run.run_at)
-        .bind(count(run.people))
-        .bind(count(run.supporters))
-        .bind(count(run.candidate_pairs))
-        .bind(run.total_score)
-        .bind(&rules)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO matching_runs (id, organisation_id, programme_id, run_by, run_at, people, supporters,
+            candidate_pairs, total_score, rules)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        (
+            UuidText(id),
+            organisation,
+            run.programme_id,
+            run.run_by,
+            run.run_at,
+            count(run.people),
+            count(run.supporters),
+            count(run.candidate_pairs),
+            run.total_score,
+            &rules,
+        ),
+    )
+    .await?;
     for proposal in &run.proposals {
         let parts = json(&proposal.score.parts)?;
-        on_tx!(tx, |c| {
-            sqlx::query(
-                "INSERT INTO matching_proposals (id, run_id, referral_id, supporter_id, score, parts, candidates, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(UuidText(Uuid::new_v4()))
-            .bind(UuidText(id))
-            .bind(UuidText(proposal.referral_id))
-            .bind(proposal.supporter_id)
-            .bind(proposal.score.total)
-            .bind(&parts)
-            .bind(count(proposal.candidates))
-            .bind(ProposalStatus::Open.as_str())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
+        tx.execute(
+            "INSERT INTO matching_proposals (id, run_id, referral_id, supporter_id, score, parts, candidates, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            (
+                UuidText(Uuid::new_v4()),
+                UuidText(id),
+                UuidText(proposal.referral_id),
+                proposal.supporter_id,
+                proposal.score.total,
+                &parts,
+                count(proposal.candidates),
+                ProposalStatus::Open.as_str(),
+            ),
+        )
+        .await?;
     }
     for (referral, why) in &run.unmatched {
-        let why = json(why)?;
-        on_tx!(tx, |c| {
-            sqlx::query(
-                "INSERT INTO matching_unmatched (run_id, referral_id, why) VALUES ($1, $2, $3)",
-            )
-            .bind(UuidText(id))
-            .bind(UuidText(*referral))
-            .bind(&why)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
+        tx.execute(
+            "INSERT INTO matching_unmatched (run_id, referral_id, why) VALUES ($1, $2, $3)",
+            (UuidText(id), UuidText(*referral), json(why)?),
+        )
+        .await?;
     }
     Ok(id)
 }
@@ -564,38 +512,27 @@ fn small(n: i64) -> u32 {
 /// three queries.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<RunRecord> {
-    let row: Option<RunRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let row: RunRow = db
+        .fetch_one(
             "SELECT mr.id, mr.programme_id, a.display_name AS run_by, mr.run_at, mr.people, mr.supporters,
                 mr.candidate_pairs, mr.total_score, mr.rules
              FROM matching_runs mr LEFT JOIN accounts a ON a.id = mr.run_by
              WHERE mr.id = $1 AND mr.organisation_id = $2",
+            (UuidText(id), organisation),
         )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    let row = row.ok_or(DbError::NotFound)?;
+        .await?;
     let sql = format!(
         "{PROPOSALS} WHERE mp.run_id = $1 AND mr.organisation_id = $2 ORDER BY p.family_name, p.given_name, mp.id"
     );
-    let proposals: Vec<ProposalRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_all(p)
-        .await)?;
-    let unmatched: Vec<UnmatchedRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let proposals: Vec<ProposalRow> = db.fetch_all(&sql, (UuidText(id), organisation)).await?;
+    let unmatched: Vec<UnmatchedRow> = db
+        .fetch_all(
             "SELECT mu.referral_id, r.reference, p.given_name, p.family_name, mu.why
              FROM matching_unmatched mu JOIN referrals r ON r.id = mu.referral_id JOIN people p ON p.id = r.person_id
              WHERE mu.run_id = $1 AND r.organisation_id = $2 ORDER BY p.family_name, p.given_name, r.id",
+            (UuidText(id), organisation),
         )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     Ok(RunRecord {
         id: row.id.into(),
         programme_id: row.programme_id,
@@ -624,16 +561,13 @@ pub async fn latest(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Option<Uuid>> {
-    let id: Option<UuidText> = on_db!(db, |p| {
-        sqlx::query_scalar(
+    let id: Option<UuidText> = db
+        .optional_scalar(
             "SELECT id FROM matching_runs WHERE organisation_id = $1 AND programme_id = $2
              ORDER BY run_at DESC, id DESC LIMIT 1",
+            (organisation, programme),
         )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_optional(p)
-        .await
-    })?;
+        .await?;
     Ok(id.map(Uuid::from))
 }
 
@@ -645,12 +579,8 @@ pub async fn proposal_in(
     id: Uuid,
 ) -> DbResult<ProposalRecord> {
     let sql = format!("{PROPOSALS} WHERE mp.id = $1 AND mr.organisation_id = $2");
-    let row: Option<ProposalRow> = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_optional(c)
-        .await)?;
-    row.ok_or(DbError::NotFound)?.try_into()
+    let row: ProposalRow = tx.fetch_one(&sql, (UuidText(id), organisation)).await?;
+    row.try_into()
 }
 
 /// Records the coordinator's decision on a proposal.
@@ -664,24 +594,18 @@ pub async fn decide(
     by: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE matching_proposals SET status = $1, match_id = $2, reject_reason = $3, decided_by = $4, decided_at = $5
-             WHERE id = $6 AND status = $7",
-        )
-        .bind(status.as_str())
-        .bind(match_id.map(UuidText))
-        .bind(reject_reason)
-        .bind(by)
-        .bind(now)
-        .bind(UuidText(id))
-        .bind(ProposalStatus::Open.as_str())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE matching_proposals SET status = $1, match_id = $2, reject_reason = $3, decided_by = $4, decided_at = $5
+         WHERE id = $6 AND status = $7",
+        (
+            status.as_str(),
+            match_id.map(UuidText),
+            reject_reason,
+            by,
+            now,
+            UuidText(id),
+            ProposalStatus::Open.as_str(),
+        ),
+    )
+    .await
 }

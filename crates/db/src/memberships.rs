@@ -5,7 +5,8 @@ use alongside_domain::{AccountId, OrganisationId, Role};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{DbError, DbResult, Tx, on_tx};
+use crate::query::Run;
+use crate::{DbError, DbResult, Tx};
 
 /// A member's standing, read inside the transaction that changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,20 @@ struct MembershipRow {
     suspended: bool,
 }
 
+/// Takes the organisation's staff for this transaction: another
+/// transaction changing the same staff waits until this one ends, so a
+/// rule read here (how many admins are left) still holds at commit. On
+/// PostgreSQL this locks the organisation's row; on SQLite it takes the
+/// database's write lock.
+#[instrument(skip_all)]
+pub async fn lock_staff(tx: &mut Tx, organisation: OrganisationId) -> DbResult<()> {
+    tx.change(
+        "UPDATE organisations SET name = name WHERE id = $1",
+        (organisation,),
+    )
+    .await
+}
+
 /// The membership of `account` in `organisation`; another organisation's
 /// member is not found.
 #[instrument(skip_all)]
@@ -30,16 +45,13 @@ pub async fn find_in(
     organisation: OrganisationId,
     account: AccountId,
 ) -> DbResult<Membership> {
-    let row: MembershipRow = on_tx!(tx, |c| {
-        sqlx::query_as(
+    let row: MembershipRow = tx
+        .fetch_one(
             "SELECT role, suspended_at IS NOT NULL AS suspended FROM memberships
              WHERE account_id = $1 AND organisation_id = $2",
+            (account, organisation),
         )
-        .bind(account)
-        .bind(organisation)
-        .fetch_one(c)
-        .await
-    })?;
+        .await?;
     Ok(Membership {
         role: row
             .role
@@ -49,45 +61,17 @@ pub async fn find_in(
     })
 }
 
-/// Takes the organisation's staff for this transaction: another
-/// transaction changing the same staff waits until this one ends, so a
-/// rule read here (how many admins are left) still holds at commit. On
-/// PostgreSQL this locks the organisation's row; on SQLite it takes the
-/// database's write lock.
-#[instrument(skip_all)]
-pub async fn lock_staff(tx: &mut Tx, organisation: OrganisationId) -> DbResult<()> {
-    touched(on_tx!(tx, |c| {
-        sqlx::query("UPDATE organisations SET name = name WHERE id = $1")
-            .bind(organisation)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?)
-}
-
 /// Admins of the organisation who are not suspended.
 #[instrument(skip_all)]
 pub async fn active_admins(tx: &mut Tx, organisation: OrganisationId) -> DbResult<u32> {
-    let n: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let n: i64 = tx
+        .scalar(
             "SELECT COUNT(*) FROM memberships
              WHERE organisation_id = $1 AND role = $2 AND suspended_at IS NULL",
+            (organisation, Role::Admin.as_str()),
         )
-        .bind(organisation)
-        .bind(Role::Admin.as_str())
-        .fetch_one(c)
-        .await
-    })?;
+        .await?;
     u32::try_from(n).map_err(|e| DbError::corrupt("membership", e))
-}
-
-/// A change that touched no row was asked of someone not on the staff.
-fn touched(rows: u64) -> DbResult<()> {
-    if rows == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
 }
 
 /// Gives a member another role.
@@ -98,17 +82,11 @@ pub async fn set_role(
     account: AccountId,
     role: Role,
 ) -> DbResult<()> {
-    touched(on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE memberships SET role = $3 WHERE account_id = $1 AND organisation_id = $2",
-        )
-        .bind(account)
-        .bind(organisation)
-        .bind(role.as_str())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?)
+    tx.change(
+        "UPDATE memberships SET role = $3 WHERE account_id = $1 AND organisation_id = $2",
+        (account, organisation, role.as_str()),
+    )
+    .await
 }
 
 /// Suspends a member from `since`, or reinstates them (`None`).
@@ -119,31 +97,22 @@ pub async fn set_suspended(
     account: AccountId,
     since: Option<DateTime<Utc>>,
 ) -> DbResult<()> {
-    touched(on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE memberships SET suspended_at = $3 WHERE account_id = $1 AND organisation_id = $2",
-        )
-        .bind(account)
-        .bind(organisation)
-        .bind(since)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?)
+    tx.change(
+        "UPDATE memberships SET suspended_at = $3 WHERE account_id = $1 AND organisation_id = $2",
+        (account, organisation, since),
+    )
+    .await
 }
 
 /// Takes a member off the organisation's staff. Their account, and what
 /// the audit log says they did, stay.
 #[instrument(skip_all)]
 pub async fn remove(tx: &mut Tx, organisation: OrganisationId, account: AccountId) -> DbResult<()> {
-    touched(on_tx!(tx, |c| {
-        sqlx::query("DELETE FROM memberships WHERE account_id = $1 AND organisation_id = $2")
-            .bind(account)
-            .bind(organisation)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?)
+    tx.change(
+        "DELETE FROM memberships WHERE account_id = $1 AND organisation_id = $2",
+        (account, organisation),
+    )
+    .await
 }
 
 /// Ends a member's access to the organisation now: every open session is
@@ -155,25 +124,18 @@ pub async fn end_access(
     account: AccountId,
     now: DateTime<Utc>,
 ) -> DbResult<(u64, u64)> {
-    let sessions = on_tx!(tx, |c| {
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND organisation_id = $2")
-            .bind(account)
-            .bind(organisation)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    let tokens = on_tx!(tx, |c| {
-        sqlx::query(
+    let sessions = tx
+        .execute(
+            "DELETE FROM sessions WHERE account_id = $1 AND organisation_id = $2",
+            (account, organisation),
+        )
+        .await?;
+    let tokens = tx
+        .execute(
             "UPDATE api_tokens SET revoked_at = $3
              WHERE account_id = $1 AND organisation_id = $2 AND revoked_at IS NULL",
+            (account, organisation, now),
         )
-        .bind(account)
-        .bind(organisation)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+        .await?;
     Ok((sessions, tokens))
 }

@@ -4,10 +4,11 @@ use alongside_domain::{AccountId, OrganisationId, Role};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx};
 
 /// A stored organisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Organisation {
     /// Its id.
     pub id: OrganisationId,
@@ -15,24 +16,6 @@ pub struct Organisation {
     pub name: String,
     /// Its short name for public links.
     pub slug: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct OrganisationRow {
-    id: OrganisationId,
-    name: String,
-    slug: String,
-}
-
-impl TryFrom<OrganisationRow> for Organisation {
-    type Error = DbError;
-    fn try_from(row: OrganisationRow) -> DbResult<Self> {
-        Ok(Self {
-            id: row.id,
-            name: row.name,
-            slug: row.slug,
-        })
-    }
 }
 
 /// A member of an organisation, as listed to its admins.
@@ -78,7 +61,7 @@ impl TryFrom<MemberRow> for Member {
 #[derive(sqlx::FromRow)]
 struct MembershipRow {
     #[sqlx(flatten)]
-    organisation: OrganisationRow,
+    organisation: Organisation,
     role: String,
 }
 
@@ -93,28 +76,23 @@ pub async fn create(
     let id = OrganisationId::new();
     let mut candidate = slug.to_owned();
     for n in 2..100 {
-        let taken: Option<String> = on_tx!(tx, |c| sqlx::query_scalar(
-            "SELECT id FROM organisations WHERE slug = $1"
-        )
-        .bind(&candidate)
-        .fetch_optional(c)
-        .await)?;
+        let taken: Option<String> = tx
+            .optional_scalar(
+                "SELECT id FROM organisations WHERE slug = $1",
+                (&candidate,),
+            )
+            .await?;
         if taken.is_none() {
             break;
         }
         candidate = format!("{slug}-{n}");
     }
-    on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO organisations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)"
+    tx.execute(
+        "INSERT INTO organisations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)",
+        (id, name, &candidate, now),
     )
-    .bind(id)
-    .bind(name)
-    .bind(&candidate)
-    .bind(now)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))
-    .map_err(|e| DbError::from(e).unique_as("an organisation with this short name exists"))?;
+    .map_err(|e| e.unique_as("an organisation with this short name exists"))?;
     Ok(Organisation {
         id,
         name: name.to_owned(),
@@ -125,36 +103,27 @@ pub async fn create(
 /// The organisation with this id.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, id: OrganisationId) -> DbResult<Organisation> {
-    let row: OrganisationRow = on_db!(db, |p| sqlx::query_as(
-        "SELECT id, name, slug FROM organisations WHERE id = $1"
+    db.fetch_one(
+        "SELECT id, name, slug FROM organisations WHERE id = $1",
+        (id,),
     )
-    .bind(id)
-    .fetch_one(p)
-    .await)?;
-    row.try_into()
+    .await
 }
 
 /// The organisation with this short name, if any.
 #[instrument(skip_all)]
 pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Organisation>> {
-    let row: Option<OrganisationRow> = on_db!(db, |p| sqlx::query_as(
-        "SELECT id, name, slug FROM organisations WHERE slug = $1"
+    db.fetch_optional(
+        "SELECT id, name, slug FROM organisations WHERE slug = $1",
+        (slug,),
     )
-    .bind(slug)
-    .fetch_optional(p)
-    .await)?;
-    row.map(Organisation::try_from).transpose()
+    .await
 }
 
 /// How many organisations exist (zero on a new database).
 #[instrument(skip_all)]
 pub async fn count(db: &Db) -> DbResult<i64> {
-    let n: i64 = on_db!(db, |p| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM organisations"
-    )
-    .fetch_one(p)
-    .await)?;
-    Ok(n)
+    db.scalar("SELECT COUNT(*) FROM organisations", ()).await
 }
 
 /// Gives an account a role in an organisation, replacing any role it had there.
@@ -166,56 +135,47 @@ pub async fn add_member(
     role: Role,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO memberships (account_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, organisation_id) DO UPDATE SET role = excluded.role"
+         ON CONFLICT (account_id, organisation_id) DO UPDATE SET role = excluded.role",
+        (account, organisation, role.as_str(), now),
     )
-    .bind(account)
-    .bind(organisation)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(())
 }
 
 /// The members of an organisation, by name.
 #[instrument(skip_all)]
 pub async fn members(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Member>> {
-    let rows: Vec<MemberRow> = on_db!(db, |p| sqlx::query_as(
-        "SELECT a.id AS account_id, a.display_name, a.email, m.role,
-                m.suspended_at IS NOT NULL AS suspended
-         FROM memberships m JOIN accounts a ON a.id = m.account_id
-         WHERE m.organisation_id = $1 ORDER BY lower(a.display_name), a.email"
-    )
-    .bind(organisation)
-    .fetch_all(p)
-    .await)?;
+    let rows: Vec<MemberRow> = db
+        .fetch_all(
+            "SELECT a.id AS account_id, a.display_name, a.email, m.role,
+                    m.suspended_at IS NOT NULL AS suspended
+             FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE m.organisation_id = $1 ORDER BY lower(a.display_name), a.email",
+            (organisation,),
+        )
+        .await?;
     rows.into_iter().map(Member::try_from).collect()
 }
 
 /// The organisations an account belongs to, with its role in each, first joined first.
 #[instrument(skip_all)]
 pub async fn memberships_of(db: &Db, account: AccountId) -> DbResult<Vec<(Organisation, Role)>> {
-    let rows: Vec<MembershipRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.account_id = $1 AND m.suspended_at IS NULL ORDER BY m.created_at, o.name"
-    )
-    .bind(account)
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<MembershipRow> = db
+        .fetch_all(
+            "SELECT o.id, o.name, o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+             WHERE m.account_id = $1 AND m.suspended_at IS NULL ORDER BY m.created_at, o.name",
+            (account,),
+        )
+        .await?;
     rows.into_iter()
         .map(|row| {
-            let organisation = Organisation::try_from(row.organisation)?;
             let role = row
                 .role
                 .parse()
                 .map_err(|e| DbError::corrupt("membership", e))?;
-            Ok((organisation, role))
+            Ok((row.organisation, role))
         })
         .collect()
 }

@@ -7,8 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::query::Run;
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::{Db, DbError, DbResult, Engine, Tx, UuidText};
 
 /// Sends after this many failures are given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -68,22 +69,20 @@ pub async fn schedule(
     send_at: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO outbox (id, organisation_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)"
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)",
+        (
+            UuidText(id),
+            email.organisation,
+            email.to,
+            email.subject,
+            key.seal(email.body),
+            send_at,
+            now,
+        ),
     )
-    .bind(UuidText(id))
-    .bind(email.organisation)
-    .bind(email.to)
-    .bind(email.subject)
-    .bind(key.seal(email.body))
-    .bind(send_at)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(id)
 }
 
@@ -91,13 +90,12 @@ pub async fn schedule(
 /// when it was sent or is being sent already.
 #[instrument(skip_all)]
 pub async fn cancel(tx: &mut Tx, id: Uuid) -> DbResult<bool> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query("DELETE FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = 0")
-            .bind(UuidText(id))
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+    let done = tx
+        .execute(
+            "DELETE FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = 0",
+            (UuidText(id),),
+        )
+        .await?;
     Ok(done == 1)
 }
 
@@ -121,36 +119,19 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> DbResult<Vec<Claimed>> {
     let until = now + CLAIM_FOR;
-    let rows: Vec<ClaimedRow> = match db {
-        Db::Postgres(pool) => {
-            sqlx::query_as(
-                "UPDATE outbox SET status = 'sending', next_attempt_at = $1
-                 WHERE id IN (
-                    SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2
-                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-                 RETURNING id, to_address, subject, body, attempts",
-            )
-            .bind(until)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
-        Db::Sqlite(pool) => {
-            sqlx::query_as(
-                "UPDATE outbox SET status = 'sending', next_attempt_at = $1
-                 WHERE id IN (
-                    SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2
-                    ORDER BY next_attempt_at, id LIMIT $3)
-                 RETURNING id, to_address, subject, body, attempts",
-            )
-            .bind(until)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
+    // Rows another sender has locked are skipped where the engine can.
+    let skip_locked = match db.engine() {
+        Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        Engine::Sqlite => "",
     };
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', next_attempt_at = $1
+         WHERE id IN (
+            SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $2
+            ORDER BY next_attempt_at, id LIMIT $3{skip_locked})
+         RETURNING id, to_address, subject, body, attempts"
+    );
+    let rows: Vec<ClaimedRow> = db.fetch_all(&sql, (until, now, limit)).await?;
     rows.into_iter()
         .map(|row| {
             Ok(Claimed {
@@ -167,14 +148,11 @@ pub async fn claim(
 /// Marks a message sent and empties its body.
 #[instrument(skip_all)]
 pub async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
-    on_db!(db, |p| sqlx::query(
-        "UPDATE outbox SET status = 'sent', body = '', sent_at = $1, last_error = '' WHERE id = $2"
+    db.execute(
+        "UPDATE outbox SET status = 'sent', body = '', sent_at = $1, last_error = '' WHERE id = $2",
+        (now, UuidText(id)),
     )
-    .bind(now)
-    .bind(UuidText(id))
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
@@ -194,19 +172,11 @@ pub async fn mark_failed(
         ("pending", now + Duration::minutes(1 << attempts.min(12)))
     };
     let error: String = error.chars().take(500).collect();
-    on_db!(db, |p| {
-        sqlx::query(
-        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5"
+    db.execute(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
+        (status, attempts, next, error, UuidText(message.id)),
     )
-    .bind(status)
-    .bind(attempts)
-    .bind(next)
-    .bind(error)
-    .bind(UuidText(message.id))
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(())
 }
 
@@ -230,11 +200,12 @@ struct StatusCount {
 /// Counts the outbox's messages by state.
 #[instrument(skip_all)]
 pub async fn counts(db: &Db) -> DbResult<Counts> {
-    let rows: Vec<StatusCount> = on_db!(db, |p| sqlx::query_as(
-        "SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status"
-    )
-    .fetch_all(p)
-    .await)?;
+    let rows: Vec<StatusCount> = db
+        .fetch_all(
+            "SELECT status, COUNT(*) AS messages FROM outbox GROUP BY status",
+            (),
+        )
+        .await?;
     let mut counts = Counts::default();
     for StatusCount { status, messages } in rows {
         match status.as_str() {

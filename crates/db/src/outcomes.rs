@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx, UuidText};
 
 /// The instrument codes a programme collects; empty when it keeps the
 /// default set.
@@ -17,16 +18,12 @@ pub async fn instruments(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let codes: Option<String> = on_db!(db, |p| {
-        sqlx::query_scalar(
+    let codes: String = db
+        .scalar(
             "SELECT outcome_instruments FROM programmes WHERE id = $1 AND organisation_id = $2",
+            (programme, organisation),
         )
-        .bind(programme)
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    let codes = codes.ok_or(DbError::NotFound)?;
+        .await?;
     Ok(codes.lines().map(str::to_owned).collect())
 }
 
@@ -38,21 +35,11 @@ pub async fn set_instruments(
     programme: ProgrammeId,
     codes: &[&str],
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE programmes SET outcome_instruments = $1 WHERE id = $2 AND organisation_id = $3",
-        )
-        .bind(codes.join("\n"))
-        .bind(programme)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE programmes SET outcome_instruments = $1 WHERE id = $2 AND organisation_id = $3",
+        (codes.join("\n"), programme, organisation),
+    )
+    .await
 }
 
 fn read_schedule(stored: &str) -> DbResult<Schedule> {
@@ -72,16 +59,13 @@ pub async fn schedule(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Schedule> {
-    let stored: Option<String> = on_db!(db, |p| {
-        sqlx::query_scalar(
+    let stored: String = db
+        .scalar(
             "SELECT outcome_schedule FROM programmes WHERE id = $1 AND organisation_id = $2",
+            (programme, organisation),
         )
-        .bind(programme)
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    read_schedule(&stored.ok_or(DbError::NotFound)?)
+        .await?;
+    read_schedule(&stored)
 }
 
 #[derive(sqlx::FromRow)]
@@ -97,14 +81,12 @@ pub async fn schedules(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<Vec<(ProgrammeId, Schedule)>> {
-    let rows: Vec<ScheduleRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ScheduleRow> = db
+        .fetch_all(
             "SELECT id, outcome_schedule FROM programmes WHERE organisation_id = $1 ORDER BY created_at, id",
+            (organisation,),
         )
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter()
         .map(|row| Ok((row.id, read_schedule(&row.outcome_schedule)?)))
         .collect()
@@ -124,21 +106,11 @@ pub async fn set_schedule(
     } else {
         serde_json::to_string(schedule).map_err(|e| DbError::corrupt("schedule", e))?
     };
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE programmes SET outcome_schedule = $1 WHERE id = $2 AND organisation_id = $3",
-        )
-        .bind(&stored)
-        .bind(programme)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE programmes SET outcome_schedule = $1 WHERE id = $2 AND organisation_id = $3",
+        (&stored, programme, organisation),
+    )
+    .await
 }
 
 /// The timepoints of a programme that have responses (drafts included):
@@ -149,17 +121,12 @@ pub async fn answered_timepoints(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<Vec<String>> {
-    let timepoints: Vec<String> = on_db!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
-             WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
-        )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_all(p)
-        .await
-    })?;
-    Ok(timepoints)
+    db.scalars(
+        "SELECT DISTINCT q.timepoint FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
+         WHERE q.organisation_id = $1 AND r.programme_id = $2 ORDER BY q.timepoint",
+        (organisation, programme),
+    )
+    .await
 }
 
 /// A private link to answer a timepoint's questionnaires.
@@ -208,25 +175,23 @@ pub async fn create_link(
     link: &NewLink<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO questionnaire_links (token_hash, organisation_id, referral_id, timepoint, created_by, created_at,
-                expires_at, reminder_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(link.token_hash)
-        .bind(organisation)
-        .bind(UuidText(link.referral_id))
-        .bind(link.timepoint)
-        .bind(link.created_by)
-        .bind(now)
-        .bind(link.expires_at)
-        .bind(link.reminder_id.map(UuidText))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })
-    .map_err(|e| DbError::from(e).unique_as("a link for this timepoint was sent already"))?;
+    tx.execute(
+        "INSERT INTO questionnaire_links (token_hash, organisation_id, referral_id, timepoint, created_by, created_at,
+            expires_at, reminder_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        (
+            link.token_hash,
+            organisation,
+            UuidText(link.referral_id),
+            link.timepoint,
+            link.created_by,
+            now,
+            link.expires_at,
+            link.reminder_id.map(UuidText),
+        ),
+    )
+    .await
+    .map_err(|e| e.unique_as("a link for this timepoint was sent already"))?;
     Ok(())
 }
 
@@ -256,15 +221,13 @@ impl From<LinkRow> for Link {
 /// The link with this token hash, whatever its state.
 #[instrument(skip_all)]
 pub async fn find_link(db: &Db, token_hash: &str) -> DbResult<Option<Link>> {
-    let row: Option<LinkRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let row: Option<LinkRow> = db
+        .fetch_optional(
             "SELECT l.organisation_id, l.referral_id, r.programme_id, l.timepoint, l.expires_at, l.used_at
              FROM questionnaire_links l JOIN referrals r ON r.id = l.referral_id WHERE l.token_hash = $1",
+            (token_hash,),
         )
-        .bind(token_hash)
-        .fetch_optional(p)
-        .await
-    })?;
+        .await?;
     Ok(row.map(Link::from))
 }
 
@@ -276,25 +239,21 @@ pub async fn use_link(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Option<Option<Uuid>>> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
+    let done = tx
+        .execute(
             "UPDATE questionnaire_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+            (now, token_hash),
         )
-        .bind(now)
-        .bind(token_hash)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+        .await?;
     if done != 1 {
         return Ok(None);
     }
-    let reminder: Option<UuidText> = on_tx!(tx, |c| {
-        sqlx::query_scalar("SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_one(c)
-            .await
-    })?;
+    let reminder: Option<UuidText> = tx
+        .scalar(
+            "SELECT reminder_id FROM questionnaire_links WHERE token_hash = $1",
+            (token_hash,),
+        )
+        .await?;
     Ok(Some(reminder.map(Uuid::from)))
 }
 
@@ -335,24 +294,22 @@ struct AskedRow {
 /// windows open.
 #[instrument(skip_all)]
 pub async fn followed(db: &Db) -> DbResult<Vec<Followed>> {
-    let rows: Vec<FollowedRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<FollowedRow> = db
+        .fetch_all(
             "SELECT r.organisation_id, r.id AS referral_id, r.programme_id, m.placed_at, m.closed_at
              FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
              WHERE m.placed_at IS NOT NULL AND r.programme_id IS NOT NULL AND r.status IN ('placed', 'closed')
              ORDER BY r.organisation_id, r.id",
+            (),
         )
-        .fetch_all(p)
-        .await
-    })?;
-    let asked: Vec<AskedRow> = on_db!(db, |p| {
-        sqlx::query_as(
+        .await?;
+    let asked: Vec<AskedRow> = db
+        .fetch_all(
             "SELECT referral_id, timepoint FROM questionnaire_links
              UNION SELECT referral_id, timepoint FROM questionnaire_responses WHERE status = 'submitted'",
+            (),
         )
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     let mut by_referral: std::collections::HashMap<UuidText, Vec<String>> =
         std::collections::HashMap::new();
     for row in asked {
@@ -454,19 +411,17 @@ async fn delete_draft(
     organisation: OrganisationId,
     response: &NewResponse<'_>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "DELETE FROM questionnaire_responses
-             WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
-        )
-        .bind(UuidText(response.referral_id))
-        .bind(response.instrument)
-        .bind(response.timepoint)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "DELETE FROM questionnaire_responses
+         WHERE referral_id = $1 AND instrument = $2 AND timepoint = $3 AND status = 'draft' AND organisation_id = $4",
+        (
+            UuidText(response.referral_id),
+            response.instrument,
+            response.timepoint,
+            organisation,
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -481,24 +436,22 @@ pub async fn save_draft(
 ) -> DbResult<()> {
     let answers = answers_json(response)?;
     delete_draft(tx, organisation, response).await?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
-                entered_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8)",
-        )
-        .bind(UuidText(Uuid::new_v4()))
-        .bind(organisation)
-        .bind(UuidText(response.referral_id))
-        .bind(response.instrument)
-        .bind(response.timepoint)
-        .bind(&answers)
-        .bind(response.entered_by)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
+            entered_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8)",
+        (
+            UuidText(Uuid::new_v4()),
+            organisation,
+            UuidText(response.referral_id),
+            response.instrument,
+            response.timepoint,
+            &answers,
+            response.entered_by,
+            now,
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -513,43 +466,41 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let answers = answers_json(response)?;
-    let previous: Option<UuidText> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let previous: Option<UuidText> = tx
+        .optional_scalar(
             "SELECT q.id FROM questionnaire_responses q
              WHERE q.referral_id = $1 AND q.instrument = $2 AND q.timepoint = $3 AND q.status = 'submitted'
                AND q.organisation_id = $4
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)",
+            (
+                UuidText(response.referral_id),
+                response.instrument,
+                response.timepoint,
+                organisation,
+            ),
         )
-        .bind(UuidText(response.referral_id))
-        .bind(response.instrument)
-        .bind(response.timepoint)
-        .bind(organisation)
-        .fetch_optional(c)
-        .await
-    })?;
+        .await?;
     delete_draft(tx, organisation, response).await?;
     let id = Uuid::new_v4();
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
-                score, entered_by, amends, created_at, submitted_at, answered_on)
-             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10, $11)",
-        )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .bind(UuidText(response.referral_id))
-        .bind(response.instrument)
-        .bind(response.timepoint)
-        .bind(&answers)
-        .bind(response.score)
-        .bind(response.entered_by)
-        .bind(previous)
-        .bind(now)
-        .bind(response.answered_on.unwrap_or_else(|| now.date_naive()))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO questionnaire_responses (id, organisation_id, referral_id, instrument, timepoint, status, answers,
+            score, entered_by, amends, created_at, submitted_at, answered_on)
+         VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9, $10, $10, $11)",
+        (
+            UuidText(id),
+            organisation,
+            UuidText(response.referral_id),
+            response.instrument,
+            response.timepoint,
+            &answers,
+            response.score,
+            response.entered_by,
+            previous,
+            now,
+            response.answered_on.unwrap_or_else(|| now.date_naive()),
+        ),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -596,19 +547,16 @@ pub async fn for_referral(
     organisation: OrganisationId,
     referral: Uuid,
 ) -> DbResult<Vec<Response>> {
-    let rows: Vec<ResponseRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ResponseRow> = db
+        .fetch_all(
             "SELECT q.id, q.instrument, q.timepoint, q.status, q.answers, q.score, a.display_name AS entered_by, q.amends, q.submitted_at, q.answered_on
              FROM questionnaire_responses q LEFT JOIN accounts a ON a.id = q.entered_by
              WHERE q.referral_id = $1 AND q.organisation_id = $2
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.timepoint, q.instrument, q.status, q.id",
+            (UuidText(referral), organisation),
         )
-        .bind(UuidText(referral))
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter().map(Response::try_from).collect()
 }
 
@@ -644,8 +592,8 @@ pub async fn score_facts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<ScoreFact>> {
-    let rows: Vec<ScoreRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<ScoreRow> = db
+        .fetch_all(
             "SELECT q.referral_id, q.instrument, q.timepoint, q.score, q.answers,
                     q.answered_on, q.submitted_at, r.programme_id, m.placed_at, m.closed_at
              FROM questionnaire_responses q JOIN referrals r ON r.id = q.referral_id
@@ -654,12 +602,9 @@ pub async fn score_facts(
                AND ($2 IS NULL OR r.programme_id = $2)
                AND NOT EXISTS (SELECT 1 FROM questionnaire_responses n WHERE n.amends = q.id)
              ORDER BY q.referral_id, q.instrument, q.timepoint",
+            (organisation, programme),
         )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter().map(ScoreFact::try_from).collect()
 }
 
@@ -712,12 +657,12 @@ pub async fn texts(
     db: &Db,
     organisation: OrganisationId,
 ) -> DbResult<std::collections::HashMap<String, Vec<String>>> {
-    let rows: Vec<TextRow> = on_db!(db, |p| {
-        sqlx::query_as("SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1")
-            .bind(organisation)
-            .fetch_all(p)
-            .await
-    })?;
+    let rows: Vec<TextRow> = db
+        .fetch_all(
+            "SELECT instrument, items FROM instrument_texts WHERE organisation_id = $1",
+            (organisation,),
+        )
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok((
@@ -740,21 +685,13 @@ pub async fn set_text(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let items = serde_json::to_string(items).map_err(|e| DbError::corrupt("instrument text", e))?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO instrument_texts (organisation_id, instrument, items, loaded_by, loaded_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (organisation_id, instrument) DO UPDATE SET items = excluded.items,
-                loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
-        )
-        .bind(organisation)
-        .bind(instrument)
-        .bind(&items)
-        .bind(by)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO instrument_texts (organisation_id, instrument, items, loaded_by, loaded_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (organisation_id, instrument) DO UPDATE SET items = excluded.items,
+            loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at",
+        (organisation, instrument, &items, by, now),
+    )
+    .await?;
     Ok(())
 }

@@ -5,7 +5,8 @@ use alongside_domain::AccountId;
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbResult, Tx};
 
 /// Stores a new link for `account`; earlier links of the account stop
 /// working, so only the latest email's link does.
@@ -17,29 +18,17 @@ pub async fn create(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
-        )
-        .bind(account)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(account)
-        .bind(now)
-        .bind(expires_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "UPDATE password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL",
+        (account, now),
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
+        (token_hash, account, now, expires_at),
+    )
+    .await?;
     Ok(())
 }
 
@@ -50,16 +39,12 @@ pub async fn find_open(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Option<AccountId>> {
-    Ok(on_db!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT account_id FROM password_resets
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(p)
-        .await
-    })?)
+    db.optional_scalar(
+        "SELECT account_id FROM password_resets
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        (token_hash, now),
+    )
+    .await
 }
 
 /// Uses the link, once: whose it was, or none for a link used already,
@@ -70,15 +55,11 @@ pub async fn take(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Option<AccountId>> {
-    Ok(on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "UPDATE password_resets SET used_at = $2
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-             RETURNING account_id",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(c)
-        .await
-    })?)
+    tx.optional_scalar(
+        "UPDATE password_resets SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING account_id",
+        (token_hash, now),
+    )
+    .await
 }

@@ -13,8 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::query::{Group, Run, placeholders};
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::{Db, DbError, DbResult, Tx, UuidText, uuid_texts};
 
 /// A person's record as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,11 +140,33 @@ struct ConditionRow {
     snomed_code: Option<String>,
 }
 
+/// A consent record as the consent rules read it, with whose it is: the
+/// columns `person_id, scope, withdrawn` (`withdrawn_at IS NOT NULL`).
 #[derive(sqlx::FromRow)]
-struct ConsentStateRow {
+pub(crate) struct ConsentStateRow {
     person_id: UuidText,
     scope: String,
     withdrawn: bool,
+}
+
+/// Adds each person's consent states, from their consent records, to `out`.
+pub(crate) fn add_consent_states(
+    out: &mut HashMap<Uuid, Vec<ConsentState>>,
+    rows: Vec<ConsentStateRow>,
+) -> DbResult<()> {
+    for row in rows {
+        let scope = row
+            .scope
+            .parse()
+            .map_err(|e: &str| DbError::corrupt("consent", e))?;
+        out.entry(row.person_id.into())
+            .or_default()
+            .push(ConsentState {
+                scope,
+                withdrawn: row.withdrawn,
+            });
+    }
+    Ok(())
 }
 
 /// Stores the person of a new referral with their conditions and consents.
@@ -158,49 +181,45 @@ pub(crate) async fn create(
     let id = Uuid::new_v4();
     let p = &referral.person;
     let preferences = crate::stored_preferences::to_json(&referral.preferences.to_input());
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO people (id, organisation_id, given_name, family_name, preferred_name, pronouns, date_of_birth, nhs_number,
             address, postcode, phone, email, contact_method, contact_times, language, interpreter_needed, accessibility_needs,
             is_carer, preferences, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+        (
+            UuidText(id),
+            organisation,
+            &p.given_name,
+            &p.family_name,
+            &p.preferred_name,
+            &p.pronouns,
+            p.date_of_birth,
+            p.nhs_number.map(|n| n.digits()),
+            &p.address,
+            p.postcode.as_str(),
+            &p.phone,
+            p.email.as_ref().map(|e| e.as_str().to_owned()),
+            p.contact_method.map(|m| m.as_str()),
+            &p.contact_times,
+            &p.language,
+            p.interpreter_needed,
+            key.seal(&p.accessibility_needs),
+            p.is_carer,
+            preferences,
+            now,
+        ),
     )
-    .bind(UuidText(id))
-    .bind(organisation)
-    .bind(&p.given_name)
-    .bind(&p.family_name)
-    .bind(&p.preferred_name)
-    .bind(&p.pronouns)
-    .bind(p.date_of_birth)
-    .bind(p.nhs_number.map(|n| n.digits()))
-    .bind(&p.address)
-    .bind(p.postcode.as_str())
-    .bind(&p.phone)
-    .bind(p.email.as_ref().map(|e| e.as_str().to_owned()))
-    .bind(p.contact_method.map(|m| m.as_str()))
-    .bind(&p.contact_times)
-    .bind(&p.language)
-    .bind(p.interpreter_needed)
-    .bind(key.seal(&p.accessibility_needs))
-    .bind(p.is_carer)
-    .bind(preferences)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     for condition in &p.conditions {
-        on_tx!(tx, |c| {
-            sqlx::query(
-            "INSERT INTO person_conditions (person_id, description, snomed_code) VALUES ($1, $2, $3)"
+        tx.execute(
+            "INSERT INTO person_conditions (person_id, description, snomed_code) VALUES ($1, $2, $3)",
+            (
+                UuidText(id),
+                &condition.description,
+                condition.code.as_ref().map(|c| c.as_str().to_owned()),
+            ),
         )
-        .bind(UuidText(id))
-        .bind(&condition.description)
-        .bind(condition.code.as_ref().map(|c| c.as_str().to_owned()))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
+        .await?;
     }
     for scope in &referral.consents {
         record_consent(
@@ -228,20 +247,18 @@ pub async fn record_consent(
     recorded_by: Option<AccountId>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO consents (organisation_id, person_id, scope, method, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    tx.execute(
+        "INSERT INTO consents (organisation_id, person_id, scope, method, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (
+            organisation,
+            UuidText(person),
+            scope.as_str(),
+            method.as_str(),
+            recorded_by,
+            now,
+        ),
     )
-    .bind(organisation)
-    .bind(UuidText(person))
-    .bind(scope.as_str())
-    .bind(method.as_str())
-    .bind(recorded_by)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(())
 }
 
@@ -257,20 +274,19 @@ pub async fn withdraw_consent(
     note: &str,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
-    on_tx!(tx, |c| sqlx::query(
+    tx.execute(
         "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdrawal_note = $3
-         WHERE organisation_id = $4 AND person_id = $5 AND scope = $6 AND withdrawn_at IS NULL"
+         WHERE organisation_id = $4 AND person_id = $5 AND scope = $6 AND withdrawn_at IS NULL",
+        (
+            now,
+            by,
+            note,
+            organisation,
+            UuidText(person),
+            scope.as_str(),
+        ),
     )
-    .bind(now)
-    .bind(by)
-    .bind(note)
-    .bind(organisation)
-    .bind(UuidText(person))
-    .bind(scope.as_str())
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))
-    .map_err(DbError::from)
 }
 
 const SELECT: &str = "SELECT id, given_name, family_name, preferred_name, pronouns, date_of_birth, nhs_number, address, postcode,
@@ -282,18 +298,13 @@ const SELECT: &str = "SELECT id, given_name, family_name, preferred_name, pronou
 #[instrument(skip_all)]
 pub async fn find(db: &Db, key: &DataKey, id: Uuid) -> DbResult<PersonRecord> {
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(UuidText(id))
-        .fetch_one(p)
-        .await)?;
-    let conditions: Vec<ConditionRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id"
-    )
-    .bind(UuidText(id))
-    .fetch_all(p)
-    .await
-    })?;
+    let row: Row = db.fetch_one(&sql, (UuidText(id),)).await?;
+    let conditions: Vec<ConditionRow> = db
+        .fetch_all(
+            "SELECT description, snomed_code FROM person_conditions WHERE person_id = $1 ORDER BY id",
+            (UuidText(id),),
+        )
+        .await?;
     let consents = consents(db, id).await?;
     let bad = |e: String| DbError::corrupt("person", e);
     Ok(PersonRecord {
@@ -338,17 +349,15 @@ struct ConsentRow {
 }
 
 async fn consents(db: &Db, person: Uuid) -> DbResult<Vec<ConsentRecord>> {
-    let rows: Vec<ConsentRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT c.id, c.scope, c.method, a.display_name AS recorded_by, c.recorded_at, c.withdrawn_at,
-                w.display_name AS withdrawn_by, c.withdrawal_note
-         FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by LEFT JOIN accounts w ON w.id = c.withdrawn_by
-         WHERE c.person_id = $1 ORDER BY c.id"
-    )
-    .bind(UuidText(person))
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<ConsentRow> = db
+        .fetch_all(
+            "SELECT c.id, c.scope, c.method, a.display_name AS recorded_by, c.recorded_at, c.withdrawn_at,
+                    w.display_name AS withdrawn_by, c.withdrawal_note
+             FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by LEFT JOIN accounts w ON w.id = c.withdrawn_by
+             WHERE c.person_id = $1 ORDER BY c.id",
+            (UuidText(person),),
+        )
+        .await?;
     rows.into_iter()
         .map(|r| {
             let bad = |e: &str| DbError::corrupt("consent", e);
@@ -374,30 +383,12 @@ pub(crate) async fn consent_states(
     let mut out: HashMap<Uuid, Vec<ConsentState>> = HashMap::new();
     // Chunks keep within every engine's limit on bound parameters.
     for chunk in people.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT person_id, scope, withdrawn_at IS NOT NULL AS withdrawn FROM consents WHERE person_id IN ({})",
-            placeholders.join(", ")
+            placeholders(1, chunk.len())
         );
-        let rows: Vec<ConsentStateRow> = on_db!(db, |p| {
-            let mut query = sqlx::query_as(&sql);
-            for person in chunk {
-                query = query.bind(UuidText(*person));
-            }
-            query.fetch_all(p).await
-        })?;
-        for row in rows {
-            let scope = row
-                .scope
-                .parse()
-                .map_err(|e: &str| DbError::corrupt("consent", e))?;
-            out.entry(row.person_id.into())
-                .or_default()
-                .push(ConsentState {
-                    scope,
-                    withdrawn: row.withdrawn,
-                });
-        }
+        let rows: Vec<ConsentStateRow> = db.fetch_all(&sql, uuid_texts(chunk)).await?;
+        add_consent_states(&mut out, rows)?;
     }
     Ok(out)
 }
@@ -433,14 +424,18 @@ pub async fn likely_duplicates(
         "{SELECT} WHERE organisation_id = $1 AND id <> $2 AND merged_into IS NULL
            AND (nhs_number = $3 OR (date_of_birth = $4 AND postcode = $5)) ORDER BY created_at"
     );
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(UuidText(person.id))
-        .bind(person.nhs_number.clone())
-        .bind(person.date_of_birth)
-        .bind(&person.postcode)
-        .fetch_all(p)
-        .await)?;
+    let rows: Vec<Row> = db
+        .fetch_all(
+            &sql,
+            (
+                organisation,
+                UuidText(person.id),
+                person.nhs_number.clone(),
+                person.date_of_birth,
+                &person.postcode,
+            ),
+        )
+        .await?;
     let this = Identity {
         given_name: &person.given_name,
         family_name: &person.family_name,
@@ -491,74 +486,41 @@ pub async fn merge(
     if keep == from {
         return Err(DbError::Conflict("a record cannot be merged into itself"));
     }
-    let open: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL"
-    )
-    .bind(organisation)
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .fetch_one(c)
-    .await
-    })?;
+    let open: i64 = tx
+        .scalar(
+            "SELECT COUNT(*) FROM people WHERE organisation_id = $1 AND id IN ($2, $3) AND merged_into IS NULL",
+            (organisation, UuidText(keep), UuidText(from)),
+        )
+        .await?;
     if open != 2 {
         return Err(DbError::NotFound);
     }
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE people SET
-            nhs_number = COALESCE(nhs_number, (SELECT o.nhs_number FROM people o WHERE o.id = $2)),
-            email = COALESCE(email, (SELECT o.email FROM people o WHERE o.id = $2)),
-            phone = CASE WHEN phone = '' THEN (SELECT o.phone FROM people o WHERE o.id = $2) ELSE phone END,
-            address = CASE WHEN address = '' THEN (SELECT o.address FROM people o WHERE o.id = $2) ELSE address END
-         WHERE id = $1"
-    )
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE person_conditions SET person_id = $1 WHERE person_id = $2
-           AND LOWER(description) NOT IN (SELECT LOWER(description) FROM person_conditions WHERE person_id = $1)"
-    )
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE match_exclusions SET person_id = $1 WHERE person_id = $2
-           AND supporter_id NOT IN (SELECT supporter_id FROM match_exclusions WHERE person_id = $1)"
-    )
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE consents SET person_id = $1 WHERE person_id = $2"
-    )
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE people SET merged_into = $1 WHERE id = $2"
-    )
-    .bind(UuidText(keep))
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    for statement in MERGE {
+        tx.execute(statement, (UuidText(keep), UuidText(from)))
+            .await?;
+    }
     Ok(())
 }
+
+/// The statements of a merge, in order, each with the record kept as `$1`
+/// and the one merged into it as `$2`.
+const MERGE: [&str; 5] = [
+    // Details the kept record lacks, from the other.
+    "UPDATE people SET
+        nhs_number = COALESCE(nhs_number, (SELECT o.nhs_number FROM people o WHERE o.id = $2)),
+        email = COALESCE(email, (SELECT o.email FROM people o WHERE o.id = $2)),
+        phone = CASE WHEN phone = '' THEN (SELECT o.phone FROM people o WHERE o.id = $2) ELSE phone END,
+        address = CASE WHEN address = '' THEN (SELECT o.address FROM people o WHERE o.id = $2) ELSE address END
+     WHERE id = $1",
+    // Conditions the kept record does not have already.
+    "UPDATE person_conditions SET person_id = $1 WHERE person_id = $2
+       AND LOWER(description) NOT IN (SELECT LOWER(description) FROM person_conditions WHERE person_id = $1)",
+    // Exclusions of supporters the kept record has none for.
+    "UPDATE match_exclusions SET person_id = $1 WHERE person_id = $2
+       AND supporter_id NOT IN (SELECT supporter_id FROM match_exclusions WHERE person_id = $1)",
+    "UPDATE consents SET person_id = $1 WHERE person_id = $2",
+    "UPDATE people SET merged_into = $1 WHERE id = $2",
+];
 
 /// A record and another of the same organisation that the SQL pre-filter
 /// found alike.
@@ -586,7 +548,6 @@ pub(crate) async fn with_likely_duplicates(
 ) -> DbResult<std::collections::HashSet<Uuid>> {
     let mut out = std::collections::HashSet::new();
     for chunk in people.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number,
                     o.given_name AS other_given_name, o.family_name AS other_family_name,
@@ -596,15 +557,11 @@ pub(crate) async fn with_likely_duplicates(
                 AND o.merged_into IS NULL
                 AND (o.nhs_number = p.nhs_number OR (o.date_of_birth = p.date_of_birth AND o.postcode = p.postcode))
              WHERE p.organisation_id = $1 AND p.id IN ({})",
-            placeholders.join(", ")
+            placeholders(2, chunk.len())
         );
-        let rows: Vec<PairRow> = on_db!(db, |p| {
-            let mut query = sqlx::query_as(&sql).bind(organisation);
-            for person in chunk {
-                query = query.bind(UuidText(*person));
-            }
-            query.fetch_all(p).await
-        })?;
+        let rows: Vec<PairRow> = db
+            .fetch_all(&sql, (organisation, Group(uuid_texts(chunk))))
+            .await?;
         for r in rows {
             let this = Identity {
                 given_name: &r.given_name,

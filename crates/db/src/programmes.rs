@@ -6,7 +6,8 @@ use alongside_domain::{OrganisationId, ProgrammeId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::{Group, Params, Run};
+use crate::{Db, DbError, DbResult, Tx};
 
 #[derive(sqlx::FromRow)]
 struct ProgrammeRow {
@@ -71,6 +72,24 @@ fn conditions_json(details: &ProgrammeDetails) -> String {
     serde_json::Value::from(details.conditions.clone()).to_string()
 }
 
+/// A programme's details as the columns `name` to `supervision_every_weeks`
+/// of the insert and the update, in their order (the waiting target, added
+/// later, is bound last by both).
+fn detail_values(details: &ProgrammeDetails) -> Group<impl Params<'_>> {
+    Group((
+        &details.name,
+        &details.description,
+        details.model.as_str(),
+        details.setting.as_str(),
+        conditions_json(details),
+        &details.eligibility,
+        details.capacity.map(i64::from),
+        &details.funding_source,
+        i64::from(details.contact_gap_days),
+        i64::from(details.supervision_every_weeks),
+    ))
+}
+
 /// Stores a new, active programme.
 #[instrument(skip_all)]
 pub async fn create(
@@ -81,30 +100,20 @@ pub async fn create(
 ) -> DbResult<Programme> {
     let id = ProgrammeId::new();
     let status = ProgrammeStatus::Active;
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO programmes (id, organisation_id, name, description, model, setting, conditions, eligibility, capacity,
              funding_source, contact_gap_days, supervision_every_weeks, status, created_at, updated_at, waiting_target_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
+        (
+            id,
+            organisation,
+            detail_values(details),
+            status.as_str(),
+            now,
+            i64::from(details.waiting_target_days),
+        ),
     )
-    .bind(id)
-    .bind(organisation)
-    .bind(&details.name)
-    .bind(&details.description)
-    .bind(details.model.as_str())
-    .bind(details.setting.as_str())
-    .bind(conditions_json(details))
-    .bind(&details.eligibility)
-    .bind(details.capacity.map(i64::from))
-    .bind(&details.funding_source)
-    .bind(i64::from(details.contact_gap_days))
-    .bind(i64::from(details.supervision_every_weeks))
-    .bind(status.as_str())
-    .bind(now)
-    .bind(i64::from(details.waiting_target_days))
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(Programme {
         id,
         organisation_id: organisation,
@@ -124,35 +133,20 @@ pub async fn update(
     details: &ProgrammeDetails,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
+    tx.change(
         "UPDATE programmes SET name = $1, description = $2, model = $3, setting = $4, conditions = $5, eligibility = $6,
              capacity = $7, funding_source = $8, contact_gap_days = $9, supervision_every_weeks = $10, updated_at = $11,
              waiting_target_days = $14
-         WHERE id = $12 AND organisation_id = $13"
+         WHERE id = $12 AND organisation_id = $13",
+        (
+            detail_values(details),
+            now,
+            id,
+            organisation,
+            i64::from(details.waiting_target_days),
+        ),
     )
-    .bind(&details.name)
-    .bind(&details.description)
-    .bind(details.model.as_str())
-    .bind(details.setting.as_str())
-    .bind(conditions_json(details))
-    .bind(&details.eligibility)
-    .bind(details.capacity.map(i64::from))
-    .bind(&details.funding_source)
-    .bind(i64::from(details.contact_gap_days))
-    .bind(i64::from(details.supervision_every_weeks))
-    .bind(now)
-    .bind(id)
-    .bind(organisation)
-    .bind(i64::from(details.waiting_target_days))
-    .execute(c)
-    .await.map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+    .await
 }
 
 /// Stores a status reached through the domain's transition.
@@ -164,34 +158,23 @@ pub async fn set_status(
     status: ProgrammeStatus,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4"
+    tx.change(
+        "UPDATE programmes SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4",
+        (status.as_str(), now, id, organisation),
     )
-    .bind(status.as_str())
-    .bind(now)
-    .bind(id)
-    .bind(organisation)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+}
+
+/// Reads one programme of the organisation by its id, as `$1`, and the
+/// organisation, as `$2`.
+fn find_sql() -> String {
+    format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2")
 }
 
 /// One programme of the organisation; another organisation's is not found.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, organisation: OrganisationId, id: ProgrammeId) -> DbResult<Programme> {
-    let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
-    let row: ProgrammeRow = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(organisation)
-        .fetch_one(p)
-        .await)?;
+    let row: ProgrammeRow = db.fetch_one(&find_sql(), (id, organisation)).await?;
     row.try_into()
 }
 
@@ -202,12 +185,7 @@ pub async fn find_in(
     organisation: OrganisationId,
     id: ProgrammeId,
 ) -> DbResult<Programme> {
-    let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1 AND organisation_id = $2");
-    let row: ProgrammeRow = on_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(organisation)
-        .fetch_one(c)
-        .await)?;
+    let row: ProgrammeRow = tx.fetch_one(&find_sql(), (id, organisation)).await?;
     row.try_into()
 }
 
@@ -221,11 +199,7 @@ pub async fn list(
     let sql = format!(
         "SELECT {COLUMNS} FROM programmes WHERE organisation_id = $1 AND (status = 'active' OR $2) ORDER BY lower(name), id"
     );
-    let rows: Vec<ProgrammeRow> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(include_archived)
-        .fetch_all(p)
-        .await)?;
+    let rows: Vec<ProgrammeRow> = db.fetch_all(&sql, (organisation, include_archived)).await?;
     rows.into_iter().map(Programme::try_from).collect()
 }
 
@@ -269,17 +243,14 @@ pub async fn costs(
     organisation: OrganisationId,
     programme: ProgrammeId,
 ) -> DbResult<ProgrammeCosts> {
-    let row: Option<CostRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let row: CostRow = db
+        .fetch_one(
             "SELECT funding_pence, CAST(volunteer_hours AS BIGINT) AS volunteer_hours, volunteer_hour_value_pence
              FROM programmes WHERE id = $1 AND organisation_id = $2",
+            (programme, organisation),
         )
-        .bind(programme)
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    row.ok_or(DbError::NotFound)?.try_into()
+        .await?;
+    row.try_into()
 }
 
 /// Stores a programme's costs.
@@ -292,24 +263,12 @@ pub async fn set_costs(
 ) -> DbResult<()> {
     let (funding, value) = (pence(costs.funding)?, pence(costs.hour_value)?);
     let hours = i64::from(costs.volunteer_hours);
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE programmes SET funding_pence = $1, volunteer_hours = $2, volunteer_hour_value_pence = $3
-             WHERE id = $4 AND organisation_id = $5",
-        )
-        .bind(funding)
-        .bind(hours)
-        .bind(value)
-        .bind(programme)
-        .bind(organisation)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE programmes SET funding_pence = $1, volunteer_hours = $2, volunteer_hour_value_pence = $3
+         WHERE id = $4 AND organisation_id = $5",
+        (funding, hours, value, programme, organisation),
+    )
+    .await
 }
 
 /// A funded programme's costs and the people it has supported (placed at
@@ -353,19 +312,16 @@ pub async fn cost_facts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<CostFact>> {
-    let rows: Vec<CostFactRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<CostFactRow> = db
+        .fetch_all(
             "SELECT g.id, g.funding_pence, CAST(g.volunteer_hours AS BIGINT) AS volunteer_hours, g.volunteer_hour_value_pence,
                     (SELECT COUNT(*) FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
                        WHERE r.programme_id = g.id AND m.placed_at IS NOT NULL) AS people_supported
              FROM programmes g
              WHERE g.organisation_id = $1 AND g.funding_pence IS NOT NULL AND ($2 IS NULL OR g.id = $2)
              ORDER BY g.created_at, g.id",
+            (organisation, programme),
         )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter().map(CostFact::try_from).collect()
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbResult, Tx, UuidText};
 
 /// A stored questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub struct Stored {
 /// Stores a new questionnaire.
 ///
 /// # Errors
-/// [`DbError::Conflict`] when the organisation has one with this title.
+/// [`DbError::Conflict`](crate::DbError::Conflict) when the organisation has one with this title.
 #[instrument(skip_all)]
 pub async fn create(
     tx: &mut Tx,
@@ -37,24 +38,13 @@ pub async fn create(
     by: Option<AccountId>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO questionnaires (id, organisation_id, title, definition, status, created_by, created_at)
-             VALUES ($1, $2, $3, $4, 'active', $5, $6)",
-        )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .bind(title)
-        .bind(definition)
-        .bind(by)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
-    })
-    .map_err(|e| {
-        DbError::from(e).unique_as("There is a questionnaire with this title already")
-    })?;
+    tx.execute(
+        "INSERT INTO questionnaires (id, organisation_id, title, definition, status, created_by, created_at)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6)",
+        (UuidText(id), organisation, title, definition, by, now),
+    )
+    .await
+    .map_err(|e| e.unique_as("There is a questionnaire with this title already"))?;
     Ok(())
 }
 
@@ -79,45 +69,32 @@ impl From<Row> for Stored {
     }
 }
 
+const SELECT: &str = "SELECT id, title, definition, status, created_at FROM questionnaires";
+
 /// The organisation's questionnaires, by title.
 #[instrument(skip_all)]
 pub async fn list(db: &Db, organisation: OrganisationId) -> DbResult<Vec<Stored>> {
-    let rows: Vec<Row> = on_db!(db, |p| {
-        sqlx::query_as(
-            "SELECT id, title, definition, status, created_at FROM questionnaires
-             WHERE organisation_id = $1 ORDER BY title",
-        )
-        .bind(organisation)
-        .fetch_all(p)
-        .await
-    })?;
+    let sql = format!("{SELECT} WHERE organisation_id = $1 ORDER BY title");
+    let rows: Vec<Row> = db.fetch_all(&sql, (organisation,)).await?;
     Ok(rows.into_iter().map(Stored::from).collect())
 }
 
 /// One questionnaire of the organisation.
 ///
 /// # Errors
-/// [`DbError::NotFound`] for another organisation's or none.
+/// [`DbError::NotFound`](crate::DbError::NotFound) for another organisation's or none.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, organisation: OrganisationId, id: Uuid) -> DbResult<Stored> {
-    let row: Option<Row> = on_db!(db, |p| {
-        sqlx::query_as(
-            "SELECT id, title, definition, status, created_at FROM questionnaires
-             WHERE id = $1 AND organisation_id = $2",
-        )
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_optional(p)
-        .await
-    })?;
-    Ok(row.ok_or(DbError::NotFound)?.into())
+    let sql = format!("{SELECT} WHERE id = $1 AND organisation_id = $2");
+    let row: Row = db.fetch_one(&sql, (UuidText(id), organisation)).await?;
+    Ok(row.into())
 }
 
 /// Retires a questionnaire (programmes can no longer choose it) or brings
 /// it back.
 ///
 /// # Errors
-/// [`DbError::NotFound`] for another organisation's or none.
+/// [`DbError::NotFound`](crate::DbError::NotFound) for another organisation's or none.
 #[instrument(skip_all)]
 pub async fn set_active(
     tx: &mut Tx,
@@ -125,17 +102,13 @@ pub async fn set_active(
     id: Uuid,
     active: bool,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query("UPDATE questionnaires SET status = $1 WHERE id = $2 AND organisation_id = $3")
-            .bind(if active { "active" } else { "retired" })
-            .bind(UuidText(id))
-            .bind(organisation)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    tx.change(
+        "UPDATE questionnaires SET status = $1 WHERE id = $2 AND organisation_id = $3",
+        (
+            if active { "active" } else { "retired" },
+            UuidText(id),
+            organisation,
+        ),
+    )
+    .await
 }

@@ -8,12 +8,14 @@ use alongside_domain::consent::ConsentState;
 use alongside_domain::referral::{DeclineReason, NewReferral, ReferralSource, ReferralStatus};
 use alongside_domain::{AccountId, OrganisationId, ProgrammeId};
 use chrono::{DateTime, Utc};
+use sqlx::error::BoxDynError;
 use tracing::instrument;
 use uuid::Uuid;
 
 use crate::people::{self, LikelyDuplicate, PersonRecord};
+use crate::query::{Bind, Binder, Group, Run, placeholders};
 use crate::sealed::DataKey;
-use crate::{Db, DbError, DbResult, Tx, UuidText, on_db, on_tx};
+use crate::{Db, DbError, DbResult, Tx, UuidText, uuid_texts};
 
 /// A referral as the coordinator's queue lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,30 +208,30 @@ pub async fn create(
     .await?;
     let id = Uuid::new_v4();
     let referrer = referral.referrer.as_ref();
-    on_tx!(tx, |c| sqlx::query(
+    tx.execute(
         "INSERT INTO referrals (id, organisation_id, reference, person_id, source, status, programme_id, reason, reason_code,
             risk, referrer_account_id, referrer_name, referrer_organisation, referrer_contact, received_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+        (
+            UuidText(id),
+            organisation,
+            reference,
+            UuidText(person),
+            referral.source.as_str(),
+            ReferralStatus::Received.as_str(),
+            referral.programme,
+            key.seal(&referral.reason),
+            referral.reason_code.as_str(),
+            key.seal_opt(referral.risk.as_deref()),
+            submitted.by,
+            referrer.map(|r| r.name.clone()),
+            referrer.map(|r| r.organisation.clone()),
+            referrer.map(|r| r.contact.clone()),
+            now,
+        ),
     )
-    .bind(UuidText(id))
-    .bind(organisation)
-    .bind(reference)
-    .bind(UuidText(person))
-    .bind(referral.source.as_str())
-    .bind(ReferralStatus::Received.as_str())
-    .bind(referral.programme)
-    .bind(key.seal(&referral.reason))
-    .bind(referral.reason_code.as_str())
-    .bind(key.seal_opt(referral.risk.as_deref()))
-    .bind(submitted.by)
-    .bind(referrer.map(|r| r.name.clone()))
-    .bind(referrer.map(|r| r.organisation.clone()))
-    .bind(referrer.map(|r| r.contact.clone()))
-    .bind(now)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))
-    .map_err(|e| DbError::from(e).unique_as("this reference is taken"))?;
+    .map_err(|e| e.unique_as("this reference is taken"))?;
     add_event(
         tx,
         key,
@@ -259,20 +261,18 @@ pub(crate) async fn add_event(
     note: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO referral_events (referral_id, organisation_id, status, actor_account_id, note, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    tx.execute(
+        "INSERT INTO referral_events (referral_id, organisation_id, status, actor_account_id, note, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (
+            UuidText(referral),
+            organisation,
+            status.as_str(),
+            actor,
+            key.seal(note),
+            now,
+        ),
     )
-    .bind(UuidText(referral))
-    .bind(organisation)
-    .bind(status.as_str())
-    .bind(actor)
-    .bind(key.seal(note))
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(())
 }
 
@@ -298,6 +298,17 @@ enum Param {
     Programme(ProgrammeId),
     Account(AccountId),
     Text(String),
+}
+
+impl<'q> Bind<'q> for Param {
+    fn bind(self, args: &mut impl Binder<'q>) -> Result<(), BoxDynError> {
+        match self {
+            Param::Organisation(id) => args.push(id),
+            Param::Programme(id) => args.push(id),
+            Param::Account(id) => args.push(id),
+            Param::Text(text) => args.push(text),
+        }
+    }
 }
 
 /// The organisation's referrals that pass `filter`, oldest first. Consents
@@ -354,18 +365,7 @@ pub async fn queue(
         ));
     }
     sql.push_str(" ORDER BY r.received_at, r.reference");
-    let rows: Vec<Row> = on_db!(db, |p| {
-        let mut query = sqlx::query_as(&sql);
-        for value in &binds {
-            query = match value {
-                Param::Organisation(id) => query.bind(id),
-                Param::Programme(id) => query.bind(id),
-                Param::Account(id) => query.bind(id),
-                Param::Text(text) => query.bind(text),
-            };
-        }
-        query.fetch_all(p).await
-    })?;
+    let rows: Vec<Row> = db.fetch_all(&sql, binds).await?;
     let person_ids: Vec<Uuid> = rows.iter().map(|r| r.person_id.into()).collect();
     let consents = people::consent_states(db, &person_ids).await?;
     let duplicates = people::with_likely_duplicates(db, organisation, &person_ids).await?;
@@ -421,11 +421,7 @@ pub async fn find(
     id: Uuid,
 ) -> DbResult<ReferralRecord> {
     let sql = format!("{SELECT} WHERE r.id = $1 AND r.organisation_id = $2");
-    let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(UuidText(id))
-        .bind(organisation)
-        .fetch_one(p)
-        .await)?;
+    let row: Row = db.fetch_one(&sql, (UuidText(id), organisation)).await?;
     record(db, key, row).await
 }
 
@@ -437,13 +433,12 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<ReferralStatus> {
-    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT status FROM referrals WHERE id = $1 AND organisation_id = $2"
-    )
-    .bind(UuidText(id))
-    .bind(organisation)
-    .fetch_one(c)
-    .await)?;
+    let status: String = tx
+        .scalar(
+            "SELECT status FROM referrals WHERE id = $1 AND organisation_id = $2",
+            (UuidText(id), organisation),
+        )
+        .await?;
     status
         .parse()
         .map_err(|e: &str| DbError::corrupt("referral", e))
@@ -456,13 +451,12 @@ pub async fn id_by_reference(
     organisation: OrganisationId,
     reference: &str,
 ) -> DbResult<Option<Uuid>> {
-    let id: Option<UuidText> = on_db!(db, |p| sqlx::query_scalar(
-        "SELECT id FROM referrals WHERE reference = $1 AND organisation_id = $2"
-    )
-    .bind(reference)
-    .bind(organisation)
-    .fetch_optional(p)
-    .await)?;
+    let id: Option<UuidText> = db
+        .optional_scalar(
+            "SELECT id FROM referrals WHERE reference = $1 AND organisation_id = $2",
+            (reference, organisation),
+        )
+        .await?;
     Ok(id.map(Uuid::from))
 }
 
@@ -482,17 +476,14 @@ pub async fn history(
     organisation: OrganisationId,
     id: Uuid,
 ) -> DbResult<Vec<ReferralEventRecord>> {
-    let rows: Vec<EventRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT e.status, a.display_name AS actor_name, e.note, e.occurred_at FROM referral_events e
-         LEFT JOIN accounts a ON a.id = e.actor_account_id
-         WHERE e.referral_id = $1 AND e.organisation_id = $2 ORDER BY e.id"
-    )
-    .bind(UuidText(id))
-    .bind(organisation)
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<EventRow> = db
+        .fetch_all(
+            "SELECT e.status, a.display_name AS actor_name, e.note, e.occurred_at FROM referral_events e
+             LEFT JOIN accounts a ON a.id = e.actor_account_id
+             WHERE e.referral_id = $1 AND e.organisation_id = $2 ORDER BY e.id",
+            (UuidText(id), organisation),
+        )
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok(ReferralEventRecord {
@@ -530,24 +521,19 @@ pub async fn change_status(
     change: StatusChange<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
+    tx.change(
         "UPDATE referrals SET status = $1, programme_id = COALESCE($2, programme_id), decline_reason = COALESCE($3, decline_reason), updated_at = $4
-         WHERE id = $5 AND organisation_id = $6"
+         WHERE id = $5 AND organisation_id = $6",
+        (
+            change.status.as_str(),
+            change.programme,
+            change.decline_reason.map(DeclineReason::as_str),
+            now,
+            UuidText(id),
+            organisation,
+        ),
     )
-    .bind(change.status.as_str())
-    .bind(change.programme)
-    .bind(change.decline_reason.map(DeclineReason::as_str))
-    .bind(now)
-    .bind(UuidText(id))
-    .bind(organisation)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
+    .await?;
     add_event(
         tx,
         key,
@@ -588,19 +574,12 @@ pub async fn record_first_contact(
     note: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let status = status_in(tx, organisation, id).await?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE referrals SET first_contact_at = COALESCE(first_contact_at, $1), updated_at = $1 WHERE id = $2 AND organisation_id = $3"
+    tx.change(
+        "UPDATE referrals SET first_contact_at = COALESCE(first_contact_at, $1), updated_at = $1 WHERE id = $2 AND organisation_id = $3",
+        (now, UuidText(id), organisation),
     )
-    .bind(now)
-    .bind(UuidText(id))
-    .bind(organisation)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    add_event(tx, key, organisation, id, status, Some(actor), note, now).await
+    .await?;
+    self::note(tx, key, organisation, id, actor, note, now).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -622,26 +601,17 @@ pub async fn move_to_person(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let note = "two records of the same person were merged";
-    let rows: Vec<StatusRow> = on_tx!(tx, |c| sqlx::query_as(
-        "SELECT id, status FROM referrals WHERE organisation_id = $1 AND person_id IN ($2, $3)"
+    let rows: Vec<StatusRow> = tx
+        .fetch_all(
+            "SELECT id, status FROM referrals WHERE organisation_id = $1 AND person_id IN ($2, $3)",
+            (organisation, UuidText(from), UuidText(to)),
+        )
+        .await?;
+    tx.execute(
+        "UPDATE referrals SET person_id = $1, updated_at = $2 WHERE organisation_id = $3 AND person_id = $4",
+        (UuidText(to), now, organisation, UuidText(from)),
     )
-    .bind(organisation)
-    .bind(UuidText(from))
-    .bind(UuidText(to))
-    .fetch_all(c)
-    .await)?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE referrals SET person_id = $1, updated_at = $2 WHERE organisation_id = $3 AND person_id = $4"
-    )
-    .bind(UuidText(to))
-    .bind(now)
-    .bind(organisation)
-    .bind(UuidText(from))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     for row in rows {
         let status: ReferralStatus = row
             .status
@@ -695,18 +665,13 @@ async fn references_of(
     if people.is_empty() {
         return Ok(out);
     }
-    let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
         "SELECT person_id, reference, id FROM referrals WHERE organisation_id = $1 AND person_id IN ({}) ORDER BY received_at",
-        placeholders.join(", ")
+        placeholders(2, people.len())
     );
-    let rows: Vec<ReferenceRow> = on_db!(db, |p| {
-        let mut query = sqlx::query_as(&sql).bind(organisation);
-        for person in people {
-            query = query.bind(UuidText(*person));
-        }
-        query.fetch_all(p).await
-    })?;
+    let rows: Vec<ReferenceRow> = db
+        .fetch_all(&sql, (organisation, Group(uuid_texts(people))))
+        .await?;
     for row in rows {
         out.entry(row.person_id.into())
             .or_default()

@@ -6,7 +6,8 @@ use alongside_domain::{OrganisationId, ProgrammeId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, on_db};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult};
 
 /// The facts of one referral a report counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,17 +55,14 @@ pub async fn referral_facts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<ReferralFact>> {
-    let rows: Vec<FactRow> = on_db!(db, |p| {
-        sqlx::query_as(
+    let rows: Vec<FactRow> = db
+        .fetch_all(
             "SELECT r.source, r.status, r.received_at, r.first_contact_at, m.placed_at
              FROM referrals r JOIN referral_moments m ON m.referral_id = r.id
              WHERE r.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)",
+            (organisation, programme),
         )
-        .bind(organisation)
-        .bind(programme)
-        .fetch_all(p)
-        .await
-    })?;
+        .await?;
     rows.into_iter().map(ReferralFact::try_from).collect()
 }
 
@@ -76,17 +74,14 @@ pub async fn match_counts(
     organisation: OrganisationId,
     programme: Option<ProgrammeId>,
 ) -> DbResult<Vec<(String, i64)>> {
-    let rows: Vec<MatchCount> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT m.status, COUNT(*) AS matches FROM matches m JOIN referrals r ON r.id = m.referral_id
-         WHERE m.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)
-         GROUP BY m.status ORDER BY m.status"
-    )
-    .bind(organisation)
-    .bind(programme)
-    .fetch_all(p)
-    .await
-    })?;
+    let rows: Vec<MatchCount> = db
+        .fetch_all(
+            "SELECT m.status, COUNT(*) AS matches FROM matches m JOIN referrals r ON r.id = m.referral_id
+             WHERE m.organisation_id = $1 AND ($2 IS NULL OR r.programme_id = $2)
+             GROUP BY m.status ORDER BY m.status",
+            (organisation, programme),
+        )
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| (row.status, row.matches))

@@ -5,7 +5,8 @@ use alongside_domain::{AccountId, Actor, OrganisationId};
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::Run;
+use crate::{Db, DbError, DbResult, Tx};
 
 /// Who a session or API token belongs to, with what pages show about them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,22 @@ impl TryFrom<SignedInRow> for SignedIn {
     }
 }
 
+/// Who holds a credential (a session or an API token), as [`SignedInRow`]
+/// reads it: `credentials` names the table, aliased `c`, which holds the
+/// account and the organisation it acts in; the caller adds the `WHERE`.
+/// Joined with the membership, so a removed or suspended member's
+/// credential stops working at once.
+pub(crate) fn signed_in_by(credentials: &str) -> String {
+    format!(
+        "SELECT c.account_id, c.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
+         FROM {credentials} c
+         JOIN accounts a ON a.id = c.account_id
+         JOIN memberships m ON m.account_id = c.account_id AND m.organisation_id = c.organisation_id
+              AND m.suspended_at IS NULL
+         JOIN organisations o ON o.id = c.organisation_id"
+    )
+}
+
 /// A session about to start.
 #[derive(Debug, Clone, Copy)]
 pub struct NewSession<'a> {
@@ -67,24 +84,17 @@ pub struct NewSession<'a> {
 /// Starts a session.
 #[instrument(skip_all)]
 pub async fn create(tx: &mut Tx, new: &NewSession<'_>, now: DateTime<Utc>) -> DbResult<()> {
-    on_tx!(tx, |c| {
-        sqlx::query("INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at, last_seen_at, device)
-                     VALUES ($1, $2, $3, $4, $5, $4, $6)")
-        .bind(new.token_hash)
-        .bind(new.account)
-        .bind(new.organisation)
-        .bind(now)
-        .bind(new.expires_at)
-        .bind(new.device)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
+    tx.execute(
+        "INSERT INTO sessions (token_hash, account_id, organisation_id, created_at, expires_at, last_seen_at, device)
+         VALUES ($1, $2, $3, $4, $5, $4, $6)",
+        (new.token_hash, new.account, new.organisation, now, new.expires_at, new.device),
+    )
+    .await?;
     Ok(())
 }
 
 /// Who a live session belongs to: not expired at `now`, and used since
-/// `idle_since`. One query, joined with the membership, so a removed or
-/// suspended member's session stops working at once.
+/// `idle_since`.
 #[instrument(skip_all)]
 pub async fn find(
     db: &Db,
@@ -92,35 +102,21 @@ pub async fn find(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> DbResult<Option<SignedIn>> {
-    let row: Option<SignedInRow> = on_db!(db, |p| {
-        sqlx::query_as(
-        "SELECT s.account_id, s.organisation_id, m.role, a.display_name, a.email, o.name AS organisation_name
-         FROM sessions s
-         JOIN accounts a ON a.id = s.account_id
-         JOIN memberships m ON m.account_id = s.account_id AND m.organisation_id = s.organisation_id
-         AND m.suspended_at IS NULL
-         JOIN organisations o ON o.id = s.organisation_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
-    )
-    .bind(token_hash)
-    .bind(now)
-    .bind(idle_since)
-    .fetch_optional(p)
-    .await
-    })?;
+    let sql = format!(
+        "{} WHERE c.token_hash = $1 AND c.expires_at > $2 AND c.last_seen_at > $3",
+        signed_in_by("sessions")
+    );
+    let row: Option<SignedInRow> = db
+        .fetch_optional(&sql, (token_hash, now, idle_since))
+        .await?;
     row.map(SignedIn::try_from).transpose()
 }
 
 /// Ends one session.
 #[instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
-    )
-    .bind(token_hash)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    tx.execute("DELETE FROM sessions WHERE token_hash = $1", (token_hash,))
+        .await?;
     Ok(())
 }
 
@@ -131,28 +127,25 @@ pub async fn delete_others(
     account: AccountId,
     keep_token_hash: &str,
 ) -> DbResult<u64> {
-    let done = on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2"
+    tx.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2",
+        (account, keep_token_hash),
     )
-    .bind(account)
-    .bind(keep_token_hash)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done)
 }
 
 /// Removes sessions that have expired.
 #[instrument(skip_all)]
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
-    let done = on_db!(db, |p| sqlx::query(
-        "DELETE FROM sessions WHERE expires_at <= $1"
-    )
-    .bind(now)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done)
+    db.execute("DELETE FROM sessions WHERE expires_at <= $1", (now,))
+        .await
+}
+
+/// Ends every session of an account (after its password was reset).
+#[instrument(skip_all)]
+pub async fn delete_all(tx: &mut Tx, account: AccountId) -> DbResult<u64> {
+    tx.execute("DELETE FROM sessions WHERE account_id = $1", (account,))
+        .await
 }
 
 /// Notes that a session was used at `now`, unless it was since `unless_since`
@@ -164,20 +157,16 @@ pub async fn touch(
     now: DateTime<Utc>,
     unless_since: DateTime<Utc>,
 ) -> DbResult<()> {
-    on_db!(db, |p| sqlx::query(
-        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3"
+    db.execute(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3",
+        (token_hash, now, unless_since),
     )
-    .bind(token_hash)
-    .bind(now)
-    .bind(unless_since)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
 /// One of a member's open sessions, as their list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OpenSession {
     /// The hash of its token, to tell the one in use.
     pub token_hash: String,
@@ -189,14 +178,6 @@ pub struct OpenSession {
     pub device: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct OpenSessionRow {
-    token_hash: String,
-    created_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
-    device: String,
-}
-
 /// A member's live sessions in an organisation, last used first.
 #[instrument(skip_all)]
 pub async fn open_of(
@@ -206,37 +187,11 @@ pub async fn open_of(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> DbResult<Vec<OpenSession>> {
-    let rows: Vec<OpenSessionRow> = on_db!(db, |p| sqlx::query_as(
+    db.fetch_all(
         "SELECT token_hash, created_at, last_seen_at, device FROM sessions
          WHERE account_id = $1 AND organisation_id = $2 AND expires_at > $3 AND last_seen_at > $4
-         ORDER BY last_seen_at DESC"
+         ORDER BY last_seen_at DESC",
+        (account, organisation, now, idle_since),
     )
-    .bind(account)
-    .bind(organisation)
-    .bind(now)
-    .bind(idle_since)
-    .fetch_all(p)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OpenSession {
-            token_hash: r.token_hash,
-            created_at: r.created_at,
-            last_seen_at: r.last_seen_at,
-            device: r.device,
-        })
-        .collect())
-}
-
-/// Ends every session of an account (after its password was reset).
-#[instrument(skip_all)]
-pub async fn delete_all(tx: &mut Tx, account: AccountId) -> DbResult<u64> {
-    let done = on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE account_id = $1"
-    )
-    .bind(account)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done)
 }

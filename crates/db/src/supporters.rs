@@ -5,7 +5,8 @@ use alongside_domain::{OrganisationId, SupporterId};
 use chrono::{DateTime, NaiveDate, Utc};
 use tracing::instrument;
 
-use crate::{Db, DbError, DbResult, Tx, on_db, on_tx};
+use crate::query::{Group, Params, Run};
+use crate::{Db, DbError, DbResult, Tx};
 
 /// A supporter as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +97,29 @@ const SELECT: &str = "SELECT id, name, email, phone, gender, age_band, languages
         availability, channels, postcode, travel_miles, capacity, checks_valid_until, training, status, updated_at
      FROM supporters";
 
+/// A supporter's details as the columns `name` to `training` in [`SELECT`]'s
+/// order, as the insert and the update write them.
+fn detail_values(details: &SupporterDetails) -> Group<impl Params<'_>> {
+    Group((
+        &details.name,
+        details.email.as_ref().map(|e| e.as_str().to_owned()),
+        &details.phone,
+        details.gender.as_str(),
+        details.age_band.as_str(),
+        json(details.languages.clone()),
+        json(details.conditions.clone()),
+        json(details.lived_experience.clone()),
+        json(details.interests.clone()),
+        json(details.availability.iter().map(|s| s.as_string())),
+        json(details.channels.iter().map(|c| c.as_str().to_owned())),
+        details.postcode.as_str(),
+        i64::from(details.travel_miles),
+        i64::from(details.capacity),
+        details.checks_valid_until,
+        json(details.training.clone()),
+    ))
+}
+
 /// Stores a new, active supporter.
 #[instrument(skip_all)]
 pub async fn create(
@@ -105,37 +129,20 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> DbResult<SupporterId> {
     let id = SupporterId::new();
-    on_tx!(tx, |c| {
-        sqlx::query(
+    tx.execute(
         "INSERT INTO supporters (id, organisation_id, name, email, phone, gender, age_band, languages, conditions,
             lived_experience, interests, availability, channels, postcode, travel_miles, capacity, checks_valid_until,
             training, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+        (
+            id,
+            organisation,
+            detail_values(details),
+            SupporterStatus::Active.as_str(),
+            now,
+        ),
     )
-    .bind(id)
-    .bind(organisation)
-    .bind(&details.name)
-    .bind(details.email.as_ref().map(|e| e.as_str().to_owned()))
-    .bind(&details.phone)
-    .bind(details.gender.as_str())
-    .bind(details.age_band.as_str())
-    .bind(json(details.languages.clone()))
-    .bind(json(details.conditions.clone()))
-    .bind(json(details.lived_experience.clone()))
-    .bind(json(details.interests.clone()))
-    .bind(json(details.availability.iter().map(|s| s.as_string())))
-    .bind(json(details.channels.iter().map(|c| c.as_str().to_owned())))
-    .bind(details.postcode.as_str())
-    .bind(i64::from(details.travel_miles))
-    .bind(i64::from(details.capacity))
-    .bind(details.checks_valid_until)
-    .bind(json(details.training.clone()))
-    .bind(SupporterStatus::Active.as_str())
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .await?;
     Ok(id)
 }
 
@@ -148,40 +155,14 @@ pub async fn update(
     details: &SupporterDetails,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
+    tx.change(
         "UPDATE supporters SET name = $1, email = $2, phone = $3, gender = $4, age_band = $5, languages = $6,
             conditions = $7, lived_experience = $8, interests = $9, availability = $10, channels = $11, postcode = $12,
             travel_miles = $13, capacity = $14, checks_valid_until = $15, training = $16, updated_at = $17
-         WHERE id = $18 AND organisation_id = $19"
+         WHERE id = $18 AND organisation_id = $19",
+        (detail_values(details), now, id, organisation),
     )
-    .bind(&details.name)
-    .bind(details.email.as_ref().map(|e| e.as_str().to_owned()))
-    .bind(&details.phone)
-    .bind(details.gender.as_str())
-    .bind(details.age_band.as_str())
-    .bind(json(details.languages.clone()))
-    .bind(json(details.conditions.clone()))
-    .bind(json(details.lived_experience.clone()))
-    .bind(json(details.interests.clone()))
-    .bind(json(details.availability.iter().map(|s| s.as_string())))
-    .bind(json(details.channels.iter().map(|c| c.as_str().to_owned())))
-    .bind(details.postcode.as_str())
-    .bind(i64::from(details.travel_miles))
-    .bind(i64::from(details.capacity))
-    .bind(details.checks_valid_until)
-    .bind(json(details.training.clone()))
-    .bind(now)
-    .bind(id)
-    .bind(organisation)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
 }
 
 /// Sets a supporter's status (already checked by the domain).
@@ -193,33 +174,18 @@ pub async fn set_status(
     status: SupporterStatus,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let done = on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE supporters SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4"
+    tx.change(
+        "UPDATE supporters SET status = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4",
+        (status.as_str(), now, id, organisation),
     )
-    .bind(status.as_str())
-    .bind(now)
-    .bind(id)
-    .bind(organisation)
-    .execute(c)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
 }
 
 /// One supporter of the organisation.
 #[instrument(skip_all)]
 pub async fn find(db: &Db, organisation: OrganisationId, id: SupporterId) -> DbResult<Supporter> {
     let sql = format!("{SELECT} WHERE id = $1 AND organisation_id = $2");
-    let row: Row = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(organisation)
-        .fetch_one(p)
-        .await)?;
+    let row: Row = db.fetch_one(&sql, (id, organisation)).await?;
     row.try_into()
 }
 
@@ -230,13 +196,12 @@ pub async fn status_in(
     organisation: OrganisationId,
     id: SupporterId,
 ) -> DbResult<SupporterStatus> {
-    let status: String = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT status FROM supporters WHERE id = $1 AND organisation_id = $2"
-    )
-    .bind(id)
-    .bind(organisation)
-    .fetch_one(c)
-    .await)?;
+    let status: String = tx
+        .scalar(
+            "SELECT status FROM supporters WHERE id = $1 AND organisation_id = $2",
+            (id, organisation),
+        )
+        .await?;
     status
         .parse()
         .map_err(|e: &str| DbError::corrupt("supporter", e))
@@ -252,10 +217,6 @@ pub async fn list(
     let sql = format!(
         "{SELECT} WHERE organisation_id = $1 AND (status <> 'left' OR $2) ORDER BY LOWER(name), id"
     );
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(&sql)
-        .bind(organisation)
-        .bind(with_left)
-        .fetch_all(p)
-        .await)?;
+    let rows: Vec<Row> = db.fetch_all(&sql, (organisation, with_left)).await?;
     rows.into_iter().map(Supporter::try_from).collect()
 }

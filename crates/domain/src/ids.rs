@@ -18,6 +18,53 @@ pub struct InvalidId {
     pub kind: &'static str,
 }
 
+/// Makes a type bind and read as its text, on every engine that stores
+/// text (the column type is the one `String` has there): written with its
+/// `Display`, read back with its `FromStr`, whose error a failed read
+/// carries. The ids here are stored so, and so are the database layer's ids
+/// that are still plain UUIDs; the crate using it needs `sqlx`.
+#[cfg(feature = "sqlx")]
+#[macro_export]
+macro_rules! stored_as_text {
+    ($name:ty) => {
+        impl<DB: ::sqlx::Database> ::sqlx::Type<DB> for $name
+        where
+            ::std::string::String: ::sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <::std::string::String as ::sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <::std::string::String as ::sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: ::sqlx::Database> ::sqlx::Encode<'q, DB> for $name
+        where
+            ::std::string::String: ::sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut DB::ArgumentBuffer<'q>,
+            ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+                <::std::string::String as ::sqlx::Encode<'q, DB>>::encode(self.to_string(), buf)
+            }
+        }
+
+        impl<'r, DB: ::sqlx::Database> ::sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: ::sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: DB::ValueRef<'r>,
+            ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+                Ok(<&str as ::sqlx::Decode<'r, DB>>::decode(value)?.parse()?)
+            }
+        }
+    };
+}
+
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident, $words:literal) => {
         $(#[$meta])*
@@ -72,45 +119,10 @@ macro_rules! id_type {
             }
         }
 
-        // Stored as the hyphenated text, on every engine that stores text:
-        // the column type is the one `String` has there.
+        // Stored as the hyphenated text; a stored value that is not an id of
+        // this kind reads as an `InvalidId`.
         #[cfg(feature = "sqlx")]
-        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
-        where
-            String: sqlx::Type<DB>,
-        {
-            fn type_info() -> DB::TypeInfo {
-                <String as sqlx::Type<DB>>::type_info()
-            }
-
-            fn compatible(ty: &DB::TypeInfo) -> bool {
-                <String as sqlx::Type<DB>>::compatible(ty)
-            }
-        }
-
-        #[cfg(feature = "sqlx")]
-        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
-        where
-            String: sqlx::Encode<'q, DB>,
-        {
-            fn encode_by_ref(
-                &self,
-                buf: &mut DB::ArgumentBuffer<'q>,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <String as sqlx::Encode<'q, DB>>::encode(self.to_string(), buf)
-            }
-        }
-
-        // A stored value that is not an id of this kind is an `InvalidId`.
-        #[cfg(feature = "sqlx")]
-        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
-        where
-            &'r str: sqlx::Decode<'r, DB>,
-        {
-            fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                Ok(<&str as sqlx::Decode<'r, DB>>::decode(value)?.parse()?)
-            }
-        }
+        $crate::stored_as_text!($name);
     };
 }
 
