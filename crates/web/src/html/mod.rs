@@ -11,6 +11,7 @@ mod import;
 mod matching;
 mod outcomes;
 mod page;
+mod password_reset;
 mod programmes;
 mod public;
 mod questionnaires;
@@ -348,6 +349,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/sign-in", get(public::sign_in_page).post(public::sign_in))
+        .route(
+            "/password-reset",
+            get(password_reset::ask_form).post(password_reset::ask),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(password_reset::choose_form).post(password_reset::choose),
+        )
         .route("/sign-out", post(public::sign_out))
         .route(
             "/invitations/{token}",

@@ -44,6 +44,7 @@ struct SignIn {
     email: String,
     next: String,
     signed_out: bool,
+    reset: bool,
     idle_minutes: u64,
 }
 
@@ -52,6 +53,7 @@ struct SignIn {
 pub struct SignInQuery {
     next: String,
     signed_out: Option<String>,
+    reset: Option<String>,
 }
 
 /// Where to go after signing in: only a path on this site. A second slash
@@ -78,6 +80,7 @@ pub async fn sign_in_page(
             email: String::new(),
             next: query.next,
             signed_out: query.signed_out.is_some(),
+            reset: query.reset.is_some(),
             idle_minutes: state.settings().session_idle.as_secs() / 60,
         };
         render(StatusCode::OK, &page)
@@ -149,6 +152,7 @@ pub async fn sign_in(
             email: form.email,
             next: form.next,
             signed_out: false,
+            reset: false,
             idle_minutes: state.settings().session_idle.as_secs() / 60,
         };
         render(status, &page)

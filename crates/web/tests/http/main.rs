@@ -12,6 +12,7 @@ mod matching_runs;
 mod matrix;
 mod outcomes;
 mod pages;
+mod password_reset;
 mod referrals;
 mod reports;
 mod sessions;
