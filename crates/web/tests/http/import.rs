@@ -62,7 +62,7 @@ async fn a_spreadsheet_is_imported_whole_or_not_at_all(db: TestDb) {
     let page = refused.text().await.unwrap();
     assert!(page.contains("nothing was imported"));
     for cell in [
-        "<td class=\"nhsuk-table__cell\">4</td>",
+        r#"<span class="app-table-responsive__heading" aria-hidden="true">Line </span><div class="app-table-responsive__value">4</div>"#,
         "date_of_birth",
         "Enter a full UK postcode",
         "Enter the reason for the referral",
