@@ -235,14 +235,7 @@ pub async fn change_password(
     } else if !passwords::verify(current.to_owned(), Some(account.password_hash)).await? {
         errors.add("current_password", "Your current password is wrong");
     }
-    let new = errors.check("new_password", NewPassword::parse(new));
-    if new.is_some() && confirm != new.as_ref().map_or("", NewPassword::expose) {
-        errors.add("confirm_password", "The passwords do not match");
-    }
-    let new = match new {
-        Some(new) if errors.is_empty() => new,
-        _ => return Err(Error::Invalid(errors)),
-    };
+    let new = passwords::chosen(new, confirm, errors)?;
     let hash = passwords::hash(new.expose().to_owned()).await?;
     let mut tx = ctx.db().begin().await?;
     accounts::set_password(&mut tx, account.id, &hash, ctx.now()).await?;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use alongside_db::audit::{self as audit_log, AuditEntry};
 use alongside_db::{accounts, outbox, password_resets, sessions};
 use alongside_domain::FieldErrors;
-use alongside_domain::account::{EmailAddress, NewPassword};
+use alongside_domain::account::EmailAddress;
 use alongside_domain::audit::AuditEvent;
 use chrono::Duration;
 
@@ -105,15 +105,7 @@ pub async fn reset(
     confirm: &str,
     request_id: Option<&str>,
 ) -> Result<(), Error> {
-    let mut errors = FieldErrors::new();
-    let new = errors.check("new_password", NewPassword::parse(new));
-    if new.is_some() && confirm != new.as_ref().map_or("", NewPassword::expose) {
-        errors.add("confirm_password", "The passwords do not match");
-    }
-    let new = match new {
-        Some(new) if errors.is_empty() => new,
-        _ => return Err(Error::Invalid(errors)),
-    };
+    let new = passwords::chosen(new, confirm, FieldErrors::new())?;
     let hash = passwords::hash(new.expose().to_owned()).await?;
     let now = ctx.now();
     let mut tx = ctx.db().begin().await?;

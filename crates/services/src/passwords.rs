@@ -3,6 +3,9 @@
 
 use std::sync::OnceLock;
 
+use alongside_domain::FieldErrors;
+use alongside_domain::account::NewPassword;
+
 use crate::Error;
 
 /// Hashes a password on a blocking thread.
@@ -34,4 +37,25 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Erro
     })
     .await
     .map_err(|e| Error::Internal(Box::new(e)))
+}
+
+/// A new password and its confirmation as typed (`new_password`,
+/// `confirm_password`), checked after whatever `errors` holds already: the
+/// password when it is strong enough, matches, and nothing else is wrong.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem, these and those before.
+pub(crate) fn chosen(
+    new: &str,
+    confirm: &str,
+    mut errors: FieldErrors,
+) -> Result<NewPassword, Error> {
+    let new = errors.check("new_password", NewPassword::parse(new));
+    if new.is_some() && confirm != new.as_ref().map_or("", NewPassword::expose) {
+        errors.add("confirm_password", "The passwords do not match");
+    }
+    match new {
+        Some(new) if errors.is_empty() => Ok(new),
+        _ => Err(Error::Invalid(errors)),
+    }
 }
